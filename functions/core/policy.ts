@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { durationSchema, parseDuration } from './duration.ts';
+import { PolicyError } from './errors.ts';
+
+const fraction = z.number('must be a number').min(0, 'must be ≥ 0').max(1, 'must be ≤ 1');
+const positive = z.number('must be a number').positive('must be > 0');
+const nonNegative = z.number('must be a number').nonnegative('must be ≥ 0');
+const minimum = z.number('must be a number').int('must be a whole number').nonnegative('must be ≥ 0');
+
+/** Every number the runbook names, with the seed's defaults (ARCHITECTURE.md §4). */
+export const policySchema = z.strictObject({
+  /** The one classifier service this deployment watches. */
+  service: z.string().min(1).default('shopq-classifier'),
+  /** `dry-run` records and notifies but never writes to the application repository. */
+  mode: z.enum(['active', 'dry-run']).default('active'),
+  baseline: z
+    .strictObject({
+      costPerClassificationUsd: positive.default(0.001),
+      distribution: z
+        .strictObject({
+          critical: fraction.default(0.15),
+          time_sensitive: fraction.default(0.25),
+          routine: fraction.default(0.6),
+        })
+        .prefault({})
+        .refine(
+          (shares) => Math.abs(shares.critical + shares.time_sensitive + shares.routine - 1) < 1e-6,
+          'shares must add up to 1',
+        ),
+    })
+    .prefault({}),
+  triggers: z
+    .strictObject({
+      otp_in_critical: z
+        .strictObject({ window: durationSchema.default('24h'), breachAbove: minimum.default(0) })
+        .prefault({}),
+      critical_precision: z
+        .strictObject({
+          warningBelow: fraction.default(0.95),
+          breachBelow: fraction.default(0.9),
+          maxReportAge: durationSchema.default('7d'),
+          minSamples: minimum.default(20),
+        })
+        .prefault({}),
+      critical_recall: z
+        .strictObject({
+          warningBelow: fraction.default(0.85),
+          breachBelow: fraction.default(0.8),
+          maxReportAge: durationSchema.default('7d'),
+          minSamples: minimum.default(20),
+        })
+        .prefault({}),
+      fp_budget: z
+        .strictObject({
+          window: durationSchema.default('24h'),
+          breachAbovePer100: nonNegative.default(5),
+          minEmails: minimum.default(100),
+        })
+        .prefault({}),
+      latency_p95: z
+        .strictObject({
+          window: durationSchema.default('24h'),
+          thresholdMs: positive.default(3000),
+          warningAboveMinutes: minimum.default(10),
+          breachAboveMinutes: minimum.default(30),
+          minSamplesPerMinute: minimum.default(5),
+        })
+        .prefault({}),
+      cost_spike: z
+        .strictObject({
+          window: durationSchema.default('24h'),
+          breachAboveRatio: positive.default(2),
+          minEmails: minimum.default(100),
+        })
+        .prefault({}),
+      distribution_drift: z
+        .strictObject({
+          window: durationSchema.default('24h'),
+          warningAbovePp: nonNegative.default(5),
+          breachAbovePp: nonNegative.default(10),
+          minEmails: minimum.default(200),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  store: z
+    .strictObject({
+      /** Buckets expire after this long (DynamoDB TTL). */
+      bucketTtl: durationSchema.default('35d'),
+    })
+    .prefault({}),
+  ingest: z
+    .strictObject({
+      maxEventsPerBatch: z.number().int().positive().max(100_000).default(1000),
+      maxBodyBytes: z.number().int().positive().default(4_000_000),
+    })
+    .prefault({}),
+});
+
+export type Policy = z.infer<typeof policySchema>;
+export type TriggerPolicies = Policy['triggers'];
+
+export const DEFAULT_POLICY: Policy = policySchema.parse({});
+
+/** Validates a parsed policy document; the error names every bad field by its path. */
+export function parsePolicy(document: unknown, source = 'policy'): Policy {
+  const parsed = policySchema.safeParse(document ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}: ${issue.message}`,
+    );
+    throw new PolicyError(`${source} is invalid:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
+/** Window lengths in milliseconds, resolved once so evaluators never parse text. */
+export function windowMs(duration: string): number {
+  return parseDuration(duration);
+}
