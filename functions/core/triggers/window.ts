@@ -1,8 +1,9 @@
-import { MINUTE_MS, type MinuteBucket } from '../buckets.ts';
+import type { MinuteBucket } from '../buckets.ts';
 
 /**
- * Buckets that overlap the window `(at − window, at]`: a bucket `[m, m + 60 s)` counts when
- * `m + 60 s > at − window` and `m ≤ at`. Newest first.
+ * Buckets of the window `(at − window, at]`: a bucket `[m, m + 60 s)` counts when
+ * `at − window < m ≤ at`, so a 24 h window at a whole minute holds exactly 1,440 buckets and an
+ * event stamped exactly `at − window` is outside while one stamped `at` is inside. Newest first.
  */
 export function bucketsInWindow(
   buckets: readonly MinuteBucket[],
@@ -10,6 +11,6 @@ export function bucketsInWindow(
   windowMs: number,
 ): MinuteBucket[] {
   return buckets
-    .filter((bucket) => bucket.minute + MINUTE_MS > at - windowMs && bucket.minute <= at)
+    .filter((bucket) => bucket.minute > at - windowMs && bucket.minute <= at)
     .sort((a, b) => b.minute - a.minute);
 }

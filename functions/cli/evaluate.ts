@@ -1,0 +1,95 @@
+import { aggregateEvents, emptyAggregate } from '../core/aggregate.ts';
+import { ValidationError } from '../core/errors.ts';
+import type { SentinelEvent } from '../core/events.ts';
+import { loadEvaluationInput, newestLiveVersion } from '../core/evaluation-input.ts';
+import type { Policy } from '../core/policy.ts';
+import { evaluateVersion } from '../core/triggers/evaluate.ts';
+import type { Evaluation } from '../core/triggers/types.ts';
+import type { Version } from '../core/version.ts';
+import { MemoryMetricsStore } from '../adapters/memory-metrics-store.ts';
+import type { MetricsStore } from '../ports.ts';
+import { formatProblem, readEventsFile } from './read-events-file.ts';
+
+export interface VersionOptions {
+  model?: string;
+  modelVersion?: string;
+  prompt?: string;
+}
+
+/**
+ * The version to judge: the named one, with any field left out taken from the newest live
+ * version; without options, the newest live version itself.
+ */
+export async function resolveVersion(store: MetricsStore, options: VersionOptions): Promise<Version> {
+  const newest = await newestLiveVersion(store);
+  const model = options.model ?? newest?.model;
+  const modelVersion = options.modelVersion ?? newest?.modelVersion;
+  const prompt = options.prompt ?? newest?.prompt;
+  if (model === undefined || modelVersion === undefined || prompt === undefined) {
+    const missing = [
+      model === undefined && '--model',
+      modelVersion === undefined && '--model-version',
+      prompt === undefined && '--prompt',
+    ].filter(Boolean);
+    throw new ValidationError(
+      `no classification events to take the version from; name it with ${missing.join(', ')}`,
+    );
+  }
+  return { model, modelVersion, prompt };
+}
+
+export function parseAt(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const at = Date.parse(text);
+  if (!Number.isFinite(at) || !/^\d{4}-\d{2}-\d{2}T/.test(text)) {
+    throw new ValidationError(`--at: "${text}" is not an ISO 8601 timestamp such as 2026-11-27T12:00:00Z`);
+  }
+  return at;
+}
+
+export interface FileEvaluationOptions extends VersionOptions {
+  at?: string;
+  onProblem?: (line: string) => void;
+  onProgress?: (linesRead: number) => void;
+}
+
+/**
+ * Evaluates straight from an events file: the events are folded into an in-memory store with
+ * the same aggregation the ingestion uses, so file and store evaluations agree. Events after
+ * `at` are left out; without `--at` the newest event's time is used.
+ */
+export async function evaluateEventsFile(
+  path: string,
+  policy: Policy,
+  options: FileEvaluationOptions,
+): Promise<Evaluation> {
+  const requestedAt = options.at === undefined ? undefined : parseAt(options.at, 0);
+  const events: SentinelEvent[] = [];
+  let newestTs = 0;
+  const { problems } = await readEventsFile(
+    path,
+    (event) => {
+      if (requestedAt !== undefined && event.ts > requestedAt) return;
+      newestTs = Math.max(newestTs, event.ts);
+      events.push(event);
+    },
+    { onProgress: options.onProgress },
+  );
+  for (const problem of problems) options.onProblem?.(formatProblem(problem));
+  const at = requestedAt ?? newestTs;
+  const store = new MemoryMetricsStore();
+  await store.applyBatch('file', aggregateEvents(events, emptyAggregate()));
+  const version = await resolveVersion(store, options);
+  return evaluateVersion(await loadEvaluationInput(store, policy, at, version));
+}
+
+/** Evaluates one version at `at` from a metrics store (the local store or DynamoDB). */
+export async function evaluateFromStore(
+  store: MetricsStore,
+  policy: Policy,
+  at: number,
+  options: VersionOptions,
+): Promise<Evaluation> {
+  const version = await resolveVersion(store, options);
+  return evaluateVersion(await loadEvaluationInput(store, policy, at, version));
+}
