@@ -5,6 +5,7 @@
 import type { BatchAggregate, VersionSighting } from './core/aggregate.ts';
 import type { MinuteBucket } from './core/buckets.ts';
 import type { GdsReportEvent } from './core/events.ts';
+import type { Incident } from './core/incident/incident.ts';
 import type { Version } from './core/version.ts';
 
 export interface Clock {
@@ -31,4 +32,38 @@ export interface MetricsStore {
   readGdsReports(version: Version, fromTs: number, toTs: number): Promise<GdsReportEvent[]>;
   /** Versions seen in live traffic, newest `lastSeen` first. */
   listVersionSightings(): Promise<VersionSighting[]>;
+}
+
+/** Incident records and the per-(service, version) lock that keeps one incident open at a time. */
+export interface IncidentStore {
+  /**
+   * Creates the incident unless one is already open for its service and version (a conditional
+   * write is the lock). Returns the open incident either way.
+   */
+  openIncident(incident: Incident): Promise<{ created: boolean; incident: Incident }>;
+  get(id: string): Promise<Incident | undefined>;
+  /** Replaces the record; `expectedUpdatedAt` guards against lost updates. */
+  save(incident: Incident, expectedUpdatedAt?: string): Promise<void>;
+  list(limit?: number): Promise<Incident[]>;
+  /** Releases the lock of a closed incident so the version may be judged again. */
+  releaseLock(incident: Incident): Promise<void>;
+}
+
+export type Topic = 'alerts' | 'pages';
+
+export interface Notification {
+  topic: Topic;
+  /** At most 100 characters. */
+  subject: string;
+  body: string;
+  attributes: { severity: 'P0' | 'P1' | 'P2' | 'info'; incidentId?: string; triggerIds?: string };
+}
+
+export interface Notifier {
+  publish(notification: Notification): Promise<void>;
+}
+
+/** Starts the rollback workflow; the name makes a second start of the same incident a no-op. */
+export interface WorkflowStarter {
+  start(executionName: string, input: unknown): Promise<{ executionId: string; alreadyStarted: boolean }>;
 }

@@ -83,6 +83,16 @@ export const policySchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  /** Which versions the scheduled evaluator judges: those seen in live traffic this recently. */
+  evaluator: z.strictObject({ activeWithin: durationSchema.default('15m') }).prefault({}),
+  workflow: z
+    .strictObject({
+      /** A revert that has not shown up in live traffic by then escalates. */
+      deployTimeout: durationSchema.default('30m'),
+      /** How long a manual trigger waits for a human before it expires with a page. */
+      approvalTimeout: durationSchema.default('24h'),
+    })
+    .prefault({}),
   store: z
     .strictObject({
       /** Buckets expire after this long (DynamoDB TTL). */

@@ -1,0 +1,62 @@
+import { aggregateEvents, emptyAggregate } from '../core/aggregate.ts';
+import type { SentinelEvent } from '../core/events.ts';
+import { contentBatchId } from '../core/ingest.ts';
+import type { Policy } from '../core/policy.ts';
+import type { MetricsStore } from '../ports.ts';
+import { formatProblem, readEventsFile } from './read-events-file.ts';
+
+/** A file is applied in chunks this large: few bucket writes, bounded memory. */
+export const FILE_CHUNK_EVENTS = 100_000;
+
+export interface FileIngestResult {
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  batches: number;
+  writes: number;
+  alreadyApplied: number;
+}
+
+/**
+ * Ingests an events file. Each chunk's batch id is the hash of its content, so ingesting the same
+ * file again — or resuming after a crash — applies only what was not applied yet.
+ */
+export async function ingestFile(
+  store: MetricsStore,
+  path: string,
+  _policy: Policy,
+  hooks: { onProblem?: (line: string) => void; onProgress?: (linesRead: number) => void } = {},
+): Promise<FileIngestResult> {
+  const result: FileIngestResult = { accepted: 0, rejected: 0, duplicates: 0, batches: 0, writes: 0, alreadyApplied: 0 };
+  const seen = new Set<string>();
+  let chunk: SentinelEvent[] = [];
+  const flush = async () => {
+    const events = chunk;
+    chunk = [];
+    if (events.length === 0) return;
+    const applied = await store.applyBatch(contentBatchId(events), aggregateEvents(events, emptyAggregate()));
+    result.batches += 1;
+    result.writes += applied.writes;
+    result.alreadyApplied += applied.alreadyApplied;
+  };
+  const pending: Promise<void>[] = [];
+  const { problems } = await readEventsFile(
+    path,
+    (event) => {
+      if (seen.has(event.id)) {
+        result.duplicates += 1;
+        return;
+      }
+      seen.add(event.id);
+      result.accepted += 1;
+      chunk.push(event);
+      if (chunk.length >= FILE_CHUNK_EVENTS) pending.push(flush());
+    },
+    { onProgress: hooks.onProgress },
+  );
+  await Promise.all(pending);
+  await flush();
+  result.rejected = problems.length;
+  for (const problem of problems) hooks.onProblem?.(formatProblem(problem));
+  return result;
+}

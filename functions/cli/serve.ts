@@ -1,0 +1,3 @@
+export async function serve(_options: unknown): Promise<void> {
+  throw new Error('serve: not wired yet');
+}

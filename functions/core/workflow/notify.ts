@@ -1,0 +1,56 @@
+import type { Clock, IncidentStore, Notifier } from '../../ports.ts';
+import { escalationMessage, rollbackStartedMessage } from '../incident/messages.ts';
+import { loadIncident, recordTransition } from '../incident/record.ts';
+import type { WorkflowState } from './state.ts';
+
+export interface NotifyDeps {
+  incidents: IncidentStore;
+  notifier: Notifier;
+  clock: Clock;
+}
+
+/** Pre-rollback checklist, "notify team": P0 triggers page, manual ones alert and ask for approval. */
+export async function notifyStart(deps: NotifyDeps, state: WorkflowState): Promise<{ topic: string }> {
+  const incident = await loadIncident(deps.incidents, state.incidentId);
+  const message = rollbackStartedMessage(incident);
+  await deps.notifier.publish(message);
+  await recordTransition(deps.incidents, state.incidentId, deps.clock.now(), {
+    state: 'NotifyStart',
+    actor: 'workflow',
+    note: `notified ${message.topic}: ${message.subject}`,
+  });
+  return { topic: message.topic };
+}
+
+/** Any failure or timeout ends here: page a human and close the incident as escalated. */
+export async function escalate(deps: NotifyDeps, state: WorkflowState): Promise<{ escalated: true; reason: string }> {
+  const reason = describeFailure(state.error);
+  const now = deps.clock.now();
+  const incident = await recordTransition(
+    deps.incidents,
+    state.incidentId,
+    now,
+    { state: 'Escalate', actor: 'workflow', note: reason, status: 'escalated' },
+    () => ({ outcome: 'escalated' as const, escalation: { reason, at: now.toISOString() } }),
+  );
+  await deps.notifier.publish(escalationMessage(incident, reason));
+  await deps.incidents.releaseLock(incident);
+  return { escalated: true, reason };
+}
+
+function describeFailure(error: WorkflowState['error']): string {
+  if (!error) return 'the workflow failed';
+  const cause = parseCause(error.Cause);
+  return [error.Error, cause].filter(Boolean).join(': ') || 'the workflow failed';
+}
+
+/** Lambda failures arrive as a JSON Cause with errorMessage; other causes are plain text. */
+function parseCause(cause: string | undefined): string | undefined {
+  if (!cause) return undefined;
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    return parsed.errorMessage ?? cause;
+  } catch {
+    return cause;
+  }
+}

@@ -1,0 +1,47 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbIncidentStore } from '../adapters/dynamodb-incident-store.ts';
+import { DynamoDbMetricsStore } from '../adapters/dynamodb-metrics-store.ts';
+import { parseDuration } from '../core/duration.ts';
+import { SentinelError } from '../core/errors.ts';
+import { DEFAULT_POLICY, type Policy } from '../core/policy.ts';
+import { ensureTable, type LocalDynamo, startLocalDynamo } from './dynalite.ts';
+
+export const LOCAL_TABLE_NAME = 'rollback-sentinel';
+
+export interface LocalStore {
+  dynamo: LocalDynamo;
+  store: DynamoDbMetricsStore;
+  incidents: DynamoDbIncidentStore;
+  close(): Promise<void>;
+}
+
+/**
+ * The embedded store: the same DynamoDB adapters as in the cloud, talking to dynalite in this
+ * process. With a state directory the data persists between commands; without, it is in memory.
+ */
+export async function openLocalStore(stateDir?: string, policy: Policy = DEFAULT_POLICY): Promise<LocalStore> {
+  let path: string | undefined;
+  if (stateDir !== undefined) {
+    path = join(stateDir, 'dynamo');
+    await mkdir(path, { recursive: true });
+  }
+  let dynamo: LocalDynamo;
+  try {
+    dynamo = await startLocalDynamo({ path });
+  } catch (error) {
+    throw new SentinelError(
+      `cannot open the local store in ${stateDir}: ${(error as Error).message} (is another sentinel command using it?)`,
+    );
+  }
+  await ensureTable(dynamo.client, LOCAL_TABLE_NAME);
+  const store = new DynamoDbMetricsStore({
+    client: dynamo.client,
+    tableName: LOCAL_TABLE_NAME,
+    bucketTtlMs: parseDuration(policy.store.bucketTtl),
+  });
+  const documents = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
+  const incidents = new DynamoDbIncidentStore(documents, LOCAL_TABLE_NAME);
+  return { dynamo, store, incidents, close: () => dynamo.stop() };
+}
