@@ -14,11 +14,16 @@ const count = z.number('must be a number').int('must be a whole number').nonnega
 const timestamp = z
   .string('must be an ISO 8601 UTC timestamp such as 2026-11-27T10:00:00Z')
   .refine(
-    (text) => ISO_TIMESTAMP.test(text) && Number.isFinite(Date.parse(text)),
+    (text) => ISO_TIMESTAMP.test(text) && Number.isFinite(Date.parse(text)) && isCalendarDate(text),
     'must be an ISO 8601 UTC timestamp such as 2026-11-27T10:00:00Z',
   )
   .transform((text) => Date.parse(text));
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** Date.parse rolls "2026-02-30" over to 2 March; a timestamp naming a day that does not exist is wrong. */
+function isCalendarDate(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
+}
 const id = z
   .string('must be a string')
   .min(1, 'must be a non-empty string')
@@ -146,11 +151,24 @@ export function parseEvent(raw: unknown, index: number): EventParseResult {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(event)';
+    // zod does not report the input by default, so look at the raw event: only an absent field
+    // is "required"; a present one of the wrong type keeps the schema's own message.
     const message =
-      issue?.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue?.message;
+      issue?.code === 'invalid_type' && valueAt(record, issue.path) === undefined
+        ? 'is required'
+        : issue?.message;
     return reject(field, message ?? 'is invalid', eventId);
   }
   return { ok: true, event: normalise(parsed.data) };
+}
+
+function valueAt(record: unknown, path: readonly PropertyKey[]): unknown {
+  let value = record;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }
 
 function normalise(data: z.infer<(typeof schemaByType)[keyof typeof schemaByType]>): SentinelEvent {

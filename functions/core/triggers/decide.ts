@@ -1,0 +1,14 @@
+import type { Decision, TriggerResult } from './types.ts';
+
+/**
+ * The single decision funnel (ARCHITECTURE.md §4): an automatic breach rolls back without a
+ * human; a manual breach asks a human to investigate; any warning is watched. Inconclusive
+ * results never decide anything by themselves — they are neither healthy nor a breach.
+ */
+export function decide(results: readonly TriggerResult[]): Decision {
+  const breaches = results.filter((result) => result.outcome === 'breach');
+  if (breaches.some((result) => result.kind === 'automatic')) return 'rollback';
+  if (breaches.some((result) => result.kind === 'manual')) return 'investigate';
+  if (results.some((result) => result.outcome === 'warning')) return 'watch';
+  return 'none';
+}

@@ -1,0 +1,12 @@
+export { evaluateCostSpike } from './cost-spike.ts';
+export { evaluateCriticalPrecision } from './critical-precision.ts';
+export { evaluateCriticalRecall } from './critical-recall.ts';
+export { decide } from './decide.ts';
+export { evaluateDistributionDrift } from './distribution-drift.ts';
+export { EVALUATORS, evaluateVersion } from './evaluate.ts';
+export { evaluateFpBudget } from './fp-budget.ts';
+export { latestReport } from './gds-quality.ts';
+export { evaluateLatencyP95 } from './latency-p95.ts';
+export { evaluateOtpInCritical } from './otp-in-critical.ts';
+export * from './types.ts';
+export { bucketsInWindow } from './window.ts';

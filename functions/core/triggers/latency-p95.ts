@@ -1,0 +1,74 @@
+import { latencyCount, type MinuteBucket } from '../buckets.ts';
+import { parseDuration } from '../duration.ts';
+import { quantile } from '../histogram.ts';
+import { plural } from './format.ts';
+import { type Judged, outcomeAbove } from './outcome.ts';
+import { triggerResult } from './result.ts';
+import { sumLatencySamples } from './sums.ts';
+import type { TriggerEvaluator } from './types.ts';
+import { bucketsInWindow } from './window.ts';
+
+interface MinuteP95 {
+  minute: number;
+  p95Ms: number;
+}
+
+/**
+ * Manual: how many consecutive minutes, counting back from the newest minute with enough
+ * samples, had a p95 latency above the threshold. Minutes with too few samples (or none) are
+ * skipped — a quiet minute says nothing about latency, so it neither extends nor breaks a streak.
+ */
+export const evaluateLatencyP95: TriggerEvaluator = ({ at, buckets, policy }) => {
+  const { window, thresholdMs, warningAboveMinutes, breachAboveMinutes, minSamplesPerMinute } =
+    policy.triggers.latency_p95;
+  const inWindow = bucketsInWindow(buckets, at, parseDuration(window));
+  const samples = sumLatencySamples(inWindow);
+  const common = { threshold: breachAboveMinutes, warningThreshold: warningAboveMinutes, samples, window };
+  const minutes = judgeableMinutes(inWindow, minSamplesPerMinute);
+  const newest = minutes[0];
+  if (newest === undefined) {
+    return triggerResult('latency_p95', {
+      ...common,
+      outcome: 'inconclusive',
+      value: null,
+      reason:
+        `not enough data: no minute in ${window} with ${minSamplesPerMinute} or more latency samples ` +
+        `(${plural(samples, 'sample')})`,
+    });
+  }
+  const streak = slowStreak(minutes, thresholdMs);
+  const outcome = outcomeAbove(streak, breachAboveMinutes, warningAboveMinutes);
+  const limit: Record<Judged, string> = {
+    breach: `> ${breachAboveMinutes}`,
+    warning: `> ${warningAboveMinutes}`,
+    ok: `≤ ${warningAboveMinutes}`,
+  };
+  return triggerResult('latency_p95', {
+    ...common,
+    outcome,
+    value: streak,
+    reason:
+      `p95 above ${thresholdMs} ms for ${plural(streak, 'consecutive minute')} ${limit[outcome]} ` +
+      `(newest minute p95 ${Math.round(newest.p95Ms)} ms; ${plural(samples, 'sample')} in ${window})`,
+  });
+};
+
+/** Per-minute p95 of the minutes with enough samples, newest first (input is newest first). */
+function judgeableMinutes(newestFirst: readonly MinuteBucket[], minSamples: number): MinuteP95[] {
+  const minutes: MinuteP95[] = [];
+  for (const bucket of newestFirst) {
+    if (latencyCount(bucket) === 0 || latencyCount(bucket) < minSamples) continue;
+    const p95Ms = quantile(bucket.latency, 0.95);
+    if (p95Ms !== undefined) minutes.push({ minute: bucket.minute, p95Ms });
+  }
+  return minutes;
+}
+
+function slowStreak(newestFirst: readonly MinuteP95[], thresholdMs: number): number {
+  let streak = 0;
+  for (const minute of newestFirst) {
+    if (minute.p95Ms <= thresholdMs) break;
+    streak += 1;
+  }
+  return streak;
+}
