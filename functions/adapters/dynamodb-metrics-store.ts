@@ -1,0 +1,328 @@
+import {
+  ConditionalCheckFailedException,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { BatchAggregate, VersionSighting } from '../core/aggregate.ts';
+import { COUNTER_FIELDS, emptyBucket, type MinuteBucket } from '../core/buckets.ts';
+import type { GdsReportEvent } from '../core/events.ts';
+import { type Version, versionKey } from '../core/version.ts';
+import type { ApplyBatchResult, MetricsStore } from '../ports.ts';
+
+/*
+ * Single-table layout (string keys `pk`, `sk`):
+ *   bucket    pk B#<series>      sk <minute ISO>        counters + h<bin> as top-level numbers,
+ *                                                       `batches` (string set), `expiresAt` (TTL)
+ *   report    pk G#<versionKey>  sk <ts ISO>#<id>       `report` (the event, kept whole)
+ *   sighting  pk V               sk <versionKey>        `version`, `firstSeen`, `lastSeen`
+ *
+ * Crash safety without transactions: each bucket write is ONE conditional UpdateItem that ADDs the
+ * counters and the batch marker together, and only if the marker is not there yet. Per bucket the
+ * counters and the marker therefore commit together or not at all, so a retried batch re-applies
+ * exactly the buckets an earlier attempt did not reach. Reports are put-if-absent and sightings
+ * are min/max updates: both are naturally idempotent.
+ */
+
+/**
+ * DynamoDB caps an expression at 4 KB (and 300 operators); dynalite does not check. A bucket
+ * with more counters than this (a very wide latency spread) is written in parts, each part with
+ * its own marker `<batchId>#<part>`, which keeps every part individually idempotent.
+ */
+const MAX_ADDS_PER_UPDATE = 200;
+const BIN_ATTRIBUTE = /^h(\d+)$/;
+
+export interface DynamoDbMetricsStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** Buckets expire this long after their minute (policy.store.bucketTtl). */
+  bucketTtlMs: number;
+  /** Writes in flight at once. */
+  concurrency?: number;
+  /** Query page size; DynamoDB's own 1 MB page limit applies regardless. */
+  queryPageSize?: number;
+}
+
+type WriteOutcome = 'written' | 'alreadyApplied' | 'unchanged';
+
+export class DynamoDbMetricsStore implements MetricsStore {
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly bucketTtlMs: number;
+  private readonly concurrency: number;
+  private readonly queryPageSize: number | undefined;
+
+  constructor(options: DynamoDbMetricsStoreOptions) {
+    this.documents = DynamoDBDocumentClient.from(options.client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    this.tableName = options.tableName;
+    this.bucketTtlMs = options.bucketTtlMs;
+    this.concurrency = options.concurrency ?? 16;
+    this.queryPageSize = options.queryPageSize;
+  }
+
+  async applyBatch(batchId: string, aggregate: BatchAggregate): Promise<ApplyBatchResult> {
+    const writes: (() => Promise<WriteOutcome>)[] = [];
+    for (const series of aggregate.series.values()) {
+      for (const bucket of series.buckets.values()) {
+        bucketParts(bucket).forEach((adds, part) => {
+          const marker = part === 0 ? batchId : `${batchId}#${part}`;
+          writes.push(() => this.addToBucket(series.series, bucket.minute, adds, marker));
+        });
+      }
+    }
+    for (const report of aggregate.gdsReports) writes.push(() => this.putReport(report));
+    for (const sighting of aggregate.sightings.values()) {
+      writes.push(() => this.noteSighting(sighting, 'firstSeen'));
+      writes.push(() => this.noteSighting(sighting, 'lastSeen'));
+    }
+    const outcomes = await runBounded(writes, this.concurrency);
+    return {
+      writes: outcomes.filter((outcome) => outcome === 'written').length,
+      alreadyApplied: outcomes.filter((outcome) => outcome === 'alreadyApplied').length,
+    };
+  }
+
+  async readBuckets(series: string, fromMinute: number, toMinute: number): Promise<MinuteBucket[]> {
+    if (fromMinute > toMinute) return [];
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': bucketPk(series),
+        ':from': isoKey(fromMinute),
+        ':to': isoKey(toMinute),
+      },
+    });
+    return items.map(bucketFromItem);
+  }
+
+  async readGdsReports(version: Version, fromTs: number, toTs: number): Promise<GdsReportEvent[]> {
+    if (fromTs >= toTs) return [];
+    // Sort keys are `<ts ISO>#<id>`: every key of a report at `toTs` sorts below the ISO of toTs + 1 ms.
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': reportPk(version),
+        ':from': isoKey(fromTs),
+        ':to': isoKey(toTs + 1),
+      },
+    });
+    return items
+      .map((item) => item.report as GdsReportEvent)
+      .filter((report) => report.ts > fromTs && report.ts <= toTs);
+  }
+
+  async listVersionSightings(): Promise<VersionSighting[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': SIGHTINGS_PK },
+    });
+    return items
+      .map((item) => {
+        // A crash between the two sighting updates may leave one bound; the other is then the best known.
+        const firstSeen = (item.firstSeen ?? item.lastSeen) as number;
+        const lastSeen = (item.lastSeen ?? item.firstSeen) as number;
+        return { version: item.version as Version, firstSeen, lastSeen };
+      })
+      .sort((a, b) => b.lastSeen - a.lastSeen);
+  }
+
+  private async addToBucket(
+    series: string,
+    minute: number,
+    adds: readonly [string, number][],
+    marker: string,
+  ): Promise<WriteOutcome> {
+    const names: Record<string, string> = { '#batches': 'batches', '#expiresAt': 'expiresAt' };
+    const values: Record<string, unknown> = {
+      ':marker': marker,
+      ':markers': new Set([marker]),
+      ':expiresAt': Math.floor((minute + this.bucketTtlMs) / 1000),
+    };
+    const clauses = ['#batches :markers'];
+    adds.forEach(([attribute, amount], index) => {
+      names[`#a${index}`] = attribute;
+      values[`:a${index}`] = amount;
+      clauses.push(`#a${index} :a${index}`);
+    });
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: bucketPk(series), sk: isoKey(minute) },
+          UpdateExpression: `SET #expiresAt = :expiresAt ADD ${clauses.join(', ')}`,
+          ConditionExpression: 'attribute_not_exists(#batches) OR NOT contains(#batches, :marker)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'alreadyApplied';
+      throw error;
+    }
+  }
+
+  private async putReport(report: GdsReportEvent): Promise<WriteOutcome> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: reportPk(report.version),
+            sk: `${isoKey(report.ts)}#${report.id}`,
+            // A plain-JSON copy: no undefined fields, whatever marshalling options the shared client has.
+            report: JSON.parse(JSON.stringify(report)),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'unchanged';
+      throw error;
+    }
+  }
+
+  /** Moves firstSeen earlier or lastSeen later; a failed condition means the stored bound already wins. */
+  private async noteSighting(
+    sighting: VersionSighting,
+    bound: 'firstSeen' | 'lastSeen',
+  ): Promise<WriteOutcome> {
+    const comparison = bound === 'firstSeen' ? '>' : '<';
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: SIGHTINGS_PK, sk: versionKey(sighting.version) },
+          UpdateExpression: 'SET #version = :version, #bound = :ts',
+          ConditionExpression: `attribute_not_exists(#bound) OR #bound ${comparison} :ts`,
+          ExpressionAttributeNames: { '#version': 'version', '#bound': bound },
+          ExpressionAttributeValues: { ':version': sighting.version, ':ts': sighting[bound] },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    return 'unchanged';
+  }
+
+  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({ ...input, Limit: this.queryPageSize, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
+  }
+}
+
+/** Table definition shared by local setup and tests; the cloud table (with TTL on `expiresAt`) is CDK's. */
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+}
+
+export const TTL_ATTRIBUTE = 'expiresAt';
+const SIGHTINGS_PK = 'V';
+
+function bucketPk(series: string): string {
+  return `B#${series}`;
+}
+
+function reportPk(version: Version): string {
+  return `G#${versionKey(version)}`;
+}
+
+/** Full ISO timestamps sort like the instants they name (years 0–9999). */
+function isoKey(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** The non-zero counters and histogram bins of a bucket, split into parts that fit one update each. */
+function bucketParts(bucket: MinuteBucket): [string, number][][] {
+  const adds: [string, number][] = [];
+  for (const field of COUNTER_FIELDS) {
+    if (bucket[field] !== 0) adds.push([field, bucket[field]]);
+  }
+  const bins = Object.keys(bucket.latency)
+    .map(Number)
+    .sort((a, b) => a - b);
+  for (const bin of bins) {
+    const count = bucket.latency[bin] ?? 0;
+    if (count !== 0) adds.push([`h${bin}`, count]);
+  }
+  const parts: [string, number][][] = [];
+  for (let start = 0; start < adds.length || start === 0; start += MAX_ADDS_PER_UPDATE) {
+    parts.push(adds.slice(start, start + MAX_ADDS_PER_UPDATE));
+  }
+  return parts;
+}
+
+function bucketFromItem(item: Record<string, unknown>): MinuteBucket {
+  const bucket = emptyBucket(Date.parse(item.sk as string));
+  for (const field of COUNTER_FIELDS) {
+    const value = item[field];
+    if (typeof value === 'number') bucket[field] = value;
+  }
+  for (const [attribute, value] of Object.entries(item)) {
+    const bin = BIN_ATTRIBUTE.exec(attribute);
+    if (bin && typeof value === 'number' && value !== 0) bucket.latency[Number(bin[1])] = value;
+  }
+  return bucket;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+  );
+}
+
+/**
+ * Runs tasks with at most `limit` in flight. On the first failure no new task starts; the ones in
+ * flight finish (their writes are idempotent) and the failure is rethrown.
+ */
+async function runBounded<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (failure === undefined && next < tasks.length) {
+      const index = next++;
+      const task = tasks[index] as () => Promise<T>;
+      try {
+        results[index] = await task();
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), tasks.length) }, worker));
+  if (failure !== undefined) throw failure.error;
+  return results;
+}

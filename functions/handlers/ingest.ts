@@ -1,0 +1,133 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { metricsStoreFromEnv, policyFromEnv } from '../commons/cloud-deps.ts';
+import { logger } from '../commons/logger.ts';
+import { PayloadTooLargeError, ValidationError } from '../core/errors.ts';
+import { ingestBatch } from '../core/ingest.ts';
+import type { Policy } from '../core/policy.ts';
+import type { MetricsStore } from '../ports.ts';
+
+/** The slice of the Powertools logger this handler uses; tests pass a recorder. */
+export interface IngestLogger {
+  info(message: string, attributes: Record<string, unknown>): void;
+  warn(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+export interface IngestDeps {
+  store: MetricsStore;
+  policy: Policy;
+  logger?: IngestLogger;
+}
+
+export type IngestHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const envelopeSchema = z.union([
+  z.array(z.unknown()),
+  z.object({ batchId: z.string().optional(), events: z.array(z.unknown()) }),
+]);
+const SHAPE_HINT = 'body must be a JSON array of events or an object {"batchId"?: string, "events": [...]}';
+
+/**
+ * POST a batch of events: 200 with what was accepted and rejected, 400 for a body that is not
+ * JSON or holds no events, 413 above the size limits. `deps` may be a factory, resolved once on
+ * the first request, so importing this module needs no AWS environment.
+ */
+export function makeIngestHandler(deps: IngestDeps | (() => IngestDeps)): IngestHandler {
+  let resolved: IngestDeps | undefined;
+  return async (event) => {
+    resolved ??= typeof deps === 'function' ? deps() : deps;
+    const { store, policy } = resolved;
+    const log = resolved.logger ?? logger;
+
+    const method = event.requestContext?.http?.method;
+    if (method !== undefined && method !== 'POST') {
+      return json(405, { error: 'use POST with a JSON body' }, { allow: 'POST' });
+    }
+    const body = decodeBody(event);
+    if (body.byteLength > policy.ingest.maxBodyBytes) {
+      log.warn('ingest rejected', { status: 413, bodyBytes: body.byteLength });
+      return json(413, {
+        error: `body is ${body.byteLength} bytes; the limit is ${policy.ingest.maxBodyBytes}`,
+      });
+    }
+    if (body.byteLength === 0) return badRequest(log, `body is empty; ${SHAPE_HINT}`);
+    let document: unknown;
+    try {
+      document = JSON.parse(body.toString('utf8'));
+    } catch {
+      // The parser's message quotes the body, which may hold snippets: say only what is wrong.
+      return badRequest(log, `body is not valid JSON; ${SHAPE_HINT}`);
+    }
+    const envelope = envelopeSchema.safeParse(document);
+    if (!envelope.success) return badRequest(log, SHAPE_HINT);
+    const [events, batchId] = Array.isArray(envelope.data)
+      ? [envelope.data, undefined]
+      : [envelope.data.events, envelope.data.batchId];
+    if (events.length === 0) return badRequest(log, 'body holds no events');
+
+    try {
+      const result = await ingestBatch(store, events, policy, batchId);
+      log.info('batch ingested', {
+        batchId: result.batchId,
+        accepted: result.accepted,
+        rejected: result.rejected.length,
+        duplicates: result.duplicates,
+        writes: result.writes,
+        alreadyApplied: result.alreadyApplied,
+        rejectedFields: result.rejected
+          .slice(0, 20)
+          .map((rejection) => `${rejection.index}:${rejection.field}`),
+      });
+      return json(200, {
+        accepted: result.accepted,
+        rejected: result.rejected,
+        duplicates: result.duplicates,
+        batchId: result.batchId,
+      });
+    } catch (error) {
+      if (error instanceof PayloadTooLargeError) {
+        log.warn('ingest rejected', { status: 413, events: events.length });
+        return json(413, { error: error.message });
+      }
+      if (error instanceof ValidationError) return badRequest(log, error.message);
+      log.error('ingest failed', { error: error instanceof Error ? error.name : 'unknown', batchId });
+      throw error;
+    }
+  };
+}
+
+function decodeBody(event: APIGatewayProxyEventV2): Buffer {
+  if (event.body === undefined || event.body === null) return Buffer.alloc(0);
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+function badRequest(log: IngestLogger, error: string): APIGatewayProxyStructuredResultV2 {
+  log.warn('ingest rejected', { status: 400, reason: error });
+  return json(400, { error });
+}
+
+function json(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** Cloud wiring (TABLE_NAME, POLICY_JSON) shared with the other Lambdas; the SDK client is module-scope there. */
+export function depsFromEnv(): IngestDeps {
+  const policy = policyFromEnv();
+  return { store: metricsStoreFromEnv(policy), policy, logger };
+}
+
+export const handler = middy(makeIngestHandler(() => depsFromEnv())).use(
+  // Never log the event: its body carries email snippets.
+  injectLambdaContext(logger, { logEvent: false }),
+);
