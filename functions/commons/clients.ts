@@ -1,0 +1,12 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
+
+/** SDK clients, created once per Lambda container at module scope and shared by every handler. */
+export const dynamoDbClient = new DynamoDBClient({});
+export const documentClient = DynamoDBDocumentClient.from(dynamoDbClient, {
+  marshallOptions: { removeUndefinedValues: true },
+});
+export const sfnClient = new SFNClient({});
+export const snsClient = new SNSClient({});

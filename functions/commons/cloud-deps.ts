@@ -1,0 +1,44 @@
+import { DynamoDbIncidentStore } from '../adapters/dynamodb-incident-store.ts';
+import { DynamoDbMetricsStore } from '../adapters/dynamodb-metrics-store.ts';
+import { SfnWorkflowStarter } from '../adapters/sfn-workflow-starter.ts';
+import { SnsNotifier } from '../adapters/sns-notifier.ts';
+import { parseDuration } from '../core/duration.ts';
+import { SentinelError } from '../core/errors.ts';
+import { parsePolicy, type Policy } from '../core/policy.ts';
+import type { Clock } from '../ports.ts';
+import { documentClient, dynamoDbClient, sfnClient, snsClient } from './clients.ts';
+
+/** Configuration the stack passes to every Lambda in its environment (never secrets). */
+function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new SentinelError(`environment variable ${name} is not set; the stack sets it for every function`);
+  return value;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** The policy travels as JSON in POLICY_JSON; without it the runbook's defaults apply. */
+export function policyFromEnv(): Policy {
+  const text = process.env.POLICY_JSON;
+  return parsePolicy(text ? JSON.parse(text) : {}, 'POLICY_JSON');
+}
+
+export function metricsStoreFromEnv(policy: Policy): DynamoDbMetricsStore {
+  return new DynamoDbMetricsStore({
+    client: dynamoDbClient,
+    tableName: requireEnv('TABLE_NAME'),
+    bucketTtlMs: parseDuration(policy.store.bucketTtl),
+  });
+}
+
+export function incidentStoreFromEnv(): DynamoDbIncidentStore {
+  return new DynamoDbIncidentStore(documentClient, requireEnv('TABLE_NAME'));
+}
+
+export function workflowStarterFromEnv(): SfnWorkflowStarter {
+  return new SfnWorkflowStarter(sfnClient, requireEnv('STATE_MACHINE_ARN'));
+}
+
+export function notifierFromEnv(): SnsNotifier {
+  return new SnsNotifier(snsClient, { alerts: requireEnv('ALERTS_TOPIC_ARN'), pages: requireEnv('PAGES_TOPIC_ARN') });
+}
