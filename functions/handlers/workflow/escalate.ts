@@ -1,0 +1,4 @@
+/** Workflow step `escalate` — stub until its issue lands: fails with NotImplementedError (routes to Escalate). */
+import { notImplementedHandler } from './not-implemented.ts';
+
+export const handler = notImplementedHandler('escalate');

@@ -1,0 +1,78 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import {
+  DEFAULT_GITHUB_TOKEN_SECRET_NAME,
+  RollbackSentinelStack,
+  type RollbackSentinelStackProps,
+} from './rollback-sentinel-stack.ts';
+
+export const STACK_NAME = 'RollbackSentinel';
+
+export interface BuildAppOptions {
+  /**
+   * CDK context (what cdk.json and `-c key=value` provide): `alertEmail`, `pagerEndpoint`,
+   * `githubTokenSecretName`, `repository`, `githubApiUrl`, `policy`.
+   * @default - none: the stack defaults
+   */
+  readonly context?: Record<string, unknown>;
+  /**
+   * Bundle the Lambdas with esbuild. Tests and the local runner only need the template.
+   * @default true
+   */
+  readonly bundle?: boolean;
+  /**
+   * Stack props that win over the context (tests, the local runner's variants).
+   * @default - none
+   */
+  readonly stack?: Partial<RollbackSentinelStackProps>;
+  /**
+   * Cloud assembly directory.
+   * @default - the CLI's cdk.out when run by `cdk`, else a temporary directory
+   */
+  readonly outdir?: string;
+  /**
+   * Register cdk-nag's AwsSolutions checks as a validation plugin.
+   * @default false (bin/app.ts turns it on)
+   */
+  readonly nag?: boolean;
+}
+
+/** The app with its one stack, built in-process: bin/app.ts, the infra tests and the local runner share it. */
+export function buildApp(options: BuildAppOptions = {}): { app: App; stack: RollbackSentinelStack } {
+  const app = new App({
+    outdir: options.outdir,
+    context: {
+      ...options.context,
+      // An empty list means "bundle no stack": assets get a placeholder and esbuild never runs.
+      ...(options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}),
+    },
+  });
+  const text = (key: string): string | undefined => {
+    const value: unknown = app.node.tryGetContext(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string') throw new Error(`context ${key} must be a string`);
+    return value;
+  };
+  const policyContext: unknown = app.node.tryGetContext('policy');
+  const stack = new RollbackSentinelStack(app, STACK_NAME, {
+    alertEmail: text('alertEmail'),
+    pagerEndpoint: text('pagerEndpoint'),
+    githubTokenSecretName: text('githubTokenSecretName') ?? DEFAULT_GITHUB_TOKEN_SECRET_NAME,
+    repository: text('repository'),
+    githubApiUrl: text('githubApiUrl'),
+    policy: typeof policyContext === 'string' ? JSON.parse(policyContext) : policyContext,
+    ...options.stack,
+  });
+  if (options.nag) addNagChecks(app);
+  return { app, stack };
+}
+
+/** The stack alone (same construction as the deployed app). */
+export function buildStack(options: BuildAppOptions = {}): RollbackSentinelStack {
+  return buildApp(options).stack;
+}
+
+/** cdk-nag 3.x: AwsSolutions runs as a policy-validation plugin; any unacknowledged error fails synth. */
+export function addNagChecks(app: App): void {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+}

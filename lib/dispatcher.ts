@@ -1,0 +1,54 @@
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { Notifications } from './notifications.ts';
+import { handlerEntry } from './paths.ts';
+import { SentinelFunction } from './sentinel-function.ts';
+
+export interface DispatcherProps {
+  /** Incidents and their locks (conditional writes). */
+  readonly table: ITable;
+  /** The workflow the dispatcher starts, under an execution name derived from the incident id. */
+  readonly stateMachine: IStateMachine;
+  /** Cooldown and duplicate notices go to these topics. */
+  readonly notifications: Notifications;
+  /**
+   * Environment for the dispatcher (e.g. POLICY_JSON).
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Retention of the dispatcher's logs.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * The dispatcher Lambda: turns an alarm (or a breach) into at most one incident per service and
+ * version, takes the lock with a conditional write and starts the rollback workflow.
+ */
+export class Dispatcher extends Construct {
+  readonly function: SentinelFunction;
+
+  constructor(scope: Construct, id: string, props: DispatcherProps) {
+    super(scope, id);
+    const { alerts, pages } = props.notifications;
+    this.function = new SentinelFunction(this, 'DispatcherFunction', {
+      entry: handlerEntry('dispatcher.ts'),
+      description: 'Opens one incident per breach and starts the rollback workflow',
+      logRetention: props.logRetention,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
+        ALERTS_TOPIC_ARN: alerts.topicArn,
+        PAGES_TOPIC_ARN: pages.topicArn,
+        ...props.environment,
+      },
+    });
+    props.table.grantReadWriteData(this.function);
+    props.stateMachine.grantStartExecution(this.function);
+    props.notifications.grantPublish(this.function);
+  }
+}

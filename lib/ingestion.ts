@@ -1,0 +1,79 @@
+import { CfnOutput, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type FunctionUrl, FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { handlerEntry } from './paths.ts';
+import { SentinelFunction } from './sentinel-function.ts';
+import { METRICS_NAMESPACE } from './triggers.ts';
+
+export interface IngestionProps {
+  /** Where the events' per-minute aggregates go. */
+  readonly table: ITable;
+  /**
+   * Environment for the ingest Lambda (e.g. POLICY_JSON).
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Retention of the ingest Lambda's logs.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * The ingest Lambda (functions/handlers/ingest.ts) behind a Lambda Function URL.
+ *
+ * Why a Function URL with AWS_IAM auth rather than API Gateway with an API key: the callers are
+ * our own classifier service and tools, which already run with AWS credentials and can sign
+ * requests with SigV4 — so every request is authenticated and attributable to an IAM principal,
+ * there is no shared key to leak or rotate, and access is granted with an ordinary IAM policy
+ * (`lambda:InvokeFunctionUrl` on this function). An API key identifies a client for usage plans,
+ * it is not authentication. A Function URL also avoids API Gateway's 10 MB payload and 29 s
+ * limits being the wrong knobs, its per-request cost, and one more resource to secure.
+ */
+export class Ingestion extends Construct {
+  readonly function: SentinelFunction;
+  readonly url: FunctionUrl;
+
+  constructor(scope: Construct, id: string, props: IngestionProps) {
+    super(scope, id);
+    this.function = new SentinelFunction(this, 'IngestFunction', {
+      entry: handlerEntry('ingest.ts'),
+      description: 'Ingests classifier events into per-minute buckets and publishes the alarm metrics',
+      memorySize: 512,
+      logRetention: props.logRetention,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        METRICS_NAMESPACE,
+        ...props.environment,
+      },
+    });
+    props.table.grantReadWriteData(this.function);
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cloudwatch:PutMetricData'],
+        // PutMetricData has no resource-level permissions; the namespace condition is the scope.
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
+      }),
+    );
+
+    // Same finding id as the X-Ray statement acknowledged in SentinelFunction; this reason adds PutMetricData.
+    Validations.of(this.function.executionRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'cloudwatch:PutMetricData supports no resource-level permissions; the statement is scoped by the ' +
+        'cloudwatch:namespace condition to RollbackSentinel. The other `*` statement is X-Ray tracing (no ' +
+        'resource-level permissions either).',
+    });
+
+    this.url = this.function.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
+    new CfnOutput(this, 'IngestUrl', {
+      description: 'POST classifier events here (SigV4-signed, service lambda)',
+      value: this.url.url,
+    });
+  }
+}

@@ -1,0 +1,90 @@
+import { Duration } from 'aws-cdk-lib';
+import { type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface NotificationsProps {
+  /**
+   * Address subscribed to the `alerts` topic (warnings, rollback started/finished).
+   * @default - no email subscription
+   */
+  readonly alertEmail?: string;
+  /**
+   * HTTPS endpoint of the pager (PagerDuty, Opsgenie…) subscribed to the `pages` topic.
+   * @default - no pager subscription
+   */
+  readonly pagerEndpoint?: string;
+}
+
+/**
+ * The two SNS topics of ARCHITECTURE.md §6 — `alerts` (email) and `pages` (pager) — encrypted
+ * with one customer-managed KMS key. CloudWatch (alarm actions) and EventBridge (rule targets)
+ * publish to the topics as services, so the key policy lets those two services use the key.
+ */
+export class Notifications extends Construct {
+  readonly key: Key;
+  readonly alerts: Topic;
+  readonly pages: Topic;
+
+  constructor(scope: Construct, id: string, props: NotificationsProps = {}) {
+    super(scope, id);
+    if (props.alertEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.alertEmail)) {
+      throw new Error(`alertEmail: "${props.alertEmail}" is not an email address`);
+    }
+    if (props.pagerEndpoint !== undefined && !props.pagerEndpoint.startsWith('https://')) {
+      throw new Error(`pagerEndpoint: "${props.pagerEndpoint}" must be an https:// URL`);
+    }
+
+    this.key = new Key(this, 'Key', {
+      description: 'Encrypts the Rollback Sentinel alerts and pages topics',
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(30),
+    });
+    // SNS asks KMS for a data key on behalf of the publishing service; without these two
+    // statements alarm actions and EventBridge targets would be silently dropped.
+    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
+      this.key.addToResourcePolicy(
+        new PolicyStatement({
+          sid: `Allow${service.split('.')[0]}ToPublishToEncryptedTopics`,
+          principals: [new ServicePrincipal(service)],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          // `*` in a key policy means this key. No source-account condition: SNS calls KMS on
+          // the service's behalf and the condition is not documented to reach that call; who may
+          // publish at all is decided by the topics' policies.
+          resources: ['*'],
+        }),
+      );
+    }
+
+    this.alerts = new Topic(this, 'Alerts', {
+      displayName: 'Rollback Sentinel alerts',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    this.pages = new Topic(this, 'Pages', {
+      displayName: 'Rollback Sentinel pages',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+
+    if (props.alertEmail) this.alerts.addSubscription(new EmailSubscription(props.alertEmail));
+    if (props.pagerEndpoint) this.pages.addSubscription(new UrlSubscription(props.pagerEndpoint));
+  }
+
+  /**
+   * Lets `grantee` publish to both topics. `Topic.grantPublish` would also grant
+   * `kms:GenerateDataKey*`; publishing to an encrypted topic needs exactly `kms:GenerateDataKey`
+   * and `kms:Decrypt` on this key, so that is all we grant.
+   */
+  grantPublish(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['sns:Publish'],
+        resources: [this.alerts.topicArn, this.pages.topicArn],
+      }),
+    );
+    this.key.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+  }
+}

@@ -1,0 +1,143 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { parseDuration } from '../functions/core/duration.ts';
+import { parsePolicy } from '../functions/core/policy.ts';
+import { Dashboard } from './dashboard.ts';
+import { Dispatcher } from './dispatcher.ts';
+import { Ingestion } from './ingestion.ts';
+import { MetricsStoreTable } from './metrics-store-table.ts';
+import { Notifications } from './notifications.ts';
+import { RollbackWorkflow, type RollbackWorkflowProps } from './rollback-workflow.ts';
+import { Triggers } from './triggers.ts';
+
+export const DEFAULT_GITHUB_TOKEN_SECRET_NAME = 'rollback-sentinel/github-token';
+
+export interface RollbackSentinelStackProps extends StackProps {
+  /**
+   * Email address subscribed to the `alerts` topic.
+   * @default - no email subscription
+   */
+  readonly alertEmail?: string;
+  /**
+   * HTTPS pager endpoint subscribed to the `pages` topic.
+   * @default - no pager subscription
+   */
+  readonly pagerEndpoint?: string;
+  /**
+   * Name of the Secrets Manager secret holding the GitHub token (created outside the stack).
+   * @default DEFAULT_GITHUB_TOKEN_SECRET_NAME ('rollback-sentinel/github-token')
+   */
+  readonly githubTokenSecretName?: string;
+  /**
+   * Application repository, `owner/name`.
+   * @default - taken from the policy by the revert step
+   */
+  readonly repository?: string;
+  /**
+   * GitHub API base URL, for GitHub Enterprise.
+   * @default - https://api.github.com
+   */
+  readonly githubApiUrl?: string;
+  /**
+   * Policy document (same shape as the policy file); thresholds of the alarms and dashboard come
+   * from it and every Lambda receives it as POLICY_JSON.
+   * @default - the runbook's defaults
+   */
+  readonly policy?: unknown;
+  /**
+   * How often the evaluator runs.
+   * @default Duration.minutes(1)
+   */
+  readonly evaluationInterval?: Duration;
+  /**
+   * Workflow knobs (waits, timeouts, state names).
+   * @default - the RollbackWorkflow defaults; approval timeout from the policy
+   */
+  readonly workflow?: Pick<
+    RollbackWorkflowProps,
+    'approvalTimeout' | 'deployPollInterval' | 'verifyRetryWait' | 'executionTimeout' | 'stateNames'
+  >;
+  /**
+   * Retention of every log group of the stack.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+}
+
+/** Rollback Sentinel in the cloud: one construct per concern, composed here and nowhere else. */
+export class RollbackSentinelStack extends Stack {
+  readonly store: MetricsStoreTable;
+  readonly notifications: Notifications;
+  readonly workflow: RollbackWorkflow;
+  readonly dispatcher: Dispatcher;
+  readonly ingestion: Ingestion;
+  readonly triggers: Triggers;
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: RollbackSentinelStackProps = {}) {
+    super(scope, id, {
+      description: 'Rollback Sentinel: automatic, auditable rollback of LLM model and prompt versions',
+      ...props,
+    });
+    if (props.repository !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(props.repository)) {
+      throw new Error(`repository: "${props.repository}" must be owner/name`);
+    }
+    const policy = parsePolicy(props.policy ?? {}, 'policy (context)');
+    const environment: Record<string, string> =
+      props.policy === undefined ? {} : { POLICY_JSON: JSON.stringify(props.policy) };
+    const logRetention = props.logRetention;
+
+    this.store = new MetricsStoreTable(this, 'MetricsStore');
+    const table = this.store.table;
+    this.notifications = new Notifications(this, 'Notifications', {
+      alertEmail: props.alertEmail,
+      pagerEndpoint: props.pagerEndpoint,
+    });
+    const githubToken = Secret.fromSecretNameV2(
+      this,
+      'GitHubToken',
+      props.githubTokenSecretName ?? DEFAULT_GITHUB_TOKEN_SECRET_NAME,
+    );
+
+    this.workflow = new RollbackWorkflow(this, 'Workflow', {
+      table,
+      notifications: this.notifications,
+      githubToken,
+      repository: props.repository,
+      githubApiUrl: props.githubApiUrl,
+      environment,
+      logRetention,
+      approvalTimeout: Duration.millis(parseDuration(policy.workflow.approvalTimeout)),
+      ...props.workflow,
+    });
+    this.dispatcher = new Dispatcher(this, 'Dispatcher', {
+      table,
+      stateMachine: this.workflow.stateMachine,
+      notifications: this.notifications,
+      environment,
+      logRetention,
+    });
+    this.ingestion = new Ingestion(this, 'Ingestion', { table, environment, logRetention });
+    this.triggers = new Triggers(this, 'Triggers', {
+      table,
+      notifications: this.notifications,
+      stateMachine: this.workflow.stateMachine,
+      dispatcher: this.dispatcher.function,
+      evaluationInterval: props.evaluationInterval,
+      environment,
+      logRetention,
+      thresholds: {
+        otpInCriticalAbove: policy.triggers.otp_in_critical.breachAbove,
+        latencyP95AboveMs: policy.triggers.latency_p95.thresholdMs,
+        latencyMinutes: policy.triggers.latency_p95.warningAboveMinutes,
+      },
+    });
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      policy,
+      alarms: [this.triggers.otpInCriticalAlarm, this.triggers.latencyAlarm],
+      stateMachine: this.workflow.stateMachine,
+    });
+  }
+}

@@ -1,0 +1,205 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { Notifications } from './notifications.ts';
+import { handlerEntry } from './paths.ts';
+import { SentinelFunction } from './sentinel-function.ts';
+import {
+  buildRollbackDefinition,
+  type StateNames,
+  WORKFLOW_STEPS,
+  type WorkflowStep,
+} from './workflow/definition.ts';
+
+/** Steps that tell people something: they get the topic ARNs and may publish to both topics. */
+const NOTIFYING_STEPS: ReadonlySet<WorkflowStep> = new Set([
+  'notify-start',
+  'request-approval',
+  'complete',
+  'escalate',
+]);
+
+/** Lambda timeouts that differ from the 30 s default. */
+const STEP_LAMBDA_TIMEOUTS: Partial<Record<WorkflowStep, Duration>> = {
+  // Git Data API round trips, a compare-and-swap retry and rate-limit back-off.
+  'revert-commit': Duration.minutes(2),
+  verify: Duration.minutes(1),
+};
+
+/** Head room between a Lambda's own timeout and its task's TimeoutSeconds. */
+const TASK_TIMEOUT_MARGIN = Duration.seconds(30);
+
+export interface RollbackWorkflowProps {
+  /** The table of incidents, locks, versions and metrics: every step records its transition. */
+  readonly table: ITable;
+  /** Topics for notify-start, request-approval, complete and escalate. */
+  readonly notifications: Notifications;
+  /** The GitHub token; only revert-commit may read it. Its ARN (never its value) goes in env. */
+  readonly githubToken: ISecret;
+  /**
+   * Application repository as `owner/name`.
+   * @default - not set: the revert step reads it from the policy
+   */
+  readonly repository?: string;
+  /**
+   * GitHub API base URL (GitHub Enterprise).
+   * @default - not set: the revert step uses https://api.github.com
+   */
+  readonly githubApiUrl?: string;
+  /**
+   * Environment shared by every step Lambda (e.g. POLICY_JSON).
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * How long a manual trigger waits for approval.
+   * @default Duration.hours(24)
+   */
+  readonly approvalTimeout?: Duration;
+  /**
+   * Pause between two deploy checks.
+   * @default Duration.seconds(30)
+   */
+  readonly deployPollInterval?: Duration;
+  /**
+   * Pause before an inconclusive verification stage is judged again.
+   * @default Duration.minutes(15)
+   */
+  readonly verifyRetryWait?: Duration;
+  /**
+   * Longest an execution may run (three stages of up to a day each, extensions, approval).
+   * @default Duration.days(7)
+   */
+  readonly executionTimeout?: Duration;
+  /**
+   * Renamed states (the local runner follows the synthesized names).
+   * @default DEFAULT_STATE_NAMES
+   */
+  readonly stateNames?: Partial<StateNames>;
+  /**
+   * Retention of the step Lambdas' and the state machine's logs.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * The rollback state machine (Standard, logged, traced) and one Lambda per step, each with
+ * only the permissions its step needs. A Step Functions execution that times out or is aborted
+ * never reached Escalate, so an EventBridge rule pages for those.
+ */
+export class RollbackWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+  /** The Lambda of each step (the local runner maps state names to steps through these). */
+  readonly functions: Record<WorkflowStep, SentinelFunction>;
+
+  constructor(scope: Construct, id: string, props: RollbackWorkflowProps) {
+    super(scope, id);
+    const { alerts, pages } = props.notifications;
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+
+    const functions = {} as Record<WorkflowStep, SentinelFunction>;
+    const taskTimeouts = {} as Record<WorkflowStep, Duration>;
+    for (const step of WORKFLOW_STEPS) {
+      const timeout = STEP_LAMBDA_TIMEOUTS[step] ?? Duration.seconds(30);
+      const fn = new SentinelFunction(this, `${pascal(step)}Function`, {
+        entry: handlerEntry(`workflow/${step}.ts`),
+        description: `Rollback workflow step ${step}`,
+        timeout,
+        logRetention,
+        environment: { TABLE_NAME: props.table.tableName, ...props.environment },
+      });
+      props.table.grantReadWriteData(fn);
+      if (NOTIFYING_STEPS.has(step)) {
+        fn.addEnvironment('ALERTS_TOPIC_ARN', alerts.topicArn);
+        fn.addEnvironment('PAGES_TOPIC_ARN', pages.topicArn);
+        props.notifications.grantPublish(fn);
+      }
+      functions[step] = fn;
+      taskTimeouts[step] = timeout.plus(TASK_TIMEOUT_MARGIN);
+    }
+
+    const revert = functions['revert-commit'];
+    props.githubToken.grantRead(revert);
+    revert.addEnvironment('GITHUB_TOKEN_SECRET_ARN', props.githubToken.secretArn);
+    if (props.repository) revert.addEnvironment('GITHUB_REPOSITORY', props.repository);
+    if (props.githubApiUrl) revert.addEnvironment('GITHUB_API_URL', props.githubApiUrl);
+
+    this.functions = functions;
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      comment:
+        'Rollback Sentinel: confirm, capture, choose target, [approve], revert, deploy, verify ×3, complete | escalate',
+      definitionBody: DefinitionBody.fromChainable(
+        buildRollbackDefinition(this, {
+          functions,
+          taskTimeouts,
+          approvalTimeout: props.approvalTimeout,
+          deployPollInterval: props.deployPollInterval,
+          verifyRetryWait: props.verifyRetryWait,
+          stateNames: props.stateNames,
+        }),
+      ),
+      timeout: props.executionTimeout ?? Duration.days(7),
+      tracingEnabled: true,
+      logs: {
+        destination: new LogGroup(this, 'StateMachineLogs', { retention: logRetention }),
+        level: LogLevel.ALL,
+        includeExecutionData: true,
+      },
+    });
+
+    // LambdaInvoke grants lambda:InvokeFunction on `<fn>` and `<fn>:*`: the second form names the
+    // function's versions and aliases, nothing else. Found once per step function.
+    for (const fn of Object.values(functions)) {
+      const logicalId = Stack.of(this).getLogicalId(fn.node.defaultChild as CfnFunction);
+      Validations.of(this.stateMachine).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+        reason:
+          'Step Functions LambdaInvoke grants invoke on the function ARN and ARN:* (its qualified versions ' +
+          'and aliases); the wildcard cannot reach any other function.',
+      });
+    }
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'State machine role: X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSampling*) and ' +
+        'CloudWatch Logs vended delivery (logs:CreateLogDelivery, PutResourcePolicy, DescribeLogGroups…) ' +
+        'support no resource-level permissions, see https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html.',
+    });
+
+    new Rule(this, 'EndedWithoutEscalation', {
+      description: 'Pages when a rollback execution times out or is aborted (Escalate never ran)',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          stateMachineArn: [this.stateMachine.stateMachineArn],
+          status: ['TIMED_OUT', 'ABORTED'],
+        },
+      },
+      targets: [
+        new SnsTopic(pages, {
+          message: RuleTargetInput.fromText(
+            `Rollback workflow execution ${EventField.fromPath('$.detail.name')} ended ${EventField.fromPath(
+              '$.detail.status',
+            )} without escalating: the rollback may be half done; check the incident record.`,
+          ),
+        }),
+      ],
+    });
+  }
+}
+
+function pascal(step: string): string {
+  return step
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}
