@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema, parseDuration } from './duration.ts';
 import { PolicyError } from './errors.ts';
+import { verificationPolicySchema } from './verification/policy.ts';
 
 const fraction = z.number('must be a number').min(0, 'must be ≥ 0').max(1, 'must be ≤ 1');
 const positive = z.number('must be a number').positive('must be > 0');
@@ -93,6 +94,8 @@ export const policySchema = z.strictObject({
       approvalTimeout: durationSchema.default('24h'),
     })
     .prefault({}),
+  /** Post-rollback verification stages (runbook "Post-Rollback Verification"). */
+  verification: verificationPolicySchema,
   store: z
     .strictObject({
       /** Buckets expire after this long (DynamoDB TTL). */
