@@ -67,3 +67,87 @@ export interface Notifier {
 export interface WorkflowStarter {
   start(executionName: string, input: unknown): Promise<{ executionId: string; alreadyStarted: boolean }>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Source repository (the application's Git repository, ARCHITECTURE.md §5).
+
+/** A file change of one commit: new bytes, or `null` to delete the file. */
+export interface FileChange {
+  path: string;
+  content: Uint8Array | null;
+}
+
+export interface CommitRef {
+  sha: string;
+  /** Where people can look at the commit (GitHub page, or a file: URL for a local repository). */
+  url: string;
+}
+
+/** A commit found by its trailer, with its full message (a re-driven C re-opens its pull request from it). */
+export interface FoundCommit extends CommitRef {
+  message: string;
+}
+
+export interface StableTag {
+  /** Tag name without `refs/tags/`, e.g. `v1.2.0-stable`. */
+  name: string;
+  /** The commit the tag points to (annotated tags peeled). */
+  sha: string;
+  /** Committer date of that commit, ISO 8601; tags are listed newest first by it. */
+  committedAt: string;
+}
+
+export interface CommitFilesRequest {
+  branch: string;
+  /**
+   * The head the changes were planned on. The branch is moved only if it is still there
+   * (compare-and-swap; never forced); otherwise `BranchMovedError`.
+   */
+  expectedHead?: string;
+  message: string;
+  changes: readonly FileChange[];
+}
+
+export interface PullRequestRequest {
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+}
+
+export interface PullRequestRef {
+  number: number;
+  url: string;
+}
+
+/** `none`: the commit has no checks or statuses at all (which is not success). */
+export type CommitChecksState = 'success' | 'pending' | 'failure' | 'none';
+
+/** The application's repository: GitHub (Octokit) or a local clone (git CLI). */
+export interface SourceRepository {
+  /** Names the repository in errors and records: `owner/repo` or a directory. */
+  readonly description: string;
+  defaultBranch(): Promise<string>;
+  /** Commit sha of a branch, tag or sha; `null` when there is no such ref. */
+  resolveRef(ref: string): Promise<string | null>;
+  /** The file's bytes at a ref; `null` when the file does not exist there. */
+  readFile(ref: string, path: string): Promise<Uint8Array | null>;
+  /** Tags named `*-stable`, newest commit first. */
+  listStableTags(): Promise<StableTag[]>;
+  /** Paths added, modified or deleted between two refs. */
+  changedPaths(fromRef: string, toRef: string): Promise<string[]>;
+  /** The newest of the last `depth` commits of `branch` carrying trailer `key: value`, if any. */
+  findCommitWithTrailer(
+    branch: string,
+    key: string,
+    value: string,
+    depth: number,
+  ): Promise<FoundCommit | null>;
+  /** One commit on top of the branch head, then a compare-and-swap of the branch ref. */
+  commitFiles(request: CommitFilesRequest): Promise<CommitRef>;
+  /** Creates `refs/heads/<name>` at `fromSha` unless it already exists (never moves it). */
+  createBranch(name: string, fromSha: string): Promise<'created' | 'exists'>;
+  /** Opens (or returns the already open) pull request; `null` where there are none (local). */
+  openPullRequest(request: PullRequestRequest): Promise<PullRequestRef | null>;
+  commitChecks(sha: string): Promise<CommitChecksState>;
+}

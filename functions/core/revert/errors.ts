@@ -26,9 +26,11 @@ export class BranchMovedError extends SentinelError {
     readonly branch: string,
     readonly expected: string,
     readonly actual: string | null,
+    options?: { cause?: unknown },
   ) {
     super(
       `branch ${branch} moved: expected ${expected.slice(0, 12)}, found ${actual === null ? 'another commit' : actual.slice(0, 12)}`,
+      options,
     );
   }
 }
@@ -40,12 +42,15 @@ export class BranchMovedError extends SentinelError {
  */
 export class TransientRepositoryError extends SentinelError {
   override readonly name = 'TransientRepositoryError';
+  /** The commit the failed ref update tried to publish, when there was one. */
+  readonly commitSha: string | undefined;
   constructor(
     message: string,
     readonly outcomeUnknown: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; commitSha?: string },
   ) {
     super(message, options);
+    this.commitSha = options?.commitSha;
   }
 }
 

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { GitHubRepo } from '../../functions/adapters/github-repo.ts';
+import { FakeGitHubServer } from '../support/fake-github-server.ts';
+import { createShopqRepo } from '../support/shopq-repo.ts';
+import { sourceRepositoryContract } from './source-repository.contract.ts';
+
+const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
+
+function gitHubRepoOn(server: FakeGitHubServer, token = server.token): GitHubRepo {
+  return new GitHubRepo({
+    owner: server.owner,
+    repo: server.repo,
+    token,
+    baseUrl: server.baseUrl,
+    log: silentLog,
+  });
+}
+
+sourceRepositoryContract({
+  name: 'GitHubRepo (fake GitHub server on a real Git repository)',
+  pullRequests: true,
+  async open(scenario) {
+    const fixture = await createShopqRepo(scenario);
+    const server = await FakeGitHubServer.fromRepository(fixture.dir);
+    return {
+      repo: gitHubRepoOn(server),
+      gitDir: server.gitDir,
+      fixture,
+      async close() {
+        // Every request must have been one the fake implements (and so, one GitHub has).
+        expect(server.unknownRequests()).toEqual([]);
+        await server.stop();
+        await fixture.cleanup();
+      },
+    };
+  },
+});
+
+describe('GitHubRepo commit checks', () => {
+  it('combines check runs and statuses; no statuses at all is "none", not success', async () => {
+    const fixture = await createShopqRepo('prompt');
+    const server = await FakeGitHubServer.fromRepository(fixture.dir);
+    try {
+      const repo = gitHubRepoOn(server);
+      const sha = fixture.headSha;
+      expect(await repo.commitChecks(sha)).toBe('none');
+      server.statuses.set(sha, [{ state: 'pending' }]);
+      expect(await repo.commitChecks(sha)).toBe('pending');
+      server.statuses.set(sha, [{ state: 'success' }]);
+      expect(await repo.commitChecks(sha)).toBe('success');
+      server.checkRuns.set(sha, [{ status: 'in_progress', conclusion: null }]);
+      expect(await repo.commitChecks(sha)).toBe('pending');
+      server.checkRuns.set(sha, [{ status: 'completed', conclusion: 'failure' }]);
+      expect(await repo.commitChecks(sha)).toBe('failure');
+      server.statuses.delete(sha);
+      server.checkRuns.set(sha, [
+        { status: 'completed', conclusion: 'success' },
+        { status: 'completed', conclusion: 'skipped' },
+      ]);
+      expect(await repo.commitChecks(sha)).toBe('success');
+    } finally {
+      await server.stop();
+      await fixture.cleanup();
+    }
+  });
+});
