@@ -1,0 +1,108 @@
+import type { Clock, IncidentStore, MetricsStore, Notifier } from '../../ports.ts';
+import { seriesKey } from '../aggregate.ts';
+import { MINUTE_MS, type MinuteBucket, minuteOf } from '../buckets.ts';
+import type { Incident } from '../incident/incident.ts';
+import { rollbackFinishedMessage } from '../incident/messages.ts';
+import { loadIncident, recordTransition } from '../incident/record.ts';
+import type { Policy } from '../policy.ts';
+import { incidentMarkers } from '../rca/markers.ts';
+import { renderRca } from '../rca/rca.ts';
+import { renderTriggerChart } from '../rca/trigger-chart.ts';
+import { sumCounter } from '../triggers/sums.ts';
+import type { WorkflowState } from './state.ts';
+
+export interface CompleteDeps {
+  incidents: IncidentStore;
+  metrics: MetricsStore;
+  notifier: Notifier;
+  clock: Clock;
+  policy: Policy;
+}
+
+/** How far back the RCA counts the bad version's traffic (its impact). */
+const IMPACT_LOOKBACK_MS = 7 * 24 * 60 * MINUTE_MS;
+/** The chart shows the day before detection up to the close. */
+const CHART_LOOKBACK_MS = 24 * 60 * MINUTE_MS;
+
+/**
+ * Closes the incident. Completed: the restored version passed every stage; the RCA draft and
+ * its chart go into the record and the team is told. Rejected: a person declined the rollback
+ * of a manual trigger. Either way the version's lock is released.
+ */
+export async function complete(
+  deps: CompleteDeps,
+  outcome: 'completed' | 'rejected',
+  state: WorkflowState,
+): Promise<{ outcome: 'completed' | 'rejected' }> {
+  const now = deps.clock.now();
+  const closed = await recordTransition(
+    deps.incidents,
+    state.incidentId,
+    now,
+    outcome === 'completed'
+      ? { state: 'Complete', actor: 'workflow', note: 'every verification stage passed', status: 'completed' }
+      : { state: 'RecordRejection', actor: 'workflow', note: 'rollback rejected by a person', status: 'rejected' },
+    () => ({ outcome }),
+  );
+  const rca = await draftRca(deps, closed, now);
+  const recorded = await recordTransition(
+    deps.incidents,
+    closed.id,
+    now,
+    { state: 'RcaDrafted', actor: 'workflow', note: `RCA draft written (sentinel rca ${closed.id})` },
+    () => ({ rca }),
+  );
+  if (outcome === 'completed') await deps.notifier.publish(rollbackFinishedMessage(recorded));
+  await deps.incidents.releaseLock(recorded);
+  return { outcome };
+}
+
+/** The RCA draft and chart of an incident, from its record and the metrics around it. */
+export async function draftRca(
+  deps: Pick<CompleteDeps, 'metrics' | 'policy'>,
+  incident: Incident,
+  now: Date,
+): Promise<NonNullable<Incident['rca']>> {
+  const detectedAt = Date.parse(incident.openedAt);
+  const liveUntil = incident.deployedAt ? Date.parse(incident.deployedAt) : now.getTime();
+  const bad = await deps.metrics.readBuckets(
+    seriesKey(incident.version),
+    minuteOf(detectedAt - IMPACT_LOOKBACK_MS),
+    minuteOf(liveUntil),
+  );
+  const restored: MinuteBucket[] = incident.target
+    ? await deps.metrics.readBuckets(
+        seriesKey(incident.target.version),
+        minuteOf(detectedAt - CHART_LOOKBACK_MS),
+        minuteOf(now.getTime()),
+      )
+    : [];
+  const chartFrom = detectedAt - CHART_LOOKBACK_MS;
+  const chartFile = `${incident.id}-chart.svg`;
+  const trigger = incident.triggers[0]?.id ?? 'otp_in_critical';
+  const chartSvg = renderTriggerChart({
+    trigger,
+    buckets: [...bad, ...restored].filter((bucket) => bucket.minute >= chartFrom),
+    policy: deps.policy,
+    markers: incidentMarkers(incident),
+    title: `${trigger}: ${incident.service}, incident ${incident.id}`,
+  });
+  const markdown = renderRca(incident, {
+    versionFileDiff: incident.versionFileDiff ?? '(the version file diff was not recorded)',
+    impact: {
+      emailsClassifiedByBadVersion: sumCounter(bad, 'classified'),
+      otpInCritical: sumCounter(bad, 'otpCritical'),
+    },
+    chart: chartFile,
+  });
+  return { markdown, chartSvg, chartFile };
+}
+
+/** Re-renders the RCA of any incident on demand (`sentinel rca ID`). */
+export async function rcaFor(
+  deps: Pick<CompleteDeps, 'metrics' | 'policy' | 'incidents' | 'clock'>,
+  incidentId: string,
+): Promise<NonNullable<Incident['rca']>> {
+  const incident = await loadIncident(deps.incidents, incidentId);
+  return incident.rca ?? draftRca(deps, incident, deps.clock.now());
+}
