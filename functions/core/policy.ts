@@ -84,6 +84,17 @@ export const policySchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  /** Where the application repository keeps its versions (ARCHITECTURE.md §5). */
+  repository: z
+    .strictObject({
+      versionFile: z.string().min(1).default('shopq/versioning.py'),
+      promptFiles: z.array(z.string().min(1)).default(['shopq/prompts/classifier_prompt.txt']),
+      modelReferenceFiles: z.array(z.string().min(1)).default([]),
+      versionsLog: z.string().min(1).default('VERSIONS.md'),
+      /** Procedure C: a rollback branch and pull request, or a commit straight on the default branch. */
+      full: z.enum(['branch', 'direct']).default('branch'),
+    })
+    .prefault({}),
   /** Which versions the scheduled evaluator judges: those seen in live traffic this recently. */
   evaluator: z.strictObject({ activeWithin: durationSchema.default('15m') }).prefault({}),
   workflow: z
