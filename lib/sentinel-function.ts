@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import { Duration, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { REPO_ROOT } from './paths.ts';
 
 /** The value of POWERTOOLS_SERVICE_NAME for every function of the stack. */
 export const SERVICE_NAME = 'rollback-sentinel';
@@ -85,6 +87,8 @@ export class SentinelFunction extends NodejsFunction {
     super(scope, id, {
       entry: props.entry,
       handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,

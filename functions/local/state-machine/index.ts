@@ -1,0 +1,32 @@
+/**
+ * The local state machine runner: the rollback definition synthesized from lib/, executed in this
+ * process by aws-local-stepfunctions. `polyfills.ts` comes first: the library needs
+ * `Promise.withResolvers`, which Node 20 lacks.
+ */
+import './polyfills.ts';
+
+export {
+  type AslDefinition,
+  loadDefinition,
+  PLACEHOLDER_ACCOUNT,
+  PLACEHOLDER_REGION,
+  resolveToken,
+  taskSteps,
+  UnresolvableTokenError,
+} from './definition.ts';
+export {
+  MissingTaskHandlerError,
+  type PendingCallback,
+  pendingCallbacks,
+  type RunWorkflowOptions,
+  runWorkflow,
+  sendTaskFailure,
+  sendTaskSuccess,
+  type TaskContext,
+  TaskDoesNotExistError,
+  type TaskHandler,
+  type TransitionEvent,
+  WaitTimeUnresolvableError,
+  type WorkflowExecution,
+  type WorkflowResult,
+} from './runner.ts';

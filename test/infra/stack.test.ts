@@ -1,0 +1,356 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Resource, synthTemplate } from './synth.ts';
+
+let template: Template;
+let lambdas: Record<string, Resource>;
+
+beforeAll(() => {
+  template = synthTemplate();
+  lambdas = template.findResources('AWS::Lambda::Function') as Record<string, Resource>;
+});
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+/** The logical id of the one Lambda whose id starts with `prefix` (e.g. `WorkflowRevertCommitFunction`). */
+function lambdaId(prefix: string): string {
+  const ids = Object.keys(lambdas).filter((id) => id.startsWith(prefix));
+  expect(ids, prefix).toHaveLength(1);
+  return ids[0] as string;
+}
+
+/** Every statement of every inline policy attached to the Lambda's role. */
+function statementsOf(functionId: string): Statement[] {
+  const fn = lambdas[functionId];
+  if (!fn) throw new Error(`no Lambda ${functionId}`);
+  const role = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const policies = template.findResources('AWS::IAM::Policy') as Record<string, Resource>;
+  return Object.values(policies)
+    .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === role))
+    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+const actionsOf = (functionId: string) =>
+  statementsOf(functionId).flatMap((statement) => [statement.Action].flat());
+
+/** Logical ids of the Lambdas allowed `action`. */
+function lambdasAllowed(action: string): string[] {
+  return Object.keys(lambdas)
+    .filter((id) => actionsOf(id).includes(action))
+    .sort();
+}
+
+const prefixes = (ids: string[]) => ids.map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort();
+
+describe('metrics store table', () => {
+  it('is on-demand, recoverable, expiring and encrypted, with string keys pk/sk', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ]),
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+});
+
+describe('Lambda functions', () => {
+  it('are the 13 expected functions', () => {
+    expect(prefixes(Object.keys(lambdas))).toEqual(
+      [
+        'DispatcherDispatcherFunction',
+        'IngestionIngestFunction',
+        'TriggersEvaluatorFunction',
+        ...[
+          'CaptureState',
+          'CheckDeploy',
+          'ChooseTarget',
+          'Complete',
+          'ConfirmTrigger',
+          'Escalate',
+          'NotifyStart',
+          'RequestApproval',
+          'RevertCommit',
+          'Verify',
+        ].map((step) => `Workflow${step}Function`),
+      ].sort(),
+    );
+  });
+
+  it('all run Node.js 24 on arm64 with active tracing, their own log group and Powertools env', () => {
+    for (const [id, fn] of Object.entries(lambdas)) {
+      expect(fn.Properties, id).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: expect.stringMatching(/Logs/) } },
+        Environment: {
+          Variables: expect.objectContaining({
+            POWERTOOLS_SERVICE_NAME: 'rollback-sentinel',
+            NODE_OPTIONS: '--enable-source-maps',
+          }),
+        },
+      });
+    }
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup') as Record<string, Resource>);
+    expect(groups.length).toBe(Object.keys(lambdas).length + 1); // + the state machine's
+    for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('never use an AWS managed policy (each role writes only to its own log group)', () => {
+    const roles = template.findResources('AWS::IAM::Role') as Record<string, Resource>;
+    for (const [id, role] of Object.entries(roles))
+      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+  });
+});
+
+describe('least privilege', () => {
+  it('lets only the revert Lambda read the GitHub token, and puts only its ARN in env', () => {
+    expect(prefixes(lambdasAllowed('secretsmanager:GetSecretValue'))).toEqual([
+      'WorkflowRevertCommitFunction',
+    ]);
+    const revert = lambdaId('WorkflowRevertCommitFunction');
+    const secretStatement = statementsOf(revert).find((s) =>
+      [s.Action].flat().includes('secretsmanager:GetSecretValue'),
+    );
+    expect(JSON.stringify(secretStatement?.Resource)).toContain(
+      ':secret:rollback-sentinel/github-token-??????',
+    );
+    for (const [id, fn] of Object.entries(lambdas)) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const tokenish = Object.keys(variables).filter((name) => /TOKEN|SECRET/.test(name));
+      expect(tokenish, id).toEqual(id === revert ? ['GITHUB_TOKEN_SECRET_ARN'] : []);
+      expect(JSON.stringify(variables), id).not.toContain('resolve:secretsmanager');
+    }
+  });
+
+  it('lets only the dispatcher and the evaluator start the workflow', () => {
+    expect(prefixes(lambdasAllowed('states:StartExecution'))).toEqual([
+      'DispatcherDispatcherFunction',
+      'TriggersEvaluatorFunction',
+    ]);
+  });
+
+  it('lets only ingestion and the evaluator put metrics, and only in the RollbackSentinel namespace', () => {
+    const allowed = lambdasAllowed('cloudwatch:PutMetricData');
+    expect(prefixes(allowed)).toEqual(['IngestionIngestFunction', 'TriggersEvaluatorFunction']);
+    for (const id of allowed) {
+      const statement = statementsOf(id).find((s) => [s.Action].flat().includes('cloudwatch:PutMetricData'));
+      expect(statement?.Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'RollbackSentinel' } });
+    }
+  });
+
+  it('lets only the notifying Lambdas publish, with exactly the KMS actions SNS needs', () => {
+    const publishers = lambdasAllowed('sns:Publish');
+    expect(prefixes(publishers)).toEqual(
+      [
+        'DispatcherDispatcherFunction',
+        'TriggersEvaluatorFunction',
+        'WorkflowCompleteFunction',
+        'WorkflowEscalateFunction',
+        'WorkflowNotifyStartFunction',
+        'WorkflowRequestApprovalFunction',
+      ].sort(),
+    );
+    for (const id of Object.keys(lambdas)) {
+      const kms = actionsOf(id).filter((action) => action.startsWith('kms:'));
+      expect(kms.sort(), id).toEqual(publishers.includes(id) ? ['kms:Decrypt', 'kms:GenerateDataKey'] : []);
+    }
+  });
+
+  it('scopes table access to the table itself, never a wildcard', () => {
+    const [tableId] = Object.keys(template.findResources('AWS::DynamoDB::Table'));
+    for (const id of Object.keys(lambdas)) {
+      for (const statement of statementsOf(id)) {
+        const actions = [statement.Action].flat();
+        if (!actions.some((action) => action.startsWith('dynamodb:'))) continue;
+        expect([statement.Resource].flat(), id).toEqual([{ 'Fn::GetAtt': [tableId, 'Arn'] }]);
+        expect(actions, id).not.toContain('dynamodb:*');
+      }
+    }
+    expect(actionsOf(lambdaId('IngestionIngestFunction'))).toContain('dynamodb:UpdateItem');
+  });
+});
+
+describe('ingestion', () => {
+  it('is a Function URL with IAM auth on the ingest Lambda', () => {
+    template.resourceCountIs('AWS::Lambda::Url', 1);
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'AWS_IAM',
+      TargetFunctionArn: { 'Fn::GetAtt': [lambdaId('IngestionIngestFunction'), 'Arn'] },
+    });
+  });
+});
+
+describe('triggers', () => {
+  it('runs the evaluator every minute', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [lambdaId('TriggersEvaluatorFunction'), 'Arn'] } })],
+    });
+  });
+
+  it('alarms on any OTP in critical within one minute, and pages', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'RollbackSentinel',
+      MetricName: 'OtpInCritical',
+      Statistic: 'Sum',
+      Period: 60,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^NotificationsPages') }],
+    });
+  });
+
+  it('alarms on p95 latency above 3000 ms for 10 of 10 one-minute periods', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'RollbackSentinel',
+      MetricName: 'ClassificationLatencyP95',
+      Period: 60,
+      Threshold: 3000,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 10,
+      DatapointsToAlarm: 10,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^NotificationsAlerts') }],
+    });
+  });
+
+  it('routes both alarms entering ALARM to the dispatcher', () => {
+    const alarmIds = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).sort();
+    expect(alarmIds).toHaveLength(2);
+    const rules = Object.values(
+      template.findResources('AWS::Events::Rule') as Record<string, Resource>,
+    ).filter(
+      (rule) =>
+        (rule.Properties.EventPattern as { source?: string[] } | undefined)?.source?.[0] === 'aws.cloudwatch',
+    );
+    expect(rules).toHaveLength(1);
+    const rule = rules[0] as Resource;
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      resources: expect.arrayContaining(alarmIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] }))),
+      detail: { state: { value: ['ALARM'] } },
+    });
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({ Arn: { 'Fn::GetAtt': [lambdaId('DispatcherDispatcherFunction'), 'Arn'] } }),
+    ]);
+  });
+});
+
+describe('notifications', () => {
+  it('has alerts and pages topics encrypted with a rotating customer-managed key', () => {
+    const keys = template.findResources('AWS::KMS::Key') as Record<string, Resource>;
+    const [keyId, key] = Object.entries(keys)[0] as [string, Resource];
+    expect(Object.keys(keys)).toHaveLength(1);
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const topics = Object.entries(template.findResources('AWS::SNS::Topic') as Record<string, Resource>);
+    expect(topics.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'NotificationsAlerts',
+      'NotificationsPages',
+    ]);
+    for (const [, topic] of topics)
+      expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+  });
+
+  it('lets CloudWatch and EventBridge use the key to publish', () => {
+    const key = Object.values(
+      template.findResources('AWS::KMS::Key') as Record<string, Resource>,
+    )[0] as Resource;
+    const statements = (key.Properties.KeyPolicy as { Statement: (Statement & { Principal: unknown })[] })
+      .Statement;
+    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
+      const statement = statements.find(
+        (s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: service }),
+      );
+      expect(statement, service).toMatchObject({
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      });
+    }
+  });
+
+  it('subscribes email and pager only when the context names them', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const subscribed = synthTemplate({
+      context: { alertEmail: 'oncall@example.com', pagerEndpoint: 'https://events.pagerduty.com/x' },
+    });
+    subscribed.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+      TopicArn: { Ref: Match.stringLikeRegexp('^NotificationsAlerts') },
+    });
+    subscribed.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'https',
+      Endpoint: 'https://events.pagerduty.com/x',
+      TopicArn: { Ref: Match.stringLikeRegexp('^NotificationsPages') },
+    });
+  });
+
+  it('refuses a pager endpoint that is not https and an address that is not an email', () => {
+    expect(() => synthTemplate({ context: { pagerEndpoint: 'http://pager.example.com' } })).toThrow(/https/);
+    expect(() => synthTemplate({ context: { alertEmail: 'oncall' } })).toThrow(/email/);
+  });
+
+  it('pages when a rollback execution times out or is aborted', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        source: ['aws.states'],
+        detail: Match.objectLike({ status: ['TIMED_OUT', 'ABORTED'] }),
+      }),
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^NotificationsPages') } })],
+    });
+  });
+});
+
+describe('workflow and dashboard', () => {
+  it('is a Standard state machine with full logging and tracing', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
+    });
+  });
+
+  it('draws the trigger values against the policy thresholds', () => {
+    const dashboards = Object.values(
+      template.findResources('AWS::CloudWatch::Dashboard') as Record<string, Resource>,
+    );
+    expect(dashboards).toHaveLength(1);
+    const dashboard = dashboards[0] as Resource;
+    const join = (dashboard.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+    const body = JSON.parse(join[1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('')) as {
+      widgets: { properties: { title?: string; annotations?: { horizontal?: { value: number }[] } } }[];
+    };
+    const thresholds = Object.fromEntries(
+      body.widgets
+        .filter((widget) => widget.properties.title !== undefined)
+        .map((widget) => [
+          widget.properties.title,
+          (widget.properties.annotations?.horizontal ?? []).map((a) => a.value),
+        ]),
+    );
+    expect(thresholds).toMatchObject({
+      'OTP emails classified critical (per minute)': [0],
+      'Classification latency p95 (ms)': [3000],
+      'Critical precision (latest GDS report)': [0.95, 0.9],
+      'Critical recall (latest GDS report)': [0.85, 0.8],
+      'Critical false positives per 100 emails (24 h)': [5],
+      'Cost per classification ÷ baseline (24 h)': [2],
+      'Class distribution drift, pp (24 h)': [5, 10],
+      'Minutes with p95 latency above threshold (streak)': [10, 30],
+    });
+    expect(JSON.stringify(body)).toContain('SEARCH(');
+  });
+});
