@@ -1,4 +1,6 @@
-/** Workflow step `capture-state` — stub until its issue lands: fails with NotImplementedError (routes to Escalate). */
-import { notImplementedHandler } from './not-implemented.ts';
+/** Workflow step CaptureState: snapshot the versions and metrics into the incident. */
+import { captureState } from '../../core/workflow/confirm-trigger.ts';
+import { parseState } from './payload.ts';
+import { workflowStep } from './step.ts';
 
-export const handler = notImplementedHandler('capture-state');
+export const { make, handler } = workflowStep('capture-state', (deps, payload) => captureState(deps, parseState(payload)));

@@ -1,4 +1,6 @@
-/** Workflow step `check-deploy` — stub until its issue lands: fails with NotImplementedError (routes to Escalate). */
-import { notImplementedHandler } from './not-implemented.ts';
+/** Workflow step CheckDeploy: is the restored version live yet? Fails past the deploy deadline. */
+import { checkDeploy } from '../../core/workflow/check-deploy.ts';
+import { parseState } from './payload.ts';
+import { workflowStep } from './step.ts';
 
-export const handler = notImplementedHandler('check-deploy');
+export const { make, handler } = workflowStep('check-deploy', (deps, payload) => checkDeploy(deps, parseState(payload)));

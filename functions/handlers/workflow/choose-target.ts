@@ -1,4 +1,8 @@
-/** Workflow step `choose-target` — stub until its issue lands: fails with NotImplementedError (routes to Escalate). */
-import { notImplementedHandler } from './not-implemented.ts';
+/** Workflow step ChooseTarget: the last stable version and the procedure (A/B/C). */
+import { chooseTarget } from '../../core/workflow/revert.ts';
+import { parseState } from './payload.ts';
+import { workflowStep } from './step.ts';
 
-export const handler = notImplementedHandler('choose-target');
+export const { make, handler } = workflowStep('choose-target', async (deps, payload) =>
+  chooseTarget({ ...deps, repo: await deps.repo() }, parseState(payload)),
+);

@@ -1,4 +1,9 @@
-/** Workflow step `complete` — stub until its issue lands: fails with NotImplementedError (routes to Escalate). */
-import { notImplementedHandler } from './not-implemented.ts';
+/** Workflow step Complete / RecordRejection: close the incident, draft the RCA, release the lock. */
+import { complete } from '../../core/workflow/complete.ts';
+import { parseOutcomePayload, parseState } from './payload.ts';
+import { workflowStep } from './step.ts';
 
-export const handler = notImplementedHandler('complete');
+export const { make, handler } = workflowStep('complete', (deps, payload) => {
+  const { outcome, state } = parseOutcomePayload(payload);
+  return complete(deps, outcome, parseState(state));
+});

@@ -1,4 +1,6 @@
-/** Workflow step `confirm-trigger` — stub until its issue lands: fails with NotImplementedError (routes to Escalate). */
-import { notImplementedHandler } from './not-implemented.ts';
+/** Workflow step ConfirmTrigger: re-evaluate; drop the incident if it no longer breaches. */
+import { confirmTrigger } from '../../core/workflow/confirm-trigger.ts';
+import { parseState } from './payload.ts';
+import { workflowStep } from './step.ts';
 
-export const handler = notImplementedHandler('confirm-trigger');
+export const { make, handler } = workflowStep('confirm-trigger', (deps, payload) => confirmTrigger(deps, parseState(payload)));

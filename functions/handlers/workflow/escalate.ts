@@ -1,4 +1,6 @@
-/** Workflow step `escalate` — stub until its issue lands: fails with NotImplementedError (routes to Escalate). */
-import { notImplementedHandler } from './not-implemented.ts';
+/** Workflow step Escalate: page a human and close the incident as escalated. */
+import { escalate } from '../../core/workflow/notify.ts';
+import { parseState } from './payload.ts';
+import { workflowStep } from './step.ts';
 
-export const handler = notImplementedHandler('escalate');
+export const { make, handler } = workflowStep('escalate', (deps, payload) => escalate(deps, parseState(payload)));

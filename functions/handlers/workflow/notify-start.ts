@@ -1,4 +1,6 @@
-/** Workflow step `notify-start` — stub until its issue lands: fails with NotImplementedError (routes to Escalate). */
-import { notImplementedHandler } from './not-implemented.ts';
+/** Workflow step NotifyStart: page for automatic triggers, alert and ask for approval otherwise. */
+import { notifyStart } from '../../core/workflow/notify.ts';
+import { parseState } from './payload.ts';
+import { workflowStep } from './step.ts';
 
-export const handler = notImplementedHandler('notify-start');
+export const { make, handler } = workflowStep('notify-start', (deps, payload) => notifyStart(deps, parseState(payload)));

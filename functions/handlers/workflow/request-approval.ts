@@ -1,4 +1,10 @@
-/** Workflow step `request-approval` — stub until its issue lands: fails with NotImplementedError (routes to Escalate). */
-import { notImplementedHandler } from './not-implemented.ts';
+/** Workflow step WaitForApproval (`.waitForTaskToken`): park the token where a person's answer finds it. */
+import { requestApproval } from '../../core/workflow/approval.ts';
+import { parseApprovalPayload, parseState } from './payload.ts';
+import { workflowStep } from './step.ts';
 
-export const handler = notImplementedHandler('request-approval');
+export const { make, handler } = workflowStep('request-approval', async (deps, payload) => {
+  const { taskToken, state } = parseApprovalPayload(payload);
+  await requestApproval(deps, parseState(state), taskToken);
+  return { waiting: true };
+});

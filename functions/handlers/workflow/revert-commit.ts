@@ -1,4 +1,8 @@
-/** Workflow step `revert-commit` — stub until its issue lands: fails with NotImplementedError (routes to Escalate). */
-import { notImplementedHandler } from './not-implemented.ts';
+/** Workflow step RevertCommit: the rollback commit, exactly once per incident. */
+import { revertCommit } from '../../core/workflow/revert.ts';
+import { parseState } from './payload.ts';
+import { workflowStep } from './step.ts';
 
-export const handler = notImplementedHandler('revert-commit');
+export const { make, handler } = workflowStep('revert-commit', async (deps, payload) =>
+  revertCommit({ ...deps, repo: await deps.repo() }, parseState(payload)),
+);

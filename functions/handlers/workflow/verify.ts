@@ -1,4 +1,9 @@
-/** Workflow step `verify` — stub until its issue lands: fails with NotImplementedError (routes to Escalate). */
-import { notImplementedHandler } from './not-implemented.ts';
+/** Workflow step Verify{Immediate,ShortTerm,LongTerm}: one Lambda, the stage comes in the payload. */
+import { verify } from '../../core/workflow/verify.ts';
+import { parseStagePayload, parseState } from './payload.ts';
+import { workflowStep } from './step.ts';
 
-export const handler = notImplementedHandler('verify');
+export const { make, handler } = workflowStep('verify', (deps, payload) => {
+  const { stage, state } = parseStagePayload(payload);
+  return verify(deps, stage, parseState(state));
+});
