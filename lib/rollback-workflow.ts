@@ -18,6 +18,7 @@ import {
 } from './workflow/definition.ts';
 
 /** Steps that tell people something: they get the topic ARNs and may publish to both topics. */
+const REPOSITORY_STEPS = ['choose-target', 'revert-commit'] as const satisfies readonly WorkflowStep[];
 const NOTIFYING_STEPS: ReadonlySet<WorkflowStep> = new Set([
   'notify-start',
   'request-approval',
@@ -125,11 +126,15 @@ export class RollbackWorkflow extends Construct {
       taskTimeouts[step] = timeout.plus(TASK_TIMEOUT_MARGIN);
     }
 
-    const revert = functions['revert-commit'];
-    props.githubToken.grantRead(revert);
-    revert.addEnvironment('GITHUB_TOKEN_SECRET_ARN', props.githubToken.secretArn);
-    if (props.repository) revert.addEnvironment('GITHUB_REPOSITORY', props.repository);
-    if (props.githubApiUrl) revert.addEnvironment('GITHUB_API_URL', props.githubApiUrl);
+    // Only the steps that talk to the application repository may read the GitHub token:
+    // ChooseTarget reads stable tags and plans a dry run, RevertCommit writes the commit.
+    for (const step of REPOSITORY_STEPS) {
+      const fn = functions[step];
+      props.githubToken.grantRead(fn);
+      fn.addEnvironment('GITHUB_TOKEN_SECRET_ARN', props.githubToken.secretArn);
+      if (props.repository) fn.addEnvironment('GITHUB_REPOSITORY', props.repository);
+      if (props.githubApiUrl) fn.addEnvironment('GITHUB_API_URL', props.githubApiUrl);
+    }
 
     this.functions = functions;
     this.stateMachine = new StateMachine(this, 'StateMachine', {

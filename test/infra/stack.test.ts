@@ -114,21 +114,24 @@ describe('Lambda functions', () => {
 });
 
 describe('least privilege', () => {
-  it('lets only the revert Lambda read the GitHub token, and puts only its ARN in env', () => {
-    expect(prefixes(lambdasAllowed('secretsmanager:GetSecretValue'))).toEqual([
+  it('lets only the repository steps (choose target, revert) read the GitHub token, and puts only its ARN in env', () => {
+    expect(prefixes(lambdasAllowed('secretsmanager:GetSecretValue')).sort()).toEqual([
+      'WorkflowChooseTargetFunction',
       'WorkflowRevertCommitFunction',
     ]);
-    const revert = lambdaId('WorkflowRevertCommitFunction');
-    const secretStatement = statementsOf(revert).find((s) =>
-      [s.Action].flat().includes('secretsmanager:GetSecretValue'),
-    );
-    expect(JSON.stringify(secretStatement?.Resource)).toContain(
-      ':secret:rollback-sentinel/github-token-??????',
-    );
+    const repositorySteps = [lambdaId('WorkflowChooseTargetFunction'), lambdaId('WorkflowRevertCommitFunction')];
+    for (const step of repositorySteps) {
+      const secretStatement = statementsOf(step).find((s) =>
+        [s.Action].flat().includes('secretsmanager:GetSecretValue'),
+      );
+      expect(JSON.stringify(secretStatement?.Resource)).toContain(
+        ':secret:rollback-sentinel/github-token-??????',
+      );
+    }
     for (const [id, fn] of Object.entries(lambdas)) {
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       const tokenish = Object.keys(variables).filter((name) => /TOKEN|SECRET/.test(name));
-      expect(tokenish, id).toEqual(id === revert ? ['GITHUB_TOKEN_SECRET_ARN'] : []);
+      expect(tokenish, id).toEqual(repositorySteps.includes(id) ? ['GITHUB_TOKEN_SECRET_ARN'] : []);
       expect(JSON.stringify(variables), id).not.toContain('resolve:secretsmanager');
     }
   });
