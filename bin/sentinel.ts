@@ -3,14 +3,14 @@
  * Exit codes: 0 done, 1 the work failed (named error on stderr), 2 usage error.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { SentinelError } from '../functions/core/errors.ts';
+import { runSampleDemo } from '../functions/cli/demo.ts';
 import { evaluateEventsFile, evaluateFromStore, parseAt } from '../functions/cli/evaluate.ts';
 import { formatEvaluation } from '../functions/cli/format-evaluation.ts';
 import { ingestFile } from '../functions/cli/ingest.ts';
 import { serve } from '../functions/cli/serve.ts';
-import { runSampleDemo } from '../functions/cli/demo.ts';
-import { loadPolicy } from '../functions/local/policy-file.ts';
+import { SentinelError } from '../functions/core/errors.ts';
 import { openLocalStore } from '../functions/local/local-store.ts';
+import { loadPolicy } from '../functions/local/policy-file.ts';
 
 const DEFAULT_STATE_DIR = process.env.SENTINEL_STATE_DIR ?? '.sentinel';
 
@@ -23,7 +23,8 @@ const program = new Command()
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-const policyOption = () => new Option('--policy <file>', 'policy file (JSON or YAML); defaults are the runbook’s');
+const policyOption = () =>
+  new Option('--policy <file>', 'policy file (JSON or YAML); defaults are the runbook’s');
 const stateDirOption = () =>
   new Option('--state-dir <dir>', 'where the local store keeps its data').default(DEFAULT_STATE_DIR);
 const progress = (json: boolean) => (lines: number) => {
@@ -33,7 +34,10 @@ const progress = (json: boolean) => (lines: number) => {
 program
   .command('evaluate')
   .description('judge one version against the seven runbook triggers and print the decision')
-  .option('--events <file>', 'evaluate straight from a .jsonl events file ("-" for stdin) instead of the local store')
+  .option(
+    '--events <file>',
+    'evaluate straight from a .jsonl events file ("-" for stdin) instead of the local store',
+  )
   .option('--at <iso>', 'the instant to evaluate at (default: newest event in --events, else now)')
   .option('--model <name>', 'model name of the version to judge (default: newest live version)')
   .option('--model-version <v>', 'model version of the version to judge')
@@ -99,7 +103,8 @@ program
   .addOption(stateDirOption())
   .action(async (options) => {
     const port = Number(options.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SentinelError(`--port: "${options.port}" is not a port number`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new SentinelError(`--port: "${options.port}" is not a port number`);
     await serve({ port, stateDir: options.stateDir, policy: await loadPolicy(options.policy) });
   });
 
@@ -112,7 +117,10 @@ program
     await runSampleDemo({ dir: options.dir, json: Boolean(options.json) });
   });
 
-async function withLocalStore<T>(stateDir: string, work: (store: Awaited<ReturnType<typeof openLocalStore>>['store']) => Promise<T>): Promise<T> {
+async function withLocalStore<T>(
+  stateDir: string,
+  work: (store: Awaited<ReturnType<typeof openLocalStore>>['store']) => Promise<T>,
+): Promise<T> {
   const local = await openLocalStore(stateDir);
   try {
     return await work(local.store);

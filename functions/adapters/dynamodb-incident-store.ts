@@ -43,7 +43,9 @@ export class DynamoDbIncidentStore implements IncidentStore {
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const lock = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: lockKey, ConsistentRead: true }));
+      const lock = await this.documents.send(
+        new GetCommand({ TableName: this.tableName, Key: lockKey, ConsistentRead: true }),
+      );
       const heldBy = String(lock.Item?.incidentId ?? proposed.id);
       const existing = await this.get(heldBy);
       if (existing) return { created: false, incident: existing };
@@ -70,12 +72,17 @@ export class DynamoDbIncidentStore implements IncidentStore {
           Item: toItem(incident),
           ...(expectedUpdatedAt === undefined
             ? {}
-            : { ConditionExpression: 'updatedAt = :expected', ExpressionAttributeValues: { ':expected': expectedUpdatedAt } }),
+            : {
+                ConditionExpression: 'updatedAt = :expected',
+                ExpressionAttributeValues: { ':expected': expectedUpdatedAt },
+              }),
         }),
       );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
-        throw new IncidentConflictError(`incident ${incident.id} was changed by someone else; re-read and retry`);
+        throw new IncidentConflictError(
+          `incident ${incident.id} was changed by someone else; re-read and retry`,
+        );
       }
       throw error;
     }
@@ -119,7 +126,11 @@ export class DynamoDbIncidentStore implements IncidentStore {
   private async putIfAbsent(incident: Incident): Promise<boolean> {
     try {
       await this.documents.send(
-        new PutCommand({ TableName: this.tableName, Item: toItem(incident), ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(incident),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
       );
       return true;
     } catch (error) {

@@ -20,7 +20,10 @@ export class MemoryMetricsStore implements MetricsStore {
       const byMinute = this.buckets.get(series.series) ?? new Map();
       this.buckets.set(series.series, byMinute);
       for (const bucket of series.buckets.values()) {
-        const stored = byMinute.get(bucket.minute) ?? { bucket: emptyBucket(bucket.minute), batches: new Set() };
+        const stored = byMinute.get(bucket.minute) ?? {
+          bucket: emptyBucket(bucket.minute),
+          batches: new Set(),
+        };
         byMinute.set(bucket.minute, stored);
         if (stored.batches.has(batchId)) {
           alreadyApplied += 1;
@@ -68,7 +71,9 @@ export class MemoryMetricsStore implements MetricsStore {
   async readGdsReports(version: Version, fromTs: number, toTs: number): Promise<GdsReportEvent[]> {
     const byId = this.reports.get(versionKey(version));
     if (!byId) return [];
-    return [...byId.values()].filter((report) => report.ts > fromTs && report.ts <= toTs).sort((a, b) => a.ts - b.ts);
+    return [...byId.values()]
+      .filter((report) => report.ts > fromTs && report.ts <= toTs)
+      .sort((a, b) => a.ts - b.ts);
   }
 
   async listVersionSightings(): Promise<VersionSighting[]> {

@@ -11,14 +11,22 @@ export class SfnWorkflowStarter implements WorkflowStarter {
     private readonly stateMachineArn: string,
   ) {}
 
-  async start(executionName: string, input: unknown): Promise<{ executionId: string; alreadyStarted: boolean }> {
+  async start(
+    executionName: string,
+    input: unknown,
+  ): Promise<{ executionId: string; alreadyStarted: boolean }> {
     try {
       const started = await this.sfn.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: executionName, input: JSON.stringify(input) }),
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn,
+          name: executionName,
+          input: JSON.stringify(input),
+        }),
       );
       return { executionId: started.executionArn ?? executionName, alreadyStarted: false };
     } catch (error) {
-      if (error instanceof ExecutionAlreadyExists) return { executionId: executionName, alreadyStarted: true };
+      if (error instanceof ExecutionAlreadyExists)
+        return { executionId: executionName, alreadyStarted: true };
       throw error;
     }
   }

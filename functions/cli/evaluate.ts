@@ -1,12 +1,12 @@
+import { MemoryMetricsStore } from '../adapters/memory-metrics-store.ts';
 import { aggregateEvents, emptyAggregate } from '../core/aggregate.ts';
 import { ValidationError } from '../core/errors.ts';
-import type { SentinelEvent } from '../core/events.ts';
 import { loadEvaluationInput, newestLiveVersion } from '../core/evaluation-input.ts';
+import type { SentinelEvent } from '../core/events.ts';
 import type { Policy } from '../core/policy.ts';
 import { evaluateVersion } from '../core/triggers/evaluate.ts';
 import type { Evaluation } from '../core/triggers/types.ts';
 import type { Version } from '../core/version.ts';
-import { MemoryMetricsStore } from '../adapters/memory-metrics-store.ts';
 import type { MetricsStore } from '../ports.ts';
 import { formatProblem, readEventsFile } from './read-events-file.ts';
 

@@ -16,10 +16,15 @@ export function formatEvaluation(evaluation: Evaluation): string {
     trigger.reason,
   ]);
   const widths = COLUMNS.map((title, column) =>
-    Math.max(title.length, ...rows.slice().map((row) => (column === COLUMNS.length - 1 ? 0 : (row[column] ?? '').length))),
+    Math.max(
+      title.length,
+      ...rows.slice().map((row) => (column === COLUMNS.length - 1 ? 0 : (row[column] ?? '').length)),
+    ),
   );
   const line = (cells: readonly string[]) =>
-    cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ');
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+      .join('  ');
   return [
     `${describeVersion(evaluation.version)} at ${evaluation.at}: decision ${evaluation.decision.toUpperCase()}`,
     '',

@@ -27,7 +27,14 @@ export async function ingestFile(
   _policy: Policy,
   hooks: { onProblem?: (line: string) => void; onProgress?: (linesRead: number) => void } = {},
 ): Promise<FileIngestResult> {
-  const result: FileIngestResult = { accepted: 0, rejected: 0, duplicates: 0, batches: 0, writes: 0, alreadyApplied: 0 };
+  const result: FileIngestResult = {
+    accepted: 0,
+    rejected: 0,
+    duplicates: 0,
+    batches: 0,
+    writes: 0,
+    alreadyApplied: 0,
+  };
   const seen = new Set<string>();
   let chunk: SentinelEvent[] = [];
   const flush = async () => {

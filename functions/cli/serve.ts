@@ -10,7 +10,11 @@ import { openLocalStore } from '../local/local-store.ts';
 export async function serve(options: { port: number; stateDir: string; policy: Policy }): Promise<void> {
   const local = await openLocalStore(options.stateDir, options.policy);
   const handler = makeIngestHandler({ store: local.store, policy: options.policy });
-  const server = await startIngestServer({ port: options.port, host: '127.0.0.1', handler: (event) => handler(event) });
+  const server = await startIngestServer({
+    port: options.port,
+    host: '127.0.0.1',
+    handler: (event) => handler(event),
+  });
   process.stderr.write(
     `sentinel: ingesting on ${server.url} (POST a JSON array of events or {"batchId", "events"}); Ctrl-C stops\n`,
   );

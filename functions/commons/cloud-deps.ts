@@ -4,14 +4,15 @@ import { SfnWorkflowStarter } from '../adapters/sfn-workflow-starter.ts';
 import { SnsNotifier } from '../adapters/sns-notifier.ts';
 import { parseDuration } from '../core/duration.ts';
 import { SentinelError } from '../core/errors.ts';
-import { parsePolicy, type Policy } from '../core/policy.ts';
+import { type Policy, parsePolicy } from '../core/policy.ts';
 import type { Clock } from '../ports.ts';
 import { documentClient, dynamoDbClient, sfnClient, snsClient } from './clients.ts';
 
 /** Configuration the stack passes to every Lambda in its environment (never secrets). */
 function requireEnv(name: string): string {
   const value = process.env[name];
-  if (!value) throw new SentinelError(`environment variable ${name} is not set; the stack sets it for every function`);
+  if (!value)
+    throw new SentinelError(`environment variable ${name} is not set; the stack sets it for every function`);
   return value;
 }
 
@@ -40,5 +41,8 @@ export function workflowStarterFromEnv(): SfnWorkflowStarter {
 }
 
 export function notifierFromEnv(): SnsNotifier {
-  return new SnsNotifier(snsClient, { alerts: requireEnv('ALERTS_TOPIC_ARN'), pages: requireEnv('PAGES_TOPIC_ARN') });
+  return new SnsNotifier(snsClient, {
+    alerts: requireEnv('ALERTS_TOPIC_ARN'),
+    pages: requireEnv('PAGES_TOPIC_ARN'),
+  });
 }

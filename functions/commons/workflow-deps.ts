@@ -3,7 +3,13 @@ import { GitHubRepo } from '../adapters/github-repo.ts';
 import { SentinelError } from '../core/errors.ts';
 import type { Policy } from '../core/policy.ts';
 import type { Clock, IncidentStore, MetricsStore, Notifier, SourceRepository } from '../ports.ts';
-import { incidentStoreFromEnv, metricsStoreFromEnv, notifierFromEnv, policyFromEnv, systemClock } from './cloud-deps.ts';
+import {
+  incidentStoreFromEnv,
+  metricsStoreFromEnv,
+  notifierFromEnv,
+  policyFromEnv,
+  systemClock,
+} from './cloud-deps.ts';
 
 /** Everything a workflow step may need; each step's core function takes only its part. */
 export interface WorkflowDeps {
@@ -29,7 +35,12 @@ async function githubRepoFromEnv(): Promise<SourceRepository> {
   if (!owner || !repo) throw new SentinelError(`GITHUB_REPOSITORY must be owner/name (got "${repository}")`);
   const secret = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
   if (!secret.SecretString) throw new SentinelError(`secret ${secretArn} holds no token`);
-  return new GitHubRepo({ owner, repo, token: secret.SecretString.trim(), baseUrl: process.env.GITHUB_API_URL });
+  return new GitHubRepo({
+    owner,
+    repo,
+    token: secret.SecretString.trim(),
+    baseUrl: process.env.GITHUB_API_URL,
+  });
 }
 
 let cached: WorkflowDeps | undefined;

@@ -1,22 +1,27 @@
+import type { MetricsStore } from '../ports.ts';
 import { seriesKey } from './aggregate.ts';
 import { MINUTE_MS, minuteOf } from './buckets.ts';
 import { parseDuration } from './duration.ts';
 import type { Policy } from './policy.ts';
 import type { EvaluationInput } from './triggers/types.ts';
 import type { Version } from './version.ts';
-import type { MetricsStore } from '../ports.ts';
 
 /** The longest bucket window any trigger reads, so one query serves all seven. */
 export function longestBucketWindowMs(policy: Policy): number {
   const { otp_in_critical, fp_budget, latency_p95, cost_spike, distribution_drift } = policy.triggers;
   return Math.max(
-    ...[otp_in_critical, fp_budget, latency_p95, cost_spike, distribution_drift].map((t) => parseDuration(t.window)),
+    ...[otp_in_critical, fp_budget, latency_p95, cost_spike, distribution_drift].map((t) =>
+      parseDuration(t.window),
+    ),
   );
 }
 
 export function longestReportAgeMs(policy: Policy): number {
   const { critical_precision, critical_recall } = policy.triggers;
-  return Math.max(parseDuration(critical_precision.maxReportAge), parseDuration(critical_recall.maxReportAge));
+  return Math.max(
+    parseDuration(critical_precision.maxReportAge),
+    parseDuration(critical_recall.maxReportAge),
+  );
 }
 
 /** Reads what one version's evaluation at `at` needs: one bucket range query and one report query. */

@@ -25,10 +25,13 @@ export function makeDispatcherHandler(deps: typeof tickDepsFromEnv) {
       logger.warn('not an alarm state change event; ignored');
       return { ignored: 'not an alarm state change event' };
     }
-    if (alarm.data.detail.state.value !== 'ALARM') return { ignored: `alarm is ${alarm.data.detail.state.value}` };
+    if (alarm.data.detail.state.value !== 'ALARM')
+      return { ignored: `alarm is ${alarm.data.detail.state.value}` };
     logger.info('alarm fired', { alarm: alarm.data.detail.alarmName });
     const results = await evaluateAndDispatch(deps());
-    return { dispatched: results.flatMap(({ dispatch }) => ('incidentId' in dispatch ? [dispatch.incidentId] : [])) };
+    return {
+      dispatched: results.flatMap(({ dispatch }) => ('incidentId' in dispatch ? [dispatch.incidentId] : [])),
+    };
   };
 }
 

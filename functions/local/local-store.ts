@@ -21,7 +21,10 @@ export interface LocalStore {
  * The embedded store: the same DynamoDB adapters as in the cloud, talking to dynalite in this
  * process. With a state directory the data persists between commands; without, it is in memory.
  */
-export async function openLocalStore(stateDir?: string, policy: Policy = DEFAULT_POLICY): Promise<LocalStore> {
+export async function openLocalStore(
+  stateDir?: string,
+  policy: Policy = DEFAULT_POLICY,
+): Promise<LocalStore> {
   let path: string | undefined;
   if (stateDir !== undefined) {
     path = join(stateDir, 'dynamo');
@@ -41,7 +44,9 @@ export async function openLocalStore(stateDir?: string, policy: Policy = DEFAULT
     tableName: LOCAL_TABLE_NAME,
     bucketTtlMs: parseDuration(policy.store.bucketTtl),
   });
-  const documents = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
+  const documents = DynamoDBDocumentClient.from(dynamo.client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   const incidents = new DynamoDbIncidentStore(documents, LOCAL_TABLE_NAME);
   return { dynamo, store, incidents, close: () => dynamo.stop() };
 }

@@ -10,13 +10,17 @@ export async function loadPolicy(path?: string): Promise<Policy> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new PolicyError(`cannot read policy file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    throw new PolicyError(
+      `cannot read policy file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
   }
   let document: unknown;
   try {
     document = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
-    throw new PolicyError(`policy file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message}`);
+    throw new PolicyError(
+      `policy file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
+    );
   }
   return parsePolicy(document, `policy file ${path}`);
 }

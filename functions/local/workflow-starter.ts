@@ -15,7 +15,10 @@ export class LocalWorkflowStarter implements WorkflowStarter {
 
   constructor(private readonly run: (name: string, input: unknown) => Promise<unknown>) {}
 
-  async start(executionName: string, input: unknown): Promise<{ executionId: string; alreadyStarted: boolean }> {
+  async start(
+    executionName: string,
+    input: unknown,
+  ): Promise<{ executionId: string; alreadyStarted: boolean }> {
     if (this.executions.has(executionName)) return { executionId: executionName, alreadyStarted: true };
     const execution: LocalExecution = { name: executionName, input, done: Promise.resolve() };
     this.executions.set(executionName, execution);

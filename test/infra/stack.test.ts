@@ -119,7 +119,10 @@ describe('least privilege', () => {
       'WorkflowChooseTargetFunction',
       'WorkflowRevertCommitFunction',
     ]);
-    const repositorySteps = [lambdaId('WorkflowChooseTargetFunction'), lambdaId('WorkflowRevertCommitFunction')];
+    const repositorySteps = [
+      lambdaId('WorkflowChooseTargetFunction'),
+      lambdaId('WorkflowRevertCommitFunction'),
+    ];
     for (const step of repositorySteps) {
       const secretStatement = statementsOf(step).find((s) =>
         [s.Action].flat().includes('secretsmanager:GetSecretValue'),

@@ -1,6 +1,7 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aggregateEvents } from '../../functions/core/aggregate.ts';
+import { parseEvent, type SentinelEvent } from '../../functions/core/events.ts';
 import { dispatch } from '../../functions/core/incident/dispatch.ts';
 import { incidentIdFor } from '../../functions/core/incident/incident.ts';
 import { recordTransition } from '../../functions/core/incident/record.ts';
@@ -8,8 +9,6 @@ import { DEFAULT_POLICY } from '../../functions/core/policy.ts';
 import { evaluateVersion } from '../../functions/core/triggers/evaluate.ts';
 import type { Evaluation } from '../../functions/core/triggers/types.ts';
 import { versionKey } from '../../functions/core/version.ts';
-import { aggregateEvents } from '../../functions/core/aggregate.ts';
-import { parseEvent, type SentinelEvent } from '../../functions/core/events.ts';
 import { LOCAL_TABLE_NAME, type LocalStore, openLocalStore } from '../../functions/local/local-store.ts';
 import { LocalWorkflowStarter } from '../../functions/local/workflow-starter.ts';
 
@@ -61,7 +60,9 @@ describe('dispatcher on dynalite', () => {
     expect(results.filter((result) => result.action === 'started')).toHaveLength(1);
     const ids = new Set(results.map((result) => ('incidentId' in result ? result.incidentId : undefined)));
     expect(ids.size).toBe(1);
-    const incidents = (await local.incidents.list()).filter((incident) => incident.service === 'race-service');
+    const incidents = (await local.incidents.list()).filter(
+      (incident) => incident.service === 'race-service',
+    );
     expect(incidents).toHaveLength(1);
     expect(incidents[0]?.triggers.map((trigger) => trigger.id)).toEqual(['otp_in_critical']);
   });
@@ -69,7 +70,10 @@ describe('dispatcher on dynalite', () => {
   it('does not open a second incident while one is in progress, even a minute later', async () => {
     const evaluation = breachingEvaluation();
     const starter = new LocalWorkflowStarter(async () => undefined);
-    const first = await dispatch({ incidents: local.incidents, workflow: starter, clock, service: 'busy' }, evaluation);
+    const first = await dispatch(
+      { incidents: local.incidents, workflow: starter, clock, service: 'busy' },
+      evaluation,
+    );
     if (first.action !== 'started') throw new Error(`expected a start, got ${first.action}`);
     await recordTransition(local.incidents, first.incidentId, new Date(at + 1000), {
       state: 'RevertCommit',
@@ -78,8 +82,15 @@ describe('dispatcher on dynalite', () => {
       status: 'reverting',
     });
     const later = { now: () => new Date(at + 120_000) };
-    const second = await dispatch({ incidents: local.incidents, workflow: starter, clock: later, service: 'busy' }, evaluation);
-    expect(second).toMatchObject({ action: 'already_open', incidentId: first.incidentId, status: 'reverting' });
+    const second = await dispatch(
+      { incidents: local.incidents, workflow: starter, clock: later, service: 'busy' },
+      evaluation,
+    );
+    expect(second).toMatchObject({
+      action: 'already_open',
+      incidentId: first.incidentId,
+      status: 'reverting',
+    });
     expect(starter.executions.size).toBe(1);
   });
 
@@ -94,7 +105,10 @@ describe('dispatcher on dynalite', () => {
       }),
     );
     const starter = new LocalWorkflowStarter(async () => undefined);
-    const result = await dispatch({ incidents: local.incidents, workflow: starter, clock, service: 'crashy' }, evaluation);
+    const result = await dispatch(
+      { incidents: local.incidents, workflow: starter, clock, service: 'crashy' },
+      evaluation,
+    );
     expect(result).toMatchObject({ action: 'started', incidentId: orphanId });
     expect(await local.incidents.get(orphanId)).toMatchObject({ id: orphanId, status: 'open' });
   });
@@ -102,7 +116,10 @@ describe('dispatcher on dynalite', () => {
   it('does nothing for a healthy evaluation', async () => {
     const healthy: Evaluation = { ...breachingEvaluation(), decision: 'none', triggers: [] };
     const starter = new LocalWorkflowStarter(async () => undefined);
-    const result = await dispatch({ incidents: local.incidents, workflow: starter, clock, service: 'calm' }, healthy);
+    const result = await dispatch(
+      { incidents: local.incidents, workflow: starter, clock, service: 'calm' },
+      healthy,
+    );
     expect(result.action).toBe('none');
     expect(starter.executions.size).toBe(0);
   });

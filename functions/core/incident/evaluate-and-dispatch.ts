@@ -29,7 +29,9 @@ export async function evaluateAndDispatch(deps: TickDeps): Promise<TickResult[]>
   const sightings = await deps.metrics.listVersionSightings();
   const results: TickResult[] = [];
   for (const sighting of sightings.filter((candidate) => candidate.lastSeen >= activeSince)) {
-    const evaluation = evaluateVersion(await loadEvaluationInput(deps.metrics, deps.policy, now, sighting.version));
+    const evaluation = evaluateVersion(
+      await loadEvaluationInput(deps.metrics, deps.policy, now, sighting.version),
+    );
     const outcome = await dispatch(
       { incidents: deps.incidents, workflow: deps.workflow, clock: deps.clock, service: deps.policy.service },
       evaluation,

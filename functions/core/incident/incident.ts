@@ -87,7 +87,14 @@ export interface Incident {
   /** Unified diff of the version file made by the rollback commit. */
   versionFileDiff?: string;
   /** The approval request of a manual trigger: the task token a person's answer resumes. */
-  approval?: { taskToken: string; requestedAt: string; decidedAt?: string; approved?: boolean; by?: string; note?: string };
+  approval?: {
+    taskToken: string;
+    requestedAt: string;
+    decidedAt?: string;
+    approved?: boolean;
+    by?: string;
+    note?: string;
+  };
   /** The RCA draft and its chart, written when the incident closes. */
   rca?: { markdown: string; chartSvg: string; chartFile: string };
   timeline: TimelineEntry[];

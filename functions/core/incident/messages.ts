@@ -11,7 +11,10 @@ function subject(text: string): string {
 
 function evidence(triggers: readonly TriggerResult[]): string {
   return triggers
-    .map((trigger) => `- ${trigger.id} (${trigger.kind}): ${trigger.reason} [value ${trigger.value ?? 'n/a'}, threshold ${trigger.threshold}]`)
+    .map(
+      (trigger) =>
+        `- ${trigger.id} (${trigger.kind}): ${trigger.reason} [value ${trigger.value ?? 'n/a'}, threshold ${trigger.threshold}]`,
+    )
     .join('\n');
 }
 
@@ -20,8 +23,15 @@ function versions(incident: Incident): string {
   return `From: ${describeVersion(incident.version)}\nTo:   ${to}`;
 }
 
-function attributes(incident: Incident, severity: Notification['attributes']['severity']): Notification['attributes'] {
-  return { severity, incidentId: incident.id, triggerIds: incident.triggers.map((trigger) => trigger.id).join(',') };
+function attributes(
+  incident: Incident,
+  severity: Notification['attributes']['severity'],
+): Notification['attributes'] {
+  return {
+    severity,
+    incidentId: incident.id,
+    triggerIds: incident.triggers.map((trigger) => trigger.id).join(','),
+  };
 }
 
 /** P0 automatic triggers page; a manual trigger alerts and asks for approval. */
@@ -37,7 +47,9 @@ export function rollbackStartedMessage(incident: Incident): Notification {
     ),
     body: [
       `Incident ${incident.id}`,
-      automatic ? 'Automatic rollback started.' : 'A manual trigger fired: investigate, then approve or reject the rollback.',
+      automatic
+        ? 'Automatic rollback started.'
+        : 'A manual trigger fired: investigate, then approve or reject the rollback.',
       '',
       'What fired:',
       evidence(incident.triggers),
@@ -77,7 +89,9 @@ export function escalationMessage(incident: Incident, reason: string): Notificat
 export function rollbackFinishedMessage(incident: Incident): Notification {
   return {
     topic: 'alerts',
-    subject: subject(`[Resolved] ${incident.service} rolled back to ${incident.target?.version.prompt ?? '?'}`),
+    subject: subject(
+      `[Resolved] ${incident.service} rolled back to ${incident.target?.version.prompt ?? '?'}`,
+    ),
     body: [
       `Incident ${incident.id} completed: the restored version passed every verification stage.`,
       '',

@@ -40,7 +40,10 @@ export async function recordTransition(
     ...change(incident),
     status: transition.status ?? incident.status,
     updatedAt: at === incident.updatedAt ? new Date(now.getTime() + 1).toISOString() : at,
-    timeline: [...incident.timeline, { at, state: transition.state, actor: transition.actor, note: transition.note }],
+    timeline: [
+      ...incident.timeline,
+      { at, state: transition.state, actor: transition.actor, note: transition.note },
+    ],
   };
   await incidents.save(updated, incident.updatedAt);
   return updated;

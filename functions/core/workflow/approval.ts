@@ -11,7 +11,11 @@ export class ApprovalStateError extends SentinelError {
  * A manual trigger waits here: the task token goes into the record, where `sentinel approve` (or
  * the approval endpoint) finds it. The notification with the instructions went out in NotifyStart.
  */
-export async function requestApproval(deps: NotifyDeps, state: WorkflowState, taskToken: string): Promise<void> {
+export async function requestApproval(
+  deps: NotifyDeps,
+  state: WorkflowState,
+  taskToken: string,
+): Promise<void> {
   const now = deps.clock.now();
   await recordTransition(
     deps.incidents,
@@ -47,7 +51,8 @@ export async function answerApproval(
   if (incident.status !== 'awaiting_approval' || !approval) {
     throw new ApprovalStateError(`incident ${incidentId} is ${incident.status}, not awaiting approval`);
   }
-  if (approval.decidedAt) throw new ApprovalStateError(`incident ${incidentId} was already answered by ${approval.by}`);
+  if (approval.decidedAt)
+    throw new ApprovalStateError(`incident ${incidentId} was already answered by ${approval.by}`);
   const now = deps.clock.now();
   await recordTransition(
     deps.incidents,
@@ -59,7 +64,9 @@ export async function answerApproval(
       note: answer.note || (answer.approved ? 'rollback approved' : 'rollback rejected'),
       status: answer.approved ? 'reverting' : 'awaiting_approval',
     },
-    (current) => ({ approval: { ...approval, ...current.approval, decidedAt: now.toISOString(), ...answer } }),
+    (current) => ({
+      approval: { ...approval, ...current.approval, decidedAt: now.toISOString(), ...answer },
+    }),
   );
   return { taskToken: approval.taskToken };
 }

@@ -1,5 +1,5 @@
-import { SentinelError } from '../errors.ts';
 import { parseDuration } from '../duration.ts';
+import { SentinelError } from '../errors.ts';
 import { recordTransition } from '../incident/record.ts';
 import { describeVersion, sameVersion } from '../version.ts';
 import type { EvaluationDeps } from './confirm-trigger.ts';
@@ -14,9 +14,13 @@ export class DeployTimeoutError extends SentinelError {
  * Deployed = the classifier's live events report the target version after the revert commit.
  * Polled by the workflow's CheckDeploy loop; past the deadline it fails so the workflow escalates.
  */
-export async function checkDeploy(deps: EvaluationDeps, state: WorkflowState): Promise<NonNullable<WorkflowState['deploy']>> {
+export async function checkDeploy(
+  deps: EvaluationDeps,
+  state: WorkflowState,
+): Promise<NonNullable<WorkflowState['deploy']>> {
   const { target, revert } = state;
-  if (!target || !revert) throw new SentinelError('CheckDeploy needs the chosen target and the revert commit');
+  if (!target || !revert)
+    throw new SentinelError('CheckDeploy needs the chosen target and the revert commit');
   const now = deps.clock.now();
   const committedAt = Date.parse(revert.committedAt);
   const sightings = await deps.metrics.listVersionSightings();
@@ -27,7 +31,12 @@ export async function checkDeploy(deps: EvaluationDeps, state: WorkflowState): P
       deps.incidents,
       state.incidentId,
       now,
-      { state: 'CheckDeploy', actor: 'workflow', note: `${describeVersion(target.version)} is live`, status: 'verifying' },
+      {
+        state: 'CheckDeploy',
+        actor: 'workflow',
+        note: `${describeVersion(target.version)} is live`,
+        status: 'verifying',
+      },
       () => ({ deployedAt: new Date(Math.max(committedAt, live.lastSeen)).toISOString() }),
     );
     return { deployed, checkedAt: now.toISOString() };

@@ -41,7 +41,12 @@ export async function complete(
     now,
     outcome === 'completed'
       ? { state: 'Complete', actor: 'workflow', note: 'every verification stage passed', status: 'completed' }
-      : { state: 'RecordRejection', actor: 'workflow', note: 'rollback rejected by a person', status: 'rejected' },
+      : {
+          state: 'RecordRejection',
+          actor: 'workflow',
+          note: 'rollback rejected by a person',
+          status: 'rejected',
+        },
     () => ({ outcome }),
   );
   const rca = await draftRca(deps, closed, now);

@@ -13,9 +13,14 @@ export interface EvaluationDeps {
 }
 
 /** Pre-rollback checklist, step 1: re-evaluate; a trigger that no longer breaches drops the incident. */
-export async function confirmTrigger(deps: EvaluationDeps, state: WorkflowState): Promise<NonNullable<WorkflowState['confirm']>> {
+export async function confirmTrigger(
+  deps: EvaluationDeps,
+  state: WorkflowState,
+): Promise<NonNullable<WorkflowState['confirm']>> {
   const now = deps.clock.now();
-  const evaluation = evaluateVersion(await loadEvaluationInput(deps.metrics, deps.policy, now.getTime(), state.version));
+  const evaluation = evaluateVersion(
+    await loadEvaluationInput(deps.metrics, deps.policy, now.getTime(), state.version),
+  );
   const stillBreaching = evaluation.decision === 'rollback' || evaluation.decision === 'investigate';
   const breached = evaluation.triggers.filter((trigger) => trigger.outcome === 'breach');
   const incident = await recordTransition(
@@ -23,8 +28,17 @@ export async function confirmTrigger(deps: EvaluationDeps, state: WorkflowState)
     state.incidentId,
     now,
     stillBreaching
-      ? { state: 'ConfirmTrigger', actor: 'workflow', note: `confirmed: ${breached.map((t) => t.reason).join('; ')}` }
-      : { state: 'ConfirmTrigger', actor: 'workflow', note: `no longer breaching (decision ${evaluation.decision}); dropped`, status: 'dropped' },
+      ? {
+          state: 'ConfirmTrigger',
+          actor: 'workflow',
+          note: `confirmed: ${breached.map((t) => t.reason).join('; ')}`,
+        }
+      : {
+          state: 'ConfirmTrigger',
+          actor: 'workflow',
+          note: `no longer breaching (decision ${evaluation.decision}); dropped`,
+          status: 'dropped',
+        },
     () => (stillBreaching ? {} : { outcome: 'dropped' as const }),
   );
   if (!stillBreaching) await deps.incidents.releaseLock(incident);
@@ -32,14 +46,23 @@ export async function confirmTrigger(deps: EvaluationDeps, state: WorkflowState)
 }
 
 /** Pre-rollback checklist, "capture current state": the full evaluation goes into the record. */
-export async function captureState(deps: EvaluationDeps, state: WorkflowState): Promise<NonNullable<WorkflowState['capture']>> {
+export async function captureState(
+  deps: EvaluationDeps,
+  state: WorkflowState,
+): Promise<NonNullable<WorkflowState['capture']>> {
   const now = deps.clock.now();
-  const snapshot = evaluateVersion(await loadEvaluationInput(deps.metrics, deps.policy, now.getTime(), state.version));
+  const snapshot = evaluateVersion(
+    await loadEvaluationInput(deps.metrics, deps.policy, now.getTime(), state.version),
+  );
   await recordTransition(
     deps.incidents,
     state.incidentId,
     now,
-    { state: 'CaptureState', actor: 'workflow', note: `metrics snapshot taken (decision ${snapshot.decision})` },
+    {
+      state: 'CaptureState',
+      actor: 'workflow',
+      note: `metrics snapshot taken (decision ${snapshot.decision})`,
+    },
     () => ({ snapshot }),
   );
   return { capturedAt: now.toISOString() };

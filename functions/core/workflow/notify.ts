@@ -23,7 +23,10 @@ export async function notifyStart(deps: NotifyDeps, state: WorkflowState): Promi
 }
 
 /** Any failure or timeout ends here: page a human and close the incident as escalated. */
-export async function escalate(deps: NotifyDeps, state: WorkflowState): Promise<{ escalated: true; reason: string }> {
+export async function escalate(
+  deps: NotifyDeps,
+  state: WorkflowState,
+): Promise<{ escalated: true; reason: string }> {
   const reason = describeFailure(state.error);
   const now = deps.clock.now();
   const incident = await recordTransition(

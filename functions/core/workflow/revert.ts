@@ -3,9 +3,9 @@ import { SentinelError } from '../errors.ts';
 import type { Incident, RollbackTarget } from '../incident/incident.ts';
 import { loadIncident, recordTransition } from '../incident/record.ts';
 import type { Policy } from '../policy.ts';
-import { decodeText } from '../revert/snapshot.ts';
 import { NoStableTargetError } from '../revert/errors.ts';
 import { executeRevert, type RevertRequest } from '../revert/execute.ts';
+import { decodeText } from '../revert/snapshot.ts';
 import { readVersionFile } from '../revert/version-file.ts';
 import { stageTiming } from '../verification/schedule.ts';
 import { describeVersion, sameVersion } from '../version.ts';
@@ -58,7 +58,12 @@ export async function chooseTarget(deps: RevertDeps, state: WorkflowState): Prom
     if (sameVersion(version, incident.version)) continue;
     const plan = await executeRevert(
       deps.repo,
-      { ...revertRequest(deps, incident, reasonOf(incident)), targetRef: tag.name, targetVersion: version, dryRun: true },
+      {
+        ...revertRequest(deps, incident, reasonOf(incident)),
+        targetRef: tag.name,
+        targetVersion: version,
+        dryRun: true,
+      },
       new Date(incident.openedAt),
     );
     if (plan.outcome !== 'dry-run') {
@@ -91,7 +96,10 @@ export async function chooseTarget(deps: RevertDeps, state: WorkflowState): Prom
 }
 
 /** Commits the revert exactly once per incident (the trailer check lives in executeRevert). */
-export async function revertCommit(deps: RevertDeps, state: WorkflowState): Promise<NonNullable<Incident['revert']>> {
+export async function revertCommit(
+  deps: RevertDeps,
+  state: WorkflowState,
+): Promise<NonNullable<Incident['revert']>> {
   const incident = await loadIncident(deps.incidents, state.incidentId);
   const target = incident.target;
   if (!target) throw new SentinelError(`RevertCommit needs a chosen target on incident ${incident.id}`);
@@ -108,9 +116,13 @@ export async function revertCommit(deps: RevertDeps, state: WorkflowState): Prom
       actor: 'workflow',
       note: `dry-run mode: nothing committed${plan.outcome === 'dry-run' ? `; would change ${plan.changedFiles.join(', ')}` : ''}`,
     });
-    throw new RepositoryWritesDisabledError('policy mode is dry-run: the revert was planned and recorded, not committed');
+    throw new RepositoryWritesDisabledError(
+      'policy mode is dry-run: the revert was planned and recorded, not committed',
+    );
   }
   const result = await executeRevert(deps.repo, request, new Date(incident.openedAt));
+  // The deploy deadline runs from when the commit exists, not from when this step began.
+  const committedAt = deps.clock.now();
   if (result.outcome === 'dry-run' || result.outcome === 'nothing-to-revert') {
     throw new NothingToRevertError(
       result.outcome === 'nothing-to-revert' ? result.detail : 'the revert unexpectedly ran as a dry run',
@@ -123,12 +135,12 @@ export async function revertCommit(deps: RevertDeps, state: WorkflowState): Prom
     alreadyDone: result.alreadyDone,
     ...(result.pullRequest ? { pullRequestUrl: result.pullRequest.url } : {}),
     dryRun: false,
-    committedAt: now.toISOString(),
+    committedAt: committedAt.toISOString(),
   };
   await recordTransition(
     deps.incidents,
     incident.id,
-    now,
+    committedAt,
     {
       state: 'RevertCommit',
       actor: 'workflow',

@@ -26,7 +26,9 @@ const STAGE_STATE: Record<Stage, string> = {
 export async function verify(deps: EvaluationDeps, stage: Stage, state: WorkflowState): Promise<StageResult> {
   const incident = await loadIncident(deps.incidents, state.incidentId);
   if (!incident.target || !incident.deployedAt) {
-    throw new SentinelError(`${STAGE_STATE[stage]} needs a deployed rollback target on incident ${incident.id}`);
+    throw new SentinelError(
+      `${STAGE_STATE[stage]} needs a deployed rollback target on incident ${incident.id}`,
+    );
   }
   const now = deps.clock.now();
   const at = now.getTime();
@@ -52,7 +54,11 @@ export async function verify(deps: EvaluationDeps, stage: Stage, state: Workflow
     deps.incidents,
     incident.id,
     now,
-    { state: STAGE_STATE[stage], actor: 'workflow', note: `${stage} ${result.outcome} (attempt ${attempt}): ${summary}` },
+    {
+      state: STAGE_STATE[stage],
+      actor: 'workflow',
+      note: `${stage} ${result.outcome} (attempt ${attempt}): ${summary}`,
+    },
     (current) => ({ verification: [...current.verification, result] }),
   );
   if (result.outcome === 'inconclusive' && step === 'escalate') {

@@ -3,4 +3,6 @@ import { captureState } from '../../core/workflow/confirm-trigger.ts';
 import { parseState } from './payload.ts';
 import { workflowStep } from './step.ts';
 
-export const { make, handler } = workflowStep('capture-state', (deps, payload) => captureState(deps, parseState(payload)));
+export const { make, handler } = workflowStep('capture-state', (deps, payload) =>
+  captureState(deps, parseState(payload)),
+);

@@ -3,4 +3,6 @@ import { checkDeploy } from '../../core/workflow/check-deploy.ts';
 import { parseState } from './payload.ts';
 import { workflowStep } from './step.ts';
 
-export const { make, handler } = workflowStep('check-deploy', (deps, payload) => checkDeploy(deps, parseState(payload)));
+export const { make, handler } = workflowStep('check-deploy', (deps, payload) =>
+  checkDeploy(deps, parseState(payload)),
+);

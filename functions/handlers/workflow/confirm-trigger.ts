@@ -3,4 +3,6 @@ import { confirmTrigger } from '../../core/workflow/confirm-trigger.ts';
 import { parseState } from './payload.ts';
 import { workflowStep } from './step.ts';
 
-export const { make, handler } = workflowStep('confirm-trigger', (deps, payload) => confirmTrigger(deps, parseState(payload)));
+export const { make, handler } = workflowStep('confirm-trigger', (deps, payload) =>
+  confirmTrigger(deps, parseState(payload)),
+);

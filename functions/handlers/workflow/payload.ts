@@ -23,7 +23,10 @@ export function parseState(payload: unknown): WorkflowState {
   return parsed.data as unknown as WorkflowState;
 }
 
-const stagePayloadSchema = z.object({ stage: z.enum(['immediate', 'short_term', 'long_term']), state: z.unknown() });
+const stagePayloadSchema = z.object({
+  stage: z.enum(['immediate', 'short_term', 'long_term']),
+  state: z.unknown(),
+});
 const outcomePayloadSchema = z.object({ outcome: z.enum(['completed', 'rejected']), state: z.unknown() });
 const approvalPayloadSchema = z.object({ taskToken: z.string().min(1), state: z.unknown() });
 
@@ -40,4 +43,5 @@ function parseWith<T>(schema: z.ZodType<T>, payload: unknown, what: string): T {
 
 export const parseStagePayload = (payload: unknown) => parseWith(stagePayloadSchema, payload, 'verify');
 export const parseOutcomePayload = (payload: unknown) => parseWith(outcomePayloadSchema, payload, 'complete');
-export const parseApprovalPayload = (payload: unknown) => parseWith(approvalPayloadSchema, payload, 'request-approval');
+export const parseApprovalPayload = (payload: unknown) =>
+  parseWith(approvalPayloadSchema, payload, 'request-approval');

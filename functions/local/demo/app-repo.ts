@@ -36,7 +36,9 @@ const GIT_IDENTITY = {
 };
 
 async function git(dir: string, args: string[], env: Record<string, string> = {}): Promise<string> {
-  const { stdout } = await run('git', ['-C', dir, ...args], { env: { ...process.env, ...GIT_IDENTITY, ...env } });
+  const { stdout } = await run('git', ['-C', dir, ...args], {
+    env: { ...process.env, ...GIT_IDENTITY, ...env },
+  });
   return stdout.trim();
 }
 
@@ -49,15 +51,25 @@ async function put(dir: string, path: string, content: string): Promise<void> {
  * A ShopQ-like application repository: v1 committed and tagged `v1.2.0-stable`, then the v2
  * prompt change on `main` — the bad version the demo rolls back.
  */
-export async function createDemoAppRepo(dir: string, start: Date): Promise<{ stableSha: string; badSha: string }> {
+export async function createDemoAppRepo(
+  dir: string,
+  start: Date,
+): Promise<{ stableSha: string; badSha: string }> {
   await mkdir(dir, { recursive: true });
   await git(dir, ['init', '--quiet', '--initial-branch=main']);
   await put(dir, 'shopq/versioning.py', versioningPy('v1'));
   await put(dir, 'shopq/prompts/classifier_prompt.txt', V1_PROMPT);
-  await put(dir, 'VERSIONS.md', '# Versions\n\n- v1: gemini-2.0-flash 2.0, prompt v1 (baseline: precision 0.97, recall 0.90)\n');
+  await put(
+    dir,
+    'VERSIONS.md',
+    '# Versions\n\n- v1: gemini-2.0-flash 2.0, prompt v1 (baseline: precision 0.97, recall 0.90)\n',
+  );
   await git(dir, ['add', '-A']);
   const v1Date = new Date(start.getTime() - 3 * 86_400_000).toISOString();
-  await git(dir, ['commit', '--quiet', '-m', 'Prompt v1'], { GIT_AUTHOR_DATE: v1Date, GIT_COMMITTER_DATE: v1Date });
+  await git(dir, ['commit', '--quiet', '-m', 'Prompt v1'], {
+    GIT_AUTHOR_DATE: v1Date,
+    GIT_COMMITTER_DATE: v1Date,
+  });
   await git(dir, ['tag', 'v1.2.0-stable']);
   const stableSha = await git(dir, ['rev-parse', 'HEAD']);
   await put(dir, 'shopq/versioning.py', versioningPy('v2'));
