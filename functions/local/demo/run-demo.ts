@@ -9,7 +9,7 @@ import type { WorkflowDeps } from '../../commons/workflow-deps.ts';
 import { aggregateEvents, emptyAggregate } from '../../core/aggregate.ts';
 import { parseEvent, type SentinelEvent } from '../../core/events.ts';
 import type { Incident } from '../../core/incident/incident.ts';
-import { DEFAULT_POLICY } from '../../core/policy.ts';
+import { parsePolicy } from '../../core/policy.ts';
 import { readVersionFile } from '../../core/revert/version-file.ts';
 import { describeVersion, type Version } from '../../core/version.ts';
 import { makeEvaluatorHandler } from '../../handlers/evaluator.ts';
@@ -78,7 +78,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   logger.setLogLevel('WARN');
   const msPerSimMinute = options.msPerSimMinute ?? 20;
   const factor = 60_000 / msPerSimMinute;
-  const policy = DEFAULT_POLICY;
+  // At the demo's speed-up a busy machine stretches simulated time; a roomier deploy deadline
+  // keeps a slow tick from reading as a deploy that never came.
+  const policy = parsePolicy({ workflow: { deployTimeout: '2h' } }, 'demo policy');
   const appDir = join(dir, 'app');
   await createDemoAppRepo(appDir, new Date(SIM_START));
   const local = await openLocalStore(join(dir, 'state'), policy);

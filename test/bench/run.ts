@@ -1,0 +1,18 @@
+/**
+ * `npm run bench`: every benchmark, one after the other, then the process's peak RSS.
+ * Figures and ratios to the targets are printed; nothing is asserted (machines are noisy).
+ */
+import { benchEvaluate } from './evaluate.ts';
+import { benchIngest } from './ingest.ts';
+
+const benches: [string, () => Promise<Record<string, number | string>>][] = [
+  ['ingest', benchIngest],
+  ['evaluate', benchEvaluate],
+];
+
+for (const [name, bench] of benches) {
+  console.log(`\n=== ${name} ===`);
+  await bench();
+}
+const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+console.log(`\npeak RSS of the whole bench process: ${peakRssMb} MB`);
