@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { V1_PROMPT } from '../../functions/local/demo/app-repo.ts';
+import { type DemoSummary, runDemo } from '../../functions/local/demo/run-demo.ts';
+
+const git = async (dir: string, ...args: string[]) =>
+  (await promisify(execFile)('git', ['-C', dir, ...args])).stdout;
+
+/**
+ * The whole story on the real local parts: dynalite, the synthesized state machine run by
+ * aws-local-stepfunctions, the handler modules, a real Git repository and the deploy watcher.
+ */
+describe('the end-to-end demo (npm start)', () => {
+  let dir: string;
+  let summary: DemoSummary;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sentinel-demo-test-'));
+    summary = await runDemo({ dir, log: (line) => lines.push(line) });
+  }, 150_000);
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('detects the OTP regression of prompt v2 and completes the rollback to v1 by procedure A', () => {
+    expect(summary).toMatchObject({
+      triggers: ['otp_in_critical'],
+      fromVersion: { prompt: 'v2' },
+      toVersion: { prompt: 'v1' },
+      procedure: 'A',
+      outcome: 'completed',
+    });
+    expect(summary.incidentId).toMatch(/^inc-/);
+    expect(summary.detectionToCommitMs).toBeGreaterThan(0);
+  });
+
+  it('leaves one revert commit on main with v1 restored byte for byte, trailers and a VERSIONS.md line', async () => {
+    const app = join(dir, 'app');
+    const head = (await git(app, 'rev-parse', 'main')).trim();
+    expect(head).toBe(summary.commit);
+    const message = await git(app, 'log', '-1', '--format=%B', 'main');
+    expect(message).toMatch(/^rollback: Revert prompt to v1 due to /);
+    expect(message).toContain(`Rollback-Incident: ${summary.incidentId}`);
+    expect(message).toContain('Rollback-Trigger: otp_in_critical');
+    expect(await git(app, 'show', 'main:shopq/versioning.py')).toContain('PROMPT_VERSION = "v1"');
+    expect(await git(app, 'show', 'main:shopq/prompts/classifier_prompt.txt')).toBe(V1_PROMPT);
+    const versions = await git(app, 'show', 'main:VERSIONS.md');
+    expect(
+      versions.split('\n').filter((line) => line.includes(`rollback ${summary.incidentId}`)),
+    ).toHaveLength(1);
+    const rollbackCommits = await git(
+      app,
+      'log',
+      '--format=%H',
+      `--grep=Rollback-Incident: ${summary.incidentId}`,
+      'main',
+    );
+    expect(rollbackCommits.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('passes all three verification stages, in order, and writes the RCA draft with its chart', async () => {
+    const verified = lines
+      .filter((line) => /✔ Verify\w+: pass/.test(line))
+      .map((line) => /Verify\w+/.exec(line)?.[0]);
+    expect(verified).toEqual(['VerifyImmediate', 'VerifyShortTerm', 'VerifyLongTerm']);
+    expect(summary.rcaPath).not.toBeNull();
+    const rca = await readFile(summary.rcaPath as string, 'utf8');
+    for (const section of [
+      '## 1. Incident Summary',
+      '## 2. Timeline',
+      '## 3. Root Cause',
+      '## 4. Lessons Learned',
+      '## 5. Action Items',
+    ]) {
+      expect(rca).toContain(section);
+    }
+    expect(rca).toContain('-PROMPT_VERSION = "v2"');
+    expect(rca).not.toMatch(/verification code is \d+/i);
+    const chart = await readFile(join(dir, 'rca', `${summary.incidentId}-chart.svg`), 'utf8');
+    expect(chart).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+  });
+
+  it('paged for the P0 trigger and announced the finished rollback', async () => {
+    const pages = (await readFile(join(dir, 'notifications', 'pages.jsonl'), 'utf8')).trim().split('\n');
+    const alerts = (await readFile(join(dir, 'notifications', 'alerts.jsonl'), 'utf8')).trim().split('\n');
+    expect(JSON.parse(pages[0] as string)).toMatchObject({
+      attributes: { severity: 'P0', incidentId: summary.incidentId },
+    });
+    expect(alerts.map((line) => JSON.parse(line).subject)).toContainEqual(
+      expect.stringMatching(/^\[Resolved\]/),
+    );
+  });
+});
