@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { App, Validations } from 'aws-cdk-lib';
+import { parse as parseYaml } from 'yaml';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   DEFAULT_GITHUB_TOKEN_SECRET_NAME,
@@ -11,7 +13,8 @@ export const STACK_NAME = 'RollbackSentinel';
 export interface BuildAppOptions {
   /**
    * CDK context (what cdk.json and `-c key=value` provide): `alertEmail`, `pagerEndpoint`,
-   * `githubTokenSecretName`, `repository`, `githubApiUrl`, `policy`.
+   * `githubTokenSecretName`, `repository`, `githubApiUrl`, `policy` (JSON) or `policyFile` (a JSON or
+   * YAML policy file, as for the CLI's `--policy`).
    * @default - none: the stack defaults
    */
   readonly context?: Record<string, unknown>;
@@ -53,7 +56,10 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Roll
     if (typeof value !== 'string') throw new Error(`context ${key} must be a string`);
     return value;
   };
-  const policyContext: unknown = app.node.tryGetContext('policy');
+  const policyFile = text('policyFile');
+  const policyContext: unknown = policyFile
+    ? parseYaml(readFileSync(policyFile, 'utf8'))
+    : app.node.tryGetContext('policy');
   const stack = new RollbackSentinelStack(app, STACK_NAME, {
     alertEmail: text('alertEmail'),
     pagerEndpoint: text('pagerEndpoint'),
