@@ -14,6 +14,7 @@ import { parseEvent } from '../../functions/core/events.ts';
 import { prepareBatch } from '../../functions/core/ingest.ts';
 import { parsePolicy } from '../../functions/core/policy.ts';
 import { ensureTable, startLocalDynamo } from '../../functions/local/dynalite.ts';
+import { seededRandom } from '../../functions/local/simulator.ts';
 
 const CHUNK = 100_000;
 const DAY_MS = 86_400_000;
@@ -37,25 +38,13 @@ const SNIPPETS = [
 ];
 const CLASSES = ['critical', 'time_sensitive', 'routine'] as const;
 
-/** Small fast PRNG so runs are repeatable. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Events `from … from+count` of a day carrying `perDay` events, as they arrive on the wire:
  * 97 % classifications (with snippets, lognormal latency around 700 ms), 3 % corrections, and
  * one GDS report at noon.
  */
 function syntheticChunk(perDay: number, from: number, count: number): unknown[] {
-  const random = mulberry32(from + 1);
+  const random = seededRandom(from + 1);
   const events: unknown[] = [];
   for (let i = from; i < from + count; i++) {
     const ts = new Date(START + Math.floor((i * DAY_MS) / perDay)).toISOString();

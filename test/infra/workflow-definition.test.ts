@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TRANSIENT_ERRORS } from '../../lib/workflow/definition.ts';
+import { HAPPY_PATH } from '../support/workflow-paths.ts';
 import { type Asl, parseDefinition, type Resource, synthTemplate, walk } from './synth.ts';
 
 let asl: Asl;
@@ -31,28 +32,7 @@ const tasks = () => Object.entries(asl.States).filter(([, state]) => state.Type 
 
 describe('the rollback workflow definition', () => {
   it('runs the happy path of an automatic trigger in the documented order', () => {
-    expect(walk(asl, happy)).toEqual([
-      'ConfirmTrigger',
-      'StillBreaching?',
-      'CaptureState',
-      'ChooseTarget',
-      'NotifyStart',
-      'NeedsApproval?',
-      'RevertCommit',
-      'CheckDeploy',
-      'Deployed?',
-      'WaitForImmediate',
-      'VerifyImmediate',
-      'ImmediateResult?',
-      'WaitForShortTerm',
-      'VerifyShortTerm',
-      'ShortTermResult?',
-      'WaitForLongTerm',
-      'VerifyLongTerm',
-      'LongTermResult?',
-      'Complete',
-      'Succeeded',
-    ]);
+    expect(walk(asl, happy)).toEqual(HAPPY_PATH);
     expect(asl.States.Succeeded?.Type).toBe('Succeed');
   });
 

@@ -16,6 +16,7 @@ import {
   type TransitionEvent,
   taskSteps,
 } from '../../functions/local/state-machine/index.ts';
+import { HAPPY_PATH } from '../support/workflow-paths.ts';
 
 let definition: AslDefinition;
 beforeAll(() => {
@@ -66,29 +67,6 @@ function handlers(calls: Calls, overrides: Record<string, TaskHandler> = {}): Re
     ]),
   );
 }
-
-const HAPPY_PATH = [
-  'ConfirmTrigger',
-  'StillBreaching?',
-  'CaptureState',
-  'ChooseTarget',
-  'NotifyStart',
-  'NeedsApproval?',
-  'RevertCommit',
-  'CheckDeploy',
-  'Deployed?',
-  'WaitForImmediate',
-  'VerifyImmediate',
-  'ImmediateResult?',
-  'WaitForShortTerm',
-  'VerifyShortTerm',
-  'ShortTermResult?',
-  'WaitForLongTerm',
-  'VerifyLongTerm',
-  'LongTermResult?',
-  'Complete',
-  'Succeeded',
-];
 
 describe('local runner on the synthesized definition', () => {
   it('maps every task state to the step Lambda it invokes', () => {

@@ -67,3 +67,7 @@ export async function captureState(
   );
   return { capturedAt: now.toISOString() };
 }
+
+async function evaluateAt(deps: EvaluationDeps, now: Date, state: WorkflowState) {
+  return evaluateVersion(await loadEvaluationInput(deps.metrics, deps.policy, now.getTime(), state.version));
+}

@@ -1,0 +1,23 @@
+/** The states of an automatic rollback's happy path, in the order the definition visits them. */
+export const HAPPY_PATH: readonly string[] = [
+  'ConfirmTrigger',
+  'StillBreaching?',
+  'CaptureState',
+  'ChooseTarget',
+  'NotifyStart',
+  'NeedsApproval?',
+  'RevertCommit',
+  'CheckDeploy',
+  'Deployed?',
+  'WaitForImmediate',
+  'VerifyImmediate',
+  'ImmediateResult?',
+  'WaitForShortTerm',
+  'VerifyShortTerm',
+  'ShortTermResult?',
+  'WaitForLongTerm',
+  'VerifyLongTerm',
+  'LongTermResult?',
+  'Complete',
+  'Succeeded',
+];
