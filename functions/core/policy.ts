@@ -93,6 +93,10 @@ export const policySchema = z.strictObject({
       versionsLog: z.string().min(1).default('VERSIONS.md'),
       /** Procedure C: a rollback branch and pull request, or a commit straight on the default branch. */
       full: z.enum(['branch', 'direct']).default('branch'),
+      /** Procedure B restores a model only if its newest GDS report (when one exists) meets these. */
+      gdsGate: z
+        .strictObject({ minPrecision: fraction.default(0.95), minRecall: fraction.default(0.85) })
+        .prefault({}),
     })
     .prefault({}),
   /** Which versions the scheduled evaluator judges: those seen in live traffic this recently. */
@@ -105,8 +109,39 @@ export const policySchema = z.strictObject({
       approvalTimeout: durationSchema.default('24h'),
     })
     .prefault({}),
+  /** People's steering: cooldown between automatic rollbacks, warning dedupe, approval links. */
+  control: z
+    .strictObject({
+      /** At most one automatic rollback per service within this span; a second breach pages instead. */
+      cooldown: durationSchema.default('6h'),
+      /** Repeated warnings for the same trigger and version go out once per this span (pages never). */
+      warningDedupe: durationSchema.default('1h'),
+    })
+    .prefault({}),
   /** Post-rollback verification stages (runbook "Post-Rollback Verification"). */
   verification: verificationPolicySchema,
+  /** Runbook "Version Change Workflow (Prevention)": the pre-deploy gate and the shadow period. */
+  prevention: z
+    .strictObject({
+      gate: z
+        .strictObject({
+          minCriticalPrecision: fraction.default(0.95),
+          minCriticalRecall: fraction.default(0.85),
+          /** OTP emails the candidate may classify as critical on the golden set; a report without the count fails. */
+          maxOtpInCritical: minimum.default(0),
+        })
+        .prefault({}),
+      shadow: z
+        .strictObject({
+          minSpan: durationSchema.default('3d'),
+          minPairedEmails: minimum.default(500),
+          maxDistributionPp: nonNegative.default(5),
+          maxOtpInCritical: minimum.default(0),
+          maxCostRatio: positive.default(2),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   store: z
     .strictObject({
       /** Buckets expire after this long (DynamoDB TTL). */

@@ -1,11 +1,12 @@
 import { latencyCount, type MinuteBucket } from '../buckets.ts';
 import { parseDuration } from '../duration.ts';
 import { quantile } from '../histogram.ts';
+import type { Policy } from '../policy.ts';
 import { plural } from './format.ts';
 import { type Judged, outcomeAbove } from './outcome.ts';
 import { triggerResult } from './result.ts';
 import { sumLatencySamples } from './sums.ts';
-import type { TriggerEvaluator } from './types.ts';
+import type { TriggerEvaluator, TriggerResult } from './types.ts';
 import { bucketsInWindow } from './window.ts';
 
 interface MinuteP95 {
@@ -19,14 +20,34 @@ interface MinuteP95 {
  * skipped — a quiet minute says nothing about latency, so it neither extends nor breaks a streak.
  */
 export const evaluateLatencyP95: TriggerEvaluator = ({ at, buckets, policy }) => {
+  const { window, thresholdMs, minSamplesPerMinute } = policy.triggers.latency_p95;
+  const inWindow = bucketsInWindow(buckets, at, parseDuration(window));
+  const minutes = judgeableMinutes(inWindow, minSamplesPerMinute);
+  return latencyP95Result(policy, {
+    samples: sumLatencySamples(inWindow),
+    newestP95Ms: minutes[0]?.p95Ms,
+    streak: slowStreak(minutes, thresholdMs),
+  });
+};
+
+/** What the latency trigger reads from its window; the backtest computes it incrementally. */
+export interface LatencyStats {
+  /** Latency samples in the window. */
+  samples: number;
+  /** p95 of the newest minute with enough samples; undefined when no minute has enough. */
+  newestP95Ms: number | undefined;
+  /** Consecutive slow minutes counting back from that newest minute. */
+  streak: number;
+}
+
+export function latencyP95Result(
+  policy: Policy,
+  { samples, newestP95Ms, streak }: LatencyStats,
+): TriggerResult {
   const { window, thresholdMs, warningAboveMinutes, breachAboveMinutes, minSamplesPerMinute } =
     policy.triggers.latency_p95;
-  const inWindow = bucketsInWindow(buckets, at, parseDuration(window));
-  const samples = sumLatencySamples(inWindow);
   const common = { threshold: breachAboveMinutes, warningThreshold: warningAboveMinutes, samples, window };
-  const minutes = judgeableMinutes(inWindow, minSamplesPerMinute);
-  const newest = minutes[0];
-  if (newest === undefined) {
+  if (newestP95Ms === undefined) {
     return triggerResult('latency_p95', {
       ...common,
       outcome: 'inconclusive',
@@ -36,7 +57,6 @@ export const evaluateLatencyP95: TriggerEvaluator = ({ at, buckets, policy }) =>
         `(${plural(samples, 'sample')})`,
     });
   }
-  const streak = slowStreak(minutes, thresholdMs);
   const outcome = outcomeAbove(streak, breachAboveMinutes, warningAboveMinutes);
   const limit: Record<Judged, string> = {
     breach: `> ${breachAboveMinutes}`,
@@ -49,9 +69,9 @@ export const evaluateLatencyP95: TriggerEvaluator = ({ at, buckets, policy }) =>
     value: streak,
     reason:
       `p95 above ${thresholdMs} ms for ${plural(streak, 'consecutive minute')} ${limit[outcome]} ` +
-      `(newest minute p95 ${Math.round(newest.p95Ms)} ms; ${plural(samples, 'sample')} in ${window})`,
+      `(newest minute p95 ${Math.round(newestP95Ms)} ms; ${plural(samples, 'sample')} in ${window})`,
   });
-};
+}
 
 /** Per-minute p95 of the minutes with enough samples, newest first (input is newest first). */
 function judgeableMinutes(newestFirst: readonly MinuteBucket[], minSamples: number): MinuteP95[] {

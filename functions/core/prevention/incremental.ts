@@ -1,0 +1,195 @@
+/**
+ * Incremental evaluation for the backtest: one version's per-minute buckets are laid out once
+ * as dense arrays with prefix sums, so any window sum at any instant is two array reads instead
+ * of a pass over 1,440 buckets. The results are the evaluators' own: each sum-based trigger is
+ * handed a single bucket holding its window's sums (the evaluators only ever add counters, and
+ * counters are integers, so the sums are identical), the GDS triggers get the version's reports,
+ * and the latency streak comes from prefix counts of slow minutes. A property test checks that
+ * `IncrementalEvaluator.evaluate(at)` equals `evaluateVersion` on the raw buckets.
+ */
+import type { SeriesAggregate } from '../aggregate.ts';
+import { COUNTER_FIELDS, type CounterField, latencyCount, MINUTE_MS, type MinuteBucket } from '../buckets.ts';
+import { parseDuration } from '../duration.ts';
+import type { GdsReportEvent } from '../events.ts';
+import { quantile } from '../histogram.ts';
+import type { Policy } from '../policy.ts';
+import { decide } from '../triggers/decide.ts';
+import { EVALUATORS } from '../triggers/evaluate.ts';
+import { latencyP95Result } from '../triggers/latency-p95.ts';
+import { type Evaluation, TRIGGER_IDS, type TriggerId, type TriggerResult } from '../triggers/types.ts';
+import { sameVersion, type Version } from '../version.ts';
+
+/** One version's live traffic as dense per-minute arrays; built once, shared by every policy. */
+export interface SeriesTimeline {
+  version: Version;
+  /** Epoch ms of index 0's minute. */
+  base: number;
+  /** Number of minutes from the first to the last bucket. */
+  length: number;
+  /** prefix[field][i] = sum of the field over minutes 0 … i−1 (length + 1 entries). */
+  prefix: Record<CounterField, Float64Array>;
+  /** Prefix of latency sample counts. */
+  latencyPrefix: Float64Array;
+  /** Latency samples per minute. */
+  latencyPerMinute: Float64Array;
+  /** p95 of each minute's histogram (NaN when the minute has no samples). */
+  p95PerMinute: Float64Array;
+}
+
+export function buildTimeline(series: SeriesAggregate): SeriesTimeline | undefined {
+  if (series.buckets.size === 0) return undefined;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const minute of series.buckets.keys()) {
+    if (minute < first) first = minute;
+    if (minute > last) last = minute;
+  }
+  const length = (last - first) / MINUTE_MS + 1;
+  const perMinute = {} as Record<CounterField, Float64Array>;
+  for (const field of COUNTER_FIELDS) perMinute[field] = new Float64Array(length);
+  const latencyPerMinute = new Float64Array(length);
+  const p95PerMinute = new Float64Array(length).fill(Number.NaN);
+  for (const bucket of series.buckets.values()) {
+    const index = (bucket.minute - first) / MINUTE_MS;
+    for (const field of COUNTER_FIELDS) (perMinute[field] as Float64Array)[index] = bucket[field];
+    const samples = latencyCount(bucket);
+    latencyPerMinute[index] = samples;
+    if (samples > 0) p95PerMinute[index] = quantile(bucket.latency, 0.95) ?? Number.NaN;
+  }
+  const prefix = {} as Record<CounterField, Float64Array>;
+  for (const field of COUNTER_FIELDS) prefix[field] = prefixOf(perMinute[field]);
+  return {
+    version: series.version,
+    base: first,
+    length,
+    prefix,
+    latencyPrefix: prefixOf(latencyPerMinute),
+    latencyPerMinute,
+    p95PerMinute,
+  };
+}
+
+function prefixOf(values: Float64Array): Float64Array {
+  const prefix = new Float64Array(values.length + 1);
+  for (let i = 0; i < values.length; i++) prefix[i + 1] = (prefix[i] as number) + (values[i] as number);
+  return prefix;
+}
+
+const SUM_TRIGGERS = ['otp_in_critical', 'fp_budget', 'cost_spike', 'distribution_drift'] as const;
+
+/** Evaluates one version under one policy at any instant in O(1) per trigger (plus its GDS reports). */
+export class IncrementalEvaluator {
+  private readonly windows: Record<(typeof SUM_TRIGGERS)[number], number>;
+  private readonly latencyWindowMs: number;
+  private readonly activeWithinMs: number;
+  private readonly reports: GdsReportEvent[];
+  /** Prefix count of judgeable minutes whose p95 is above the threshold. */
+  private readonly slowPrefix: Float64Array;
+  /** Newest judgeable minute at or before i, or −1. */
+  private readonly lastJudgeable: Int32Array;
+  /** Newest judgeable minute at or before i whose p95 is at or below the threshold, or −1. */
+  private readonly lastFast: Int32Array;
+
+  constructor(
+    readonly timeline: SeriesTimeline,
+    gdsReports: readonly GdsReportEvent[],
+    readonly policy: Policy,
+  ) {
+    const { triggers } = policy;
+    this.windows = {
+      otp_in_critical: parseDuration(triggers.otp_in_critical.window),
+      fp_budget: parseDuration(triggers.fp_budget.window),
+      cost_spike: parseDuration(triggers.cost_spike.window),
+      distribution_drift: parseDuration(triggers.distribution_drift.window),
+    };
+    this.latencyWindowMs = parseDuration(triggers.latency_p95.window);
+    this.activeWithinMs = parseDuration(policy.evaluator.activeWithin);
+    this.reports = gdsReports.filter((report) => sameVersion(report.version, timeline.version));
+    const { thresholdMs, minSamplesPerMinute } = triggers.latency_p95;
+    const n = timeline.length;
+    this.slowPrefix = new Float64Array(n + 1);
+    this.lastJudgeable = new Int32Array(n);
+    this.lastFast = new Int32Array(n);
+    let judgeable = -1;
+    let fast = -1;
+    for (let i = 0; i < n; i++) {
+      const samples = timeline.latencyPerMinute[i] as number;
+      const p95 = timeline.p95PerMinute[i] as number;
+      let slow = 0;
+      if (samples > 0 && samples >= minSamplesPerMinute && !Number.isNaN(p95)) {
+        judgeable = i;
+        if (p95 > thresholdMs) slow = 1;
+        else fast = i;
+      }
+      this.slowPrefix[i + 1] = (this.slowPrefix[i] as number) + slow;
+      this.lastJudgeable[i] = judgeable;
+      this.lastFast[i] = fast;
+    }
+  }
+
+  /** Bucket indices `[lo, hi]` of the window `(at − windowMs, at]`; lo > hi when empty. */
+  private range(at: number, windowMs: number): [number, number] {
+    const { base, length } = this.timeline;
+    const hi = Math.min(length - 1, Math.floor((at - base) / MINUTE_MS));
+    const lo = Math.max(0, Math.floor((at - windowMs - base) / MINUTE_MS) + 1);
+    return [lo, hi];
+  }
+
+  /** A single bucket holding the window's sums, stamped `at` so every window filter keeps it. */
+  private windowBucket(at: number, windowMs: number): MinuteBucket {
+    const [lo, hi] = this.range(at, windowMs);
+    const bucket = { minute: at, latency: {} } as MinuteBucket;
+    for (const field of COUNTER_FIELDS) {
+      const prefix = this.timeline.prefix[field];
+      bucket[field] = lo > hi ? 0 : (prefix[hi + 1] as number) - (prefix[lo] as number);
+    }
+    return bucket;
+  }
+
+  /** Live classifications within the policy's `evaluator.activeWithin` before `at` (bucket resolution). */
+  isActive(at: number): boolean {
+    const [lo, hi] = this.range(at, this.activeWithinMs);
+    if (lo > hi) return false;
+    const prefix = this.timeline.prefix.classified;
+    return (prefix[hi + 1] as number) - (prefix[lo] as number) > 0;
+  }
+
+  private latency(at: number): TriggerResult {
+    const [lo, hi] = this.range(at, this.latencyWindowMs);
+    if (lo > hi) return latencyP95Result(this.policy, { samples: 0, newestP95Ms: undefined, streak: 0 });
+    const samples =
+      (this.timeline.latencyPrefix[hi + 1] as number) - (this.timeline.latencyPrefix[lo] as number);
+    const newest = this.lastJudgeable[hi] as number;
+    if (newest < lo) return latencyP95Result(this.policy, { samples, newestP95Ms: undefined, streak: 0 });
+    const start = Math.max(lo, (this.lastFast[hi] as number) + 1);
+    const streak = (this.slowPrefix[hi + 1] as number) - (this.slowPrefix[start] as number);
+    return latencyP95Result(this.policy, {
+      samples,
+      newestP95Ms: this.timeline.p95PerMinute[newest] as number,
+      streak,
+    });
+  }
+
+  evaluate(at: number): Evaluation {
+    const { version } = this.timeline;
+    const input = (trigger: (typeof SUM_TRIGGERS)[number]) => ({
+      at,
+      version,
+      buckets: [this.windowBucket(at, this.windows[trigger])],
+      gdsReports: [],
+      policy: this.policy,
+    });
+    const reportsInput = { at, version, buckets: [], gdsReports: this.reports, policy: this.policy };
+    const byId: Record<TriggerId, TriggerResult> = {
+      otp_in_critical: EVALUATORS.otp_in_critical(input('otp_in_critical')),
+      critical_precision: EVALUATORS.critical_precision(reportsInput),
+      critical_recall: EVALUATORS.critical_recall(reportsInput),
+      fp_budget: EVALUATORS.fp_budget(input('fp_budget')),
+      latency_p95: this.latency(at),
+      cost_spike: EVALUATORS.cost_spike(input('cost_spike')),
+      distribution_drift: EVALUATORS.distribution_drift(input('distribution_drift')),
+    };
+    const triggers = TRIGGER_IDS.map((id) => byId[id]);
+    return { at: new Date(at).toISOString(), version, decision: decide(triggers), triggers };
+  }
+}
