@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { App, Validations } from 'aws-cdk-lib';
-import { parse as parseYaml } from 'yaml';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { parse as parseYaml } from 'yaml';
 import {
   DEFAULT_GITHUB_TOKEN_SECRET_NAME,
   RollbackSentinelStack,

@@ -8,8 +8,8 @@
 import { pathToFileURL } from 'node:url';
 import { DynamoDbMetricsStore } from '../../functions/adapters/dynamodb-metrics-store.ts';
 import { aggregateEvents, emptyAggregate } from '../../functions/core/aggregate.ts';
-import type { ClassificationEvent, Importance } from '../../functions/core/events.ts';
 import { loadEvaluationInput } from '../../functions/core/evaluation-input.ts';
+import type { ClassificationEvent, Importance } from '../../functions/core/events.ts';
 import { DEFAULT_POLICY } from '../../functions/core/policy.ts';
 import { evaluateVersion } from '../../functions/core/triggers/evaluate.ts';
 import { ensureTable, startLocalDynamo } from '../../functions/local/dynalite.ts';
@@ -50,7 +50,11 @@ export async function benchEvaluate(): Promise<Record<string, number | string>> 
   const figures: Record<string, number | string> = {};
   try {
     await ensureTable(dynamo.client, 'bench');
-    const store = new DynamoDbMetricsStore({ client: dynamo.client, tableName: 'bench', bucketTtlMs: 35 * DAY_MS });
+    const store = new DynamoDbMetricsStore({
+      client: dynamo.client,
+      tableName: 'bench',
+      bucketTtlMs: 35 * DAY_MS,
+    });
     for (const [label, perDay] of [
       ['5k', 5_000],
       ['1M', 1_000_000],
@@ -76,7 +80,9 @@ export async function benchEvaluate(): Promise<Record<string, number | string>> 
     }
     const ratio = Number(figures['evaluate.1M.medianMs']) / Number(figures['evaluate.5k.medianMs']);
     figures['evaluate.1MOver5kRatio'] = Number(ratio.toFixed(2));
-    console.log(`evaluate 1M/day ÷ 5k/day time ratio: ${ratio.toFixed(2)} (buckets, not events, set the cost)`);
+    console.log(
+      `evaluate 1M/day ÷ 5k/day time ratio: ${ratio.toFixed(2)} (buckets, not events, set the cost)`,
+    );
   } finally {
     await dynamo.stop();
   }
