@@ -18,9 +18,7 @@ export async function confirmTrigger(
   state: WorkflowState,
 ): Promise<NonNullable<WorkflowState['confirm']>> {
   const now = deps.clock.now();
-  const evaluation = evaluateVersion(
-    await loadEvaluationInput(deps.metrics, deps.policy, now.getTime(), state.version),
-  );
+  const evaluation = await evaluateAt(deps, now, state);
   const stillBreaching = evaluation.decision === 'rollback' || evaluation.decision === 'investigate';
   const breached = evaluation.triggers.filter((trigger) => trigger.outcome === 'breach');
   const incident = await recordTransition(
@@ -51,9 +49,7 @@ export async function captureState(
   state: WorkflowState,
 ): Promise<NonNullable<WorkflowState['capture']>> {
   const now = deps.clock.now();
-  const snapshot = evaluateVersion(
-    await loadEvaluationInput(deps.metrics, deps.policy, now.getTime(), state.version),
-  );
+  const snapshot = await evaluateAt(deps, now, state);
   await recordTransition(
     deps.incidents,
     state.incidentId,
