@@ -3,9 +3,19 @@
  * Exit codes: 0 done, 1 the work failed (named error on stderr), 2 usage error.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { answerLocally, describeApproval } from '../functions/cli/approve.ts';
+import { actorName, type ControlAction, controlCommand } from '../functions/cli/control.ts';
 import { runSampleDemo } from '../functions/cli/demo.ts';
 import { evaluateEventsFile, evaluateFromStore, parseAt } from '../functions/cli/evaluate.ts';
 import { formatEvaluation } from '../functions/cli/format-evaluation.ts';
+import {
+  formatIncident,
+  formatIncidentTable,
+  incidentRow,
+  listIncidents,
+  showIncident,
+  writeRca,
+} from '../functions/cli/incidents.ts';
 import { ingestFile } from '../functions/cli/ingest.ts';
 import { serve } from '../functions/cli/serve.ts';
 import { SentinelError } from '../functions/core/errors.ts';
@@ -113,9 +123,154 @@ program
   .description('run the end-to-end demo on embedded defaults (no AWS account needed)')
   .option('--dir <dir>', 'keep the demo’s files in this directory (default: a temporary one)')
   .option('--json', 'print a JSON summary')
+  .option('--scenario <name>', 'otp (automatic trigger) | drift (manual trigger, waits for approval)', 'otp')
+  .option('--no-auto-approve', 'drift: wait for `sentinel approve ID --state-dir DIR/state` instead')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ sentinel demo                                  # = npm start: OTP regression, automatic rollback
+  $ sentinel demo --scenario drift                 # manual trigger: waits for approval, auto-approves
+  $ sentinel demo --scenario drift --no-auto-approve --dir /tmp/d
+      then, in another terminal: sentinel approve INCIDENT --by you --state-dir /tmp/d/state
+      (answer within about 25 s: the 24 h approval timeout runs at demo speed, then it expires and pages)`,
+  )
   .action(async (options) => {
-    await runSampleDemo({ dir: options.dir, json: Boolean(options.json) });
+    await runSampleDemo({
+      dir: options.dir,
+      json: Boolean(options.json),
+      scenario: options.scenario,
+      autoApprove: options.autoApprove !== false,
+    });
   });
+
+for (const [action, description, example] of [
+  [
+    'pause',
+    'kill switch on: no workflow writes to the repository (incidents are still recorded and notified)',
+    'sentinel pause --reason "investigating a bad deploy"',
+  ],
+  ['resume', 'kill switch off: rollbacks may write to the repository again', 'sentinel resume'],
+  ['status', 'is Sentinel paused? by whom, when, why', 'sentinel status --json'],
+] as const) {
+  const command = program.command(action).description(description);
+  if (action !== 'status')
+    command.option('--reason <text>', 'why (recorded)').option('--by <name>', 'who (default: OS user@cli)');
+  command
+    .addOption(stateDirOption())
+    .option('--json', 'print the switch as JSON')
+    .addHelpText('after', `\nExample:\n  $ ${example}`)
+    .action(async (options) => {
+      const result = await controlCommand(action as ControlAction, options);
+      process.stdout.write(options.json ? `${JSON.stringify(result.state)}\n` : `${result.text}\n`);
+    });
+}
+
+for (const approved of [true, false]) {
+  const verb = approved ? 'approve' : 'reject';
+  program
+    .command(verb)
+    .description(`${verb} the rollback of an incident waiting for approval (manual trigger)`)
+    .argument('<incident>', 'incident id (sentinel incidents)')
+    .option('--by <name>', 'who decides (default: OS user@cli)')
+    .option('--note <text>', 'why (recorded in the timeline)')
+    .addOption(stateDirOption())
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+An incident can be answered once; an answered or expired request is refused (exit 1).
+When a running \`sentinel demo\` holds the store, the answer is handed over to it in
+<state-dir>/pending-approvals/ and the demo resumes its workflow.
+
+Example:
+  $ sentinel ${verb} inc-20261127-0944-e7a2bb8a9a --by alice --note "checked the dashboard" --state-dir /tmp/d/state`,
+    )
+    .action(async (incident, options) => {
+      const outcome = await answerLocally(options.stateDir, incident, {
+        approved,
+        by: actorName(options.by),
+        note: options.note ?? '',
+      });
+      process.stdout.write(options.json ? `${JSON.stringify(outcome)}\n` : `${describeApproval(outcome)}\n`);
+    });
+}
+
+program
+  .command('incidents')
+  .description('list incidents, newest first: id, status, version, triggers, opened, outcome')
+  .option('--limit <n>', 'at most this many', '50')
+  .addOption(stateDirOption())
+  .option('--json', 'print the rows as JSON')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  $ sentinel incidents\n  $ sentinel incidents --json --state-dir /tmp/d/state',
+  )
+  .action(async (options) => {
+    const limit = Number(options.limit);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new SentinelError(`--limit: "${options.limit}" is not a positive whole number`);
+    const incidents = await withLocalIncidents(options.stateDir, (local) =>
+      listIncidents(local.incidents, limit),
+    );
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify(incidents.map(incidentRow))}\n`
+        : `${formatIncidentTable(incidents)}\n`,
+    );
+  });
+
+program
+  .command('incident')
+  .description('show one incident record: triggers, versions, commit, verification, timeline')
+  .argument('<id>', 'incident id')
+  .addOption(stateDirOption())
+  .option('--json', 'print the whole record as JSON')
+  .addHelpText(
+    'after',
+    '\nExample:\n  $ sentinel incident inc-20261127-0924-804eeee4e6 --state-dir /tmp/d/state',
+  )
+  .action(async (id, options) => {
+    const incident = await withLocalIncidents(options.stateDir, (local) => showIncident(local.incidents, id));
+    process.stdout.write(
+      options.json ? `${JSON.stringify(incident, null, 2)}\n` : `${formatIncident(incident)}\n`,
+    );
+  });
+
+program
+  .command('rca')
+  .description('write the RCA draft (<id>.md, seed template sections 1–5) and its SVG chart')
+  .argument('<id>', 'incident id')
+  .option('--out <dir>', 'directory to write into', '.')
+  .addOption(policyOption())
+  .addOption(stateDirOption())
+  .addHelpText(
+    'after',
+    '\nExample:\n  $ sentinel rca inc-20261127-0924-804eeee4e6 --out rca/ --state-dir /tmp/d/state',
+  )
+  .action(async (id, options) => {
+    const policy = await loadPolicy(options.policy);
+    const written = await withLocalIncidents(options.stateDir, (local) =>
+      writeRca(
+        { incidents: local.incidents, metrics: local.store, policy, clock: { now: () => new Date() } },
+        id,
+        options.out,
+      ),
+    );
+    process.stdout.write(`${written.markdown}\n${written.chart}\n`);
+  });
+
+async function withLocalIncidents<T>(
+  stateDir: string,
+  work: (local: Awaited<ReturnType<typeof openLocalStore>>) => Promise<T>,
+): Promise<T> {
+  const local = await openLocalStore(stateDir);
+  try {
+    return await work(local);
+  } finally {
+    await local.close();
+  }
+}
 
 async function withLocalStore<T>(
   stateDir: string,

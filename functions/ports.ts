@@ -151,3 +151,31 @@ export interface SourceRepository {
   openPullRequest(request: PullRequestRequest): Promise<PullRequestRef | null>;
   commitChecks(sha: string): Promise<CommitChecksState>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// People's steering (ARCHITECTURE.md §6): the kill switch and the warning dedupe log.
+
+/** The kill switch: while paused, no workflow writes to the application repository. */
+export interface ControlState {
+  paused: boolean;
+  /** Who flipped the switch last, when, and why. */
+  by?: string;
+  at?: string;
+  reason?: string;
+}
+
+export interface ControlStore {
+  get(): Promise<ControlState>;
+  set(state: ControlState): Promise<void>;
+}
+
+/** Remembers which deduplicated notifications went out. */
+export interface NotificationLog {
+  /**
+   * Claims `key` (a conditional write): true the first time, false while an earlier claim holds.
+   * `expiresAt` (epoch ms) is when the claim may be forgotten.
+   */
+  claim(key: string, expiresAt: number): Promise<boolean>;
+  /** Gives a claim back (the notification it guarded could not be sent). */
+  release(key: string): Promise<void>;
+}

@@ -1,3 +1,4 @@
+import { DynamoDbControlStore, DynamoDbNotificationLog } from '../adapters/dynamodb-control-store.ts';
 import { DynamoDbIncidentStore } from '../adapters/dynamodb-incident-store.ts';
 import { DynamoDbMetricsStore } from '../adapters/dynamodb-metrics-store.ts';
 import { SfnWorkflowStarter } from '../adapters/sfn-workflow-starter.ts';
@@ -45,4 +46,12 @@ export function notifierFromEnv(): SnsNotifier {
     alerts: requireEnv('ALERTS_TOPIC_ARN'),
     pages: requireEnv('PAGES_TOPIC_ARN'),
   });
+}
+
+export function controlStoreFromEnv(): DynamoDbControlStore {
+  return new DynamoDbControlStore(documentClient, requireEnv('TABLE_NAME'));
+}
+
+export function notificationLogFromEnv(): DynamoDbNotificationLog {
+  return new DynamoDbNotificationLog(documentClient, requireEnv('TABLE_NAME'), systemClock);
 }

@@ -2,8 +2,17 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GitHubRepo } from '../adapters/github-repo.ts';
 import { SentinelError } from '../core/errors.ts';
 import type { Policy } from '../core/policy.ts';
-import type { Clock, IncidentStore, MetricsStore, Notifier, SourceRepository } from '../ports.ts';
+import type { ApprovalLinks } from '../core/workflow/approval.ts';
+import type {
+  Clock,
+  ControlStore,
+  IncidentStore,
+  MetricsStore,
+  Notifier,
+  SourceRepository,
+} from '../ports.ts';
 import {
+  controlStoreFromEnv,
   incidentStoreFromEnv,
   metricsStoreFromEnv,
   notifierFromEnv,
@@ -20,6 +29,10 @@ export interface WorkflowDeps {
   policy: Policy;
   /** Built on first use: only the steps that touch the repository read the token. */
   repo: () => Promise<SourceRepository>;
+  /** The kill switch RevertCommit reads before it writes. */
+  control: ControlStore;
+  /** Signed one-click approval links (cloud); absent locally. */
+  approvalLinks?: ApprovalLinks;
 }
 
 const secrets = new SecretsManagerClient({});
@@ -43,6 +56,30 @@ async function githubRepoFromEnv(): Promise<SourceRepository> {
   });
 }
 
+/** The approval link key, read from Secrets Manager once per container and only when needed. */
+let cachedSigningKey: Promise<string> | undefined;
+function approvalLinksFromEnv(): ApprovalLinks | undefined {
+  const baseUrl = process.env.APPROVAL_URL;
+  const secretArn = process.env.APPROVAL_SIGNING_SECRET_ARN;
+  if (!baseUrl || !secretArn) return undefined;
+  return {
+    baseUrl,
+    signingKey: () => {
+      cachedSigningKey ??= readSecret(secretArn).catch((error: unknown) => {
+        cachedSigningKey = undefined;
+        throw error;
+      });
+      return cachedSigningKey;
+    },
+  };
+}
+
+export async function readSecret(secretArn: string): Promise<string> {
+  const secret = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
+  if (!secret.SecretString) throw new SentinelError(`secret ${secretArn} holds no value`);
+  return secret.SecretString.trim();
+}
+
 let cached: WorkflowDeps | undefined;
 let cachedRepo: Promise<SourceRepository> | undefined;
 
@@ -56,6 +93,8 @@ export function cloudWorkflowDeps(): WorkflowDeps {
     notifier: notifierFromEnv(),
     clock: systemClock,
     policy,
+    control: controlStoreFromEnv(),
+    approvalLinks: approvalLinksFromEnv(),
     repo: () => {
       cachedRepo ??= githubRepoFromEnv().catch((error: unknown) => {
         cachedRepo = undefined;

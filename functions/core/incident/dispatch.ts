@@ -1,16 +1,42 @@
-import type { Clock, IncidentStore, WorkflowStarter } from '../../ports.ts';
+import type {
+  Clock,
+  ControlStore,
+  IncidentStore,
+  NotificationLog,
+  Notifier,
+  WorkflowStarter,
+} from '../../ports.ts';
+import { DEFAULT_POLICY, type Policy } from '../policy.ts';
 import type { Evaluation } from '../triggers/types.ts';
+import { versionKey } from '../version.ts';
+import { cooldownAlreadyPaged, cooldownHit } from './cooldown.ts';
 import { executionNameFor, firedTriggers, type Incident, incidentIdFor } from './incident.ts';
+import { cooldownReason, escalationMessage, warningMessage } from './messages.ts';
+import { notifyOnce } from './notify-once.ts';
+import { recordTransition } from './record.ts';
 
 export interface DispatchDeps {
   incidents: IncidentStore;
   workflow: WorkflowStarter;
   clock: Clock;
   service: string;
+  /**
+   * Pages a cooldown breach and sends (deduplicated) warnings. Without it a cooldown breach is
+   * still recorded as escalated, but nobody is told: every production wiring passes one.
+   */
+  notifier?: Notifier;
+  /** Dedupe log for warnings; without it warnings are not sent from here. */
+  notificationLog?: NotificationLog;
+  /** The kill switch, read only to note it in the record (RevertCommit enforces it). */
+  control?: ControlStore;
+  /** `control.cooldown`, `control.warningDedupe`; the runbook's defaults when absent. */
+  policy?: Pick<Policy, 'control'>;
 }
 
 export type DispatchResult =
   | { action: 'none'; reason: string }
+  | { action: 'watch'; warningsSent: number; warningsDeduplicated: number }
+  | { action: 'cooldown'; incidentId: string; paged: boolean; until: string }
   | { action: 'started' | 'already_running'; incidentId: string; executionName: string; created: boolean }
   | { action: 'already_open'; incidentId: string; status: Incident['status'] };
 
@@ -40,12 +66,30 @@ export function workflowInputFor(incident: Incident): WorkflowInput {
  * between the lock and the start — a no-op.
  */
 export async function dispatch(deps: DispatchDeps, evaluation: Evaluation): Promise<DispatchResult> {
+  if (evaluation.decision === 'watch') return warn(deps, evaluation);
   if (evaluation.decision !== 'rollback' && evaluation.decision !== 'investigate') {
     return { action: 'none', reason: `decision is ${evaluation.decision}` };
   }
   const now = deps.clock.now();
+  const control = deps.policy?.control ?? DEFAULT_POLICY.control;
+  // Cooldown: computed from the incident store before any lock is taken, so a breach inside it
+  // never starts an execution. One escalated incident (and one page) per version per cooldown.
+  const recent = evaluation.decision === 'rollback' ? await deps.incidents.list(100) : [];
+  const hit =
+    evaluation.decision === 'rollback' ? cooldownHit(recent, deps.service, now, control.cooldown) : undefined;
+  if (hit) {
+    const earlier = cooldownAlreadyPaged(
+      recent,
+      deps.service,
+      (incident) => versionKey(incident.version),
+      versionKey(evaluation.version),
+      hit,
+    );
+    if (earlier) return { action: 'cooldown', incidentId: earlier.id, paged: false, until: hit.until };
+  }
   const id = incidentIdFor(deps.service, evaluation.version, now.getTime());
   const fired = firedTriggers(evaluation);
+  const paused = deps.control ? (await deps.control.get()).paused : false;
   const proposed: Incident = {
     id,
     service: deps.service,
@@ -62,13 +106,20 @@ export async function dispatch(deps: DispatchDeps, evaluation: Evaluation): Prom
         at: now.toISOString(),
         state: 'Detected',
         actor: 'dispatcher',
-        note: `${evaluation.decision}: ${fired.map((trigger) => trigger.reason).join('; ')}`,
+        note: `${evaluation.decision}: ${fired.map((trigger) => trigger.reason).join('; ')}${
+          paused ? ' (Sentinel is paused: the workflow will record and notify, not commit)' : ''
+        }`,
       },
     ],
   };
   const { created, incident } = await deps.incidents.openIncident(proposed);
   if (incident.status !== 'open') {
     return { action: 'already_open', incidentId: incident.id, status: incident.status };
+  }
+  if (hit) {
+    // A racing dispatcher that created the incident records and pages; this one only reports.
+    if (!created) return { action: 'cooldown', incidentId: incident.id, paged: false, until: hit.until };
+    return refuseForCooldown(deps, incident, hit, control.cooldown);
   }
   const started = await deps.workflow.start(incident.executionName, workflowInputFor(incident));
   return {
@@ -77,4 +128,53 @@ export async function dispatch(deps: DispatchDeps, evaluation: Evaluation): Prom
     executionName: incident.executionName,
     created,
   };
+}
+
+async function refuseForCooldown(
+  deps: DispatchDeps,
+  incident: Incident,
+  hit: NonNullable<ReturnType<typeof cooldownHit>>,
+  cooldown: string,
+): Promise<DispatchResult> {
+  const now = deps.clock.now();
+  const reason = cooldownReason(hit.lastIncidentId, hit.lastCommittedAt, cooldown);
+  const escalated = await recordTransition(
+    deps.incidents,
+    incident.id,
+    now,
+    { state: 'Cooldown', actor: 'dispatcher', note: `${reason}; paging instead`, status: 'escalated' },
+    () => ({
+      outcome: 'escalated' as const,
+      escalation: { reason, at: now.toISOString() },
+      cooldown: hit,
+    }),
+  );
+  if (deps.notifier) await deps.notifier.publish(escalationMessage(escalated, reason));
+  await deps.incidents.releaseLock(escalated);
+  return {
+    action: 'cooldown',
+    incidentId: incident.id,
+    paged: deps.notifier !== undefined,
+    until: hit.until,
+  };
+}
+
+/** Decision watch: one alert per trigger in warning and version, at most once per dedupe span. */
+async function warn(deps: DispatchDeps, evaluation: Evaluation): Promise<DispatchResult> {
+  if (!deps.notifier || !deps.notificationLog)
+    return { action: 'watch', warningsSent: 0, warningsDeduplicated: 0 };
+  const every = deps.policy?.control.warningDedupe ?? DEFAULT_POLICY.control.warningDedupe;
+  let sent = 0;
+  let deduplicated = 0;
+  for (const trigger of evaluation.triggers.filter((candidate) => candidate.outcome === 'warning')) {
+    const result = await notifyOnce(
+      { notifier: deps.notifier, log: deps.notificationLog, clock: deps.clock },
+      warningMessage(deps.service, evaluation.version, trigger),
+      `warning|${deps.service}|${trigger.id}|${versionKey(evaluation.version)}`,
+      every,
+    );
+    if (result.sent) sent += 1;
+    else deduplicated += 1;
+  }
+  return { action: 'watch', warningsSent: sent, warningsDeduplicated: deduplicated };
 }

@@ -84,12 +84,16 @@ export interface Incident {
   verification: StageResult[];
   outcome?: 'completed' | 'escalated' | 'dropped' | 'rejected';
   escalation?: { reason: string; at: string };
+  /** Set when the cooldown stopped this incident's automatic rollback (ARCHITECTURE.md §6). */
+  cooldown?: { lastIncidentId: string; lastCommittedAt: string; until: string };
   /** Unified diff of the version file made by the rollback commit. */
   versionFileDiff?: string;
   /** The approval request of a manual trigger: the task token a person's answer resumes. */
   approval?: {
     taskToken: string;
     requestedAt: string;
+    /** When the request expires (the workflow's approval timeout). */
+    expiresAt?: string;
     decidedAt?: string;
     approved?: boolean;
     by?: string;

@@ -1,6 +1,6 @@
 import type { Notification } from '../../ports.ts';
 import type { TriggerResult } from '../triggers/types.ts';
-import { describeVersion } from '../version.ts';
+import { describeVersion, type Version } from '../version.ts';
 import type { Incident } from './incident.ts';
 
 const SUBJECT_LIMIT = 100;
@@ -59,7 +59,7 @@ export function rollbackStartedMessage(incident: Incident): Notification {
       '',
       automatic
         ? 'Next step: the revert is committed, then the deploy and the restored version are verified.'
-        : `Next step: sentinel approve ${incident.id}  (or: sentinel reject ${incident.id})`,
+        : `Next step: an approval request with instructions follows (sentinel approve ${incident.id} | sentinel reject ${incident.id}).`,
     ]
       .filter((line) => line !== undefined)
       .join('\n'),
@@ -79,8 +79,10 @@ export function escalationMessage(incident: Incident, reason: string): Notificat
       '',
       versions(incident),
       incident.revert ? `Commit: ${incident.revert.url ?? incident.revert.sha}` : 'No revert was committed.',
+      incident.revert?.pullRequestUrl ? `Pull request: ${incident.revert.pullRequestUrl}` : '',
       '',
       'Next step: take over by hand; Sentinel does not roll back further by itself.',
+      `Record: sentinel incident ${incident.id}`,
     ].join('\n'),
     attributes: attributes(incident, 'P0'),
   };
@@ -102,4 +104,66 @@ export function rollbackFinishedMessage(incident: Incident): Notification {
     ].join('\n'),
     attributes: attributes(incident, 'info'),
   };
+}
+
+/** A trigger in `warning` (decision watch): an email, deduplicated per trigger and version. */
+export function warningMessage(service: string, version: Version, trigger: TriggerResult): Notification {
+  return {
+    topic: 'alerts',
+    subject: subject(`[Warning] ${service} ${version.prompt}: ${trigger.id} ${trigger.value ?? 'n/a'}`),
+    body: [
+      `${trigger.id} is in warning for ${describeVersion(version)}.`,
+      '',
+      evidence([trigger]),
+      `Warning threshold: ${trigger.warningThreshold ?? 'n/a'}; breach threshold: ${trigger.threshold}.`,
+      '',
+      'Next step: nothing is rolled back; watch the trend (sentinel evaluate). Repeats are sent at most once an hour.',
+    ].join('\n'),
+    attributes: { severity: 'P2', triggerIds: trigger.id },
+  };
+}
+
+/** How a person answers an approval request: the CLI always, a signed link where one is configured. */
+export interface ApprovalInstructions {
+  approveUrl?: string;
+  rejectUrl?: string;
+  expiresAt: string;
+}
+
+/** WaitForApproval: the request, with the CLI commands and (in the cloud) one-click signed links. */
+export function approvalRequestMessage(incident: Incident, instructions: ApprovalInstructions): Notification {
+  const ids = incident.triggers.map((trigger) => trigger.id).join(', ');
+  return {
+    topic: 'alerts',
+    subject: subject(`[Approve?] ${incident.service} ${incident.version.prompt} rollback: ${ids}`),
+    body: [
+      `Incident ${incident.id} waits for a decision until ${instructions.expiresAt}.`,
+      '',
+      'What fired:',
+      evidence(incident.triggers),
+      '',
+      versions(incident),
+      incident.target ? `Procedure: ${incident.target.procedure} (stable ref ${incident.target.ref})` : '',
+      '',
+      ...(instructions.approveUrl && instructions.rejectUrl
+        ? [
+            `Approve: ${instructions.approveUrl}`,
+            `Reject:  ${instructions.rejectUrl}`,
+            '(each link works once, until it expires)',
+            '',
+          ]
+        : []),
+      `Or from a shell: sentinel approve ${incident.id} --by NAME  |  sentinel reject ${incident.id} --by NAME`,
+      'Without an answer the request expires and a human is paged.',
+    ].join('\n'),
+    attributes: attributes(incident, 'P1'),
+  };
+}
+
+/** A second automatic breach inside the cooldown: no rollback, a page instead. */
+export function cooldownReason(lastIncidentId: string, committedAt: string, cooldown: string): string {
+  return (
+    `cooldown: an automatic rollback was already committed at ${committedAt} (incident ${lastIncidentId}); ` +
+    `at most one per ${cooldown}, so this breach is not rolled back automatically`
+  );
 }

@@ -1,7 +1,30 @@
+import {
+  type ApprovalDecision,
+  type ApprovalLinkParams,
+  approvalNonce,
+  approvalUrl,
+  signApproval,
+  verifyApproval,
+} from '../approval/link.ts';
+import { parseDuration } from '../duration.ts';
 import { SentinelError } from '../errors.ts';
+import { type ApprovalInstructions, approvalRequestMessage } from '../incident/messages.ts';
 import { loadIncident, recordTransition } from '../incident/record.ts';
+import type { Policy } from '../policy.ts';
 import type { NotifyDeps } from './notify.ts';
 import type { WorkflowState } from './state.ts';
+
+/** Where one-click approval links point, and the key that signs them (cloud only). */
+export interface ApprovalLinks {
+  baseUrl: string;
+  signingKey: () => Promise<string>;
+}
+
+export interface RequestApprovalDeps extends NotifyDeps {
+  policy: Pick<Policy, 'workflow'>;
+  /** Absent locally: the request then names the CLI commands only. */
+  approvalLinks?: ApprovalLinks;
+}
 
 export class ApprovalStateError extends SentinelError {
   override readonly name = 'ApprovalStateError';
@@ -12,23 +35,39 @@ export class ApprovalStateError extends SentinelError {
  * the approval endpoint) finds it. The notification with the instructions went out in NotifyStart.
  */
 export async function requestApproval(
-  deps: NotifyDeps,
+  deps: RequestApprovalDeps,
   state: WorkflowState,
   taskToken: string,
-): Promise<void> {
+): Promise<{ expiresAt: string }> {
   const now = deps.clock.now();
-  await recordTransition(
+  const expiresAt = new Date(now.getTime() + parseDuration(deps.policy.workflow.approvalTimeout));
+  const incident = await recordTransition(
     deps.incidents,
     state.incidentId,
     now,
     {
       state: 'WaitForApproval',
       actor: 'workflow',
-      note: `waiting for a person: sentinel approve ${state.incidentId} | sentinel reject ${state.incidentId}`,
+      note: `waiting for a person until ${expiresAt.toISOString()}: sentinel approve ${state.incidentId} | sentinel reject ${state.incidentId}`,
       status: 'awaiting_approval',
     },
-    () => ({ approval: { taskToken, requestedAt: now.toISOString() } }),
+    () => ({ approval: { taskToken, requestedAt: now.toISOString(), expiresAt: expiresAt.toISOString() } }),
   );
+  const instructions: ApprovalInstructions = { expiresAt: expiresAt.toISOString() };
+  if (deps.approvalLinks) {
+    const key = await deps.approvalLinks.signingKey();
+    const fields = {
+      incident: incident.id,
+      expires: Math.floor(expiresAt.getTime() / 1000),
+      nonce: approvalNonce(taskToken),
+    };
+    const link = (decision: ApprovalDecision) =>
+      approvalUrl(deps.approvalLinks?.baseUrl ?? '', signApproval(key, { ...fields, decision }));
+    instructions.approveUrl = link('approve');
+    instructions.rejectUrl = link('reject');
+  }
+  await deps.notifier.publish(approvalRequestMessage(incident, instructions));
+  return { expiresAt: expiresAt.toISOString() };
 }
 
 export interface ApprovalAnswer {
@@ -54,6 +93,10 @@ export async function answerApproval(
   if (approval.decidedAt)
     throw new ApprovalStateError(`incident ${incidentId} was already answered by ${approval.by}`);
   const now = deps.clock.now();
+  if (approval.expiresAt && now.getTime() > Date.parse(approval.expiresAt))
+    throw new ApprovalStateError(
+      `the approval request of incident ${incidentId} expired at ${approval.expiresAt}`,
+    );
   await recordTransition(
     deps.incidents,
     incidentId,
@@ -69,4 +112,30 @@ export async function answerApproval(
     }),
   );
   return { taskToken: approval.taskToken };
+}
+
+/**
+ * The approval endpoint's core: checks a signed link against the pending request (signature,
+ * expiry, and the nonce of the task token still waiting — an answered request has none, so a
+ * replayed link is refused), then records the answer exactly once.
+ */
+export async function answerByLink(
+  deps: Pick<NotifyDeps, 'incidents' | 'clock'>,
+  signingKey: string,
+  params: ApprovalLinkParams,
+): Promise<{ taskToken: string; answer: ApprovalAnswer }> {
+  const incident = await loadIncident(deps.incidents, params.incident);
+  const approval = incident.approval;
+  const pending =
+    incident.status === 'awaiting_approval' && approval && !approval.decidedAt
+      ? approvalNonce(approval.taskToken)
+      : undefined;
+  verifyApproval(signingKey, params, deps.clock.now().getTime(), pending);
+  const answer: ApprovalAnswer = {
+    approved: params.decision === 'approve',
+    by: 'approval-link',
+    note: `${params.decision === 'approve' ? 'approved' : 'rejected'} through the signed link`,
+  };
+  const { taskToken } = await answerApproval(deps, incident.id, answer);
+  return { taskToken, answer };
 }

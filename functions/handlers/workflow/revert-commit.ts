@@ -1,8 +1,8 @@
-/** Workflow step RevertCommit: the rollback commit, exactly once per incident. */
-import { revertCommit } from '../../core/workflow/revert.ts';
+/** Workflow step RevertCommit: the rollback commit, exactly once per incident, unless Sentinel is paused. */
+import { revertCommitUnlessPaused } from '../../core/workflow/guarded-revert.ts';
 import { parseState } from './payload.ts';
 import { workflowStep } from './step.ts';
 
 export const { make, handler } = workflowStep('revert-commit', async (deps, payload) =>
-  revertCommit({ ...deps, repo: await deps.repo() }, parseState(payload)),
+  revertCommitUnlessPaused({ ...deps, repo: await deps.repo() }, parseState(payload)),
 );

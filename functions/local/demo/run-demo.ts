@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -12,8 +12,10 @@ import type { Incident } from '../../core/incident/incident.ts';
 import { parsePolicy } from '../../core/policy.ts';
 import { readVersionFile } from '../../core/revert/version-file.ts';
 import { describeVersion, type Version } from '../../core/version.ts';
+import { type ApprovalAnswer, answerApproval } from '../../core/workflow/approval.ts';
 import { makeEvaluatorHandler } from '../../handlers/evaluator.ts';
 import { makeIngestHandler } from '../../handlers/ingest.ts';
+import { localControl, PENDING_APPROVALS_DIR } from '../control.ts';
 import { openLocalStore } from '../local-store.ts';
 import { HEALTHY, type SimulatedBehaviour, seededRandom, simulateTraffic } from '../simulator.ts';
 import {
@@ -22,6 +24,7 @@ import {
   type TaskContext,
   type TaskHandler,
   type TransitionEvent,
+  type WorkflowExecution,
   type WorkflowResult,
 } from '../state-machine/index.ts';
 import { LocalWorkflowStarter } from '../workflow-starter.ts';
@@ -36,7 +39,23 @@ export interface DemoOptions {
   log: (line: string) => void;
   /** Wall milliseconds per simulated minute (default 20: a day of verification in about 30 s). */
   msPerSimMinute?: number;
+  /**
+   * `otp` (default): prompt v2 lets OTP emails into critical, an automatic trigger.
+   * `drift`: prompt v2 shifts the class distribution by > 10 pp, a manual trigger that waits for approval.
+   */
+  scenario?: DemoScenario;
+  /**
+   * For a manual trigger: approve after a few simulated minutes through the same answerApproval
+   * path `sentinel approve` uses (default true). False waits for `sentinel approve ID --state-dir DIR/state`.
+   */
+  autoApprove?: boolean;
 }
+
+export type DemoScenario = 'otp' | 'drift';
+export const DEMO_SCENARIOS: readonly DemoScenario[] = ['otp', 'drift'];
+
+/** Simulated minutes the demo's stand-in approver takes to answer. */
+const AUTO_APPROVE_AFTER_MS = 12 * 60_000;
 
 /** The JSON summary of `sentinel demo --json`; fields a run did not produce are null, never invented. */
 export interface DemoSummary {
@@ -61,6 +80,12 @@ const BAD_PROMPT: SimulatedBehaviour = {
   shares: { critical: 0.2, time_sensitive: 0.24, routine: 0.56 },
   otpInCriticalShare: 0.3,
 };
+/** Prompt v2 of the drift scenario: no OTP bug, but the class shares move by 15 pp. */
+const DRIFTING_PROMPT: SimulatedBehaviour = {
+  ...HEALTHY,
+  shares: { critical: 0.3, time_sensitive: 0.2, routine: 0.5 },
+};
+const BAD_BEHAVIOUR: Record<DemoScenario, SimulatedBehaviour> = { otp: BAD_PROMPT, drift: DRIFTING_PROMPT };
 const DEMO_TIMEOUT_MS = 120_000;
 
 /**
@@ -85,6 +110,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   await createDemoAppRepo(appDir, new Date(SIM_START));
   const local = await openLocalStore(join(dir, 'state'), policy);
   const clock = new SimulatedClock(SIM_START, factor);
+  const scenario = options.scenario ?? 'otp';
+  const { control } = localControl(local, clock);
   const say = (text: string) => {
     const sim = clock.now().toISOString().slice(5, 16).replace('T', ' ');
     options.log(`[${(clock.elapsedRealMs() / 1000).toFixed(1).padStart(5)}s | sim ${sim}] ${text}`);
@@ -104,11 +131,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       clock,
       policy,
       repo: async () => repo,
+      control,
     };
     say('synthesizing the CDK stack for the rollback state machine definition');
     const definition = await clock.frozen(async () => loadDefinition());
     const marks: { detectedAt?: number; committedAt?: number } = {};
     const results: Promise<WorkflowResult>[] = [];
+    const executions: WorkflowExecution[] = [];
     const starter = new LocalWorkflowStarter(async (name, input) => {
       marks.detectedAt ??= clock.elapsedRealMs();
       say(`▶ execution ${name} started`);
@@ -121,6 +150,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         onTransition: (event) => describeTransition(event, say, marks, clock),
       });
       results.push(execution.result);
+      executions.push(execution);
       return execution.result;
     });
     const ingest = makeIngestHandler({ store: local.store, policy });
@@ -129,12 +159,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     say('history: one day of prompt v1 traffic (healthy), GDS reports for v1 and v2');
     await clock.frozen(() => seedHistory(local.store));
 
-    const classifier = new SimulatedClassifier(appDir, clock);
+    const classifier = new SimulatedClassifier(appDir, clock, BAD_BEHAVIOUR[scenario]);
+    const approver = new DemoApprover(deps, executions, join(dir, 'state'), options.autoApprove ?? true, say);
     await classifier.deployHead(say, true);
     let lastTick = clock.now().getTime();
     let tick = 0;
     while (results.length === 0 || !(await settled(results[0]))) {
-      if (clock.elapsedRealMs() > DEMO_TIMEOUT_MS)
+      if (clock.elapsedRealMs() > DEMO_TIMEOUT_MS + approver.waitedForPeopleMs())
         throw new Error('the demo did not finish within two minutes');
       await sleep(msPerSimMinute * 5);
       const now = clock.now().getTime();
@@ -144,6 +175,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       if (events.length > 0) await ingest(functionUrlEvent(events));
       tick += 1;
       if (tick % 2 === 0) await evaluator();
+      await clock.frozen(() => approver.poll());
     }
     const result = await (results[0] as Promise<WorkflowResult>);
     say(`■ execution ${result.executionName}: ${result.status}${result.error ? ` (${result.error})` : ''}`);
@@ -247,6 +279,7 @@ class SimulatedClassifier {
   constructor(
     private readonly appDir: string,
     private readonly clock: SimulatedClock,
+    private readonly badBehaviour: SimulatedBehaviour,
   ) {}
 
   async deployHead(say: (text: string) => void, immediately = false): Promise<void> {
@@ -275,7 +308,7 @@ class SimulatedClassifier {
   traffic(from: number, to: number): Record<string, unknown>[] {
     const version = this.liveVersion;
     if (!version) return [];
-    const behaviour = version.prompt === 'v2' ? BAD_PROMPT : HEALTHY;
+    const behaviour = version.prompt === 'v2' ? this.badBehaviour : HEALTHY;
     this.sequence += 1;
     const prefix = `live-${this.sequence}`;
     const events = [
@@ -347,4 +380,88 @@ function functionUrlEvent(events: readonly unknown[]): APIGatewayProxyEventV2 {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
+}
+
+/**
+ * Answers approval requests for the demo: the local state machine runs in this process, so the
+ * answer must reach it here. Every answer goes through `answerApproval` (the record's single-use
+ * check), then `execution.sendTaskSuccess`. Answers come from the stand-in approver (after a few
+ * simulated minutes) or from `sentinel approve|reject` in another terminal, which cannot open the
+ * store this process holds and leaves its answer in `<state>/pending-approvals/<id>.json`.
+ */
+class DemoApprover {
+  private announced = new Set<string>();
+  private waitingSince: number | undefined;
+  private waited = 0;
+
+  constructor(
+    private readonly deps: WorkflowDeps,
+    private readonly executions: WorkflowExecution[],
+    private readonly stateDir: string,
+    private readonly autoApprove: boolean,
+    private readonly say: (text: string) => void,
+  ) {}
+
+  /** Wall time spent waiting for a person (not counted against the demo's time limit). */
+  waitedForPeopleMs(): number {
+    return this.waited + (this.waitingSince === undefined ? 0 : Date.now() - this.waitingSince);
+  }
+
+  async poll(): Promise<void> {
+    const waiting = (await this.deps.incidents.list(5)).filter(
+      (incident) =>
+        incident.status === 'awaiting_approval' && incident.approval && !incident.approval.decidedAt,
+    );
+    if (waiting.length === 0 && this.waitingSince !== undefined) {
+      this.waited += Date.now() - this.waitingSince;
+      this.waitingSince = undefined;
+    }
+    for (const incident of waiting) {
+      if (!this.announced.has(incident.id)) {
+        this.announced.add(incident.id);
+        this.say(
+          this.autoApprove
+            ? `⌛ waiting for approval of ${incident.id}; the demo's stand-in approver answers in ${AUTO_APPROVE_AFTER_MS / 60_000} simulated minutes`
+            : `⌛ waiting for approval: sentinel approve ${incident.id} --by NAME --state-dir ${this.stateDir}`,
+        );
+        if (!this.autoApprove) this.waitingSince = Date.now();
+      }
+      const fromCli = await this.answerFromCli(incident.id);
+      const requestedAt = Date.parse(incident.approval?.requestedAt ?? '');
+      const due = this.autoApprove && this.deps.clock.now().getTime() - requestedAt >= AUTO_APPROVE_AFTER_MS;
+      const answer: ApprovalAnswer | undefined =
+        fromCli ??
+        (due
+          ? {
+              approved: true,
+              by: 'demo-approver',
+              note: 'approved by the demo stand-in (--no-auto-approve to answer yourself)',
+            }
+          : undefined);
+      if (!answer) continue;
+      const { taskToken } = await answerApproval(this.deps, incident.id, answer);
+      const execution = this.executions.find(
+        (candidate) => candidate.executionName === incident.executionName,
+      );
+      if (!execution) throw new Error(`no running execution ${incident.executionName} to resume`);
+      execution.sendTaskSuccess(taskToken, answer);
+      this.say(
+        `✔ ${answer.approved ? 'approved' : 'rejected'} by ${answer.by}${answer.note ? ` (${answer.note})` : ''}`,
+      );
+    }
+  }
+
+  private async answerFromCli(incidentId: string): Promise<ApprovalAnswer | undefined> {
+    const folder = join(this.stateDir, PENDING_APPROVALS_DIR);
+    const names = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [] as string[];
+      throw error;
+    });
+    const name = `${incidentId}.json`;
+    if (!names.includes(name)) return undefined;
+    const path = join(folder, name);
+    const answer = JSON.parse(await readFile(path, 'utf8')) as ApprovalAnswer;
+    await rename(path, `${path}.taken`);
+    return { approved: answer.approved === true, by: String(answer.by), note: String(answer.note ?? '') };
+  }
 }

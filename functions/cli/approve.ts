@@ -1,0 +1,68 @@
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SentinelError } from '../core/errors.ts';
+import { type ApprovalAnswer, answerApproval } from '../core/workflow/approval.ts';
+import { PENDING_APPROVALS_DIR } from '../local/control.ts';
+import { openLocalStore } from '../local/local-store.ts';
+
+const systemClock = { now: () => new Date() };
+
+export type ApprovalOutcome =
+  | { recorded: 'store'; incidentId: string; answer: ApprovalAnswer }
+  | { recorded: 'handed-over'; incidentId: string; answer: ApprovalAnswer; file: string };
+
+/**
+ * `sentinel approve|reject ID`: records the answer through `answerApproval` (refused when the
+ * incident is not waiting, was answered already, or the request expired). The local workflow runs
+ * inside the process that started it (`sentinel demo`), which holds the store: then the answer is
+ * handed over in `<state-dir>/pending-approvals/<id>.json`, and that process records it through the
+ * same `answerApproval` and resumes its execution.
+ */
+export async function answerLocally(
+  stateDir: string,
+  incidentId: string,
+  answer: ApprovalAnswer,
+): Promise<ApprovalOutcome> {
+  let local: Awaited<ReturnType<typeof openLocalStore>> | undefined;
+  try {
+    local = await openLocalStore(stateDir);
+  } catch (error) {
+    if (!(error instanceof SentinelError) || !(await exists(join(stateDir, 'dynamo')))) throw error;
+    const folder = join(stateDir, PENDING_APPROVALS_DIR);
+    await mkdir(folder, { recursive: true });
+    const file = join(folder, `${incidentId}.json`);
+    await writeFile(file, `${JSON.stringify(answer)}\n`, { flag: 'wx' }).catch(
+      (cause: NodeJS.ErrnoException) => {
+        if (cause.code === 'EEXIST')
+          throw new SentinelError(`an answer for ${incidentId} is already waiting to be picked up (${file})`);
+        throw cause;
+      },
+    );
+    return { recorded: 'handed-over', incidentId, answer, file };
+  }
+  try {
+    await answerApproval({ incidents: local.incidents, clock: systemClock }, incidentId, answer);
+    return { recorded: 'store', incidentId, answer };
+  } finally {
+    await local.close();
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      throw error;
+    },
+  );
+}
+
+export function describeApproval(outcome: ApprovalOutcome): string {
+  const verb = outcome.answer.approved ? 'approved' : 'rejected';
+  return outcome.recorded === 'store'
+    ? `${outcome.incidentId} ${verb} by ${outcome.answer.by}; recorded. A workflow waiting in another process ` +
+        'resumes only if that process watches this store (sentinel demo does).'
+    : `${outcome.incidentId} ${verb} by ${outcome.answer.by}; the store is held by a running sentinel demo, ` +
+        `so the answer was handed over in ${outcome.file} — the demo records it and resumes the workflow.`;
+}
