@@ -17,6 +17,7 @@ import {
   writeRca,
 } from '../functions/cli/incidents.ts';
 import { ingestFile } from '../functions/cli/ingest.ts';
+import { registerPreventionCommands } from '../functions/cli/prevention/commands.ts';
 import { serve } from '../functions/cli/serve.ts';
 import { SentinelError } from '../functions/core/errors.ts';
 import { openLocalStore } from '../functions/local/local-store.ts';
@@ -271,6 +272,8 @@ async function withLocalIncidents<T>(
     await local.close();
   }
 }
+
+registerPreventionCommands(program, DEFAULT_STATE_DIR);
 
 async function withLocalStore<T>(
   stateDir: string,

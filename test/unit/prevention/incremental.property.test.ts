@@ -34,7 +34,7 @@ const event = fc.oneof(
       importance: fc.constantFrom(...IMPORTANCE_CLASSES),
       otp: fc.boolean(),
       shadow: fc.boolean(),
-      latencyMs: fc.option(fc.constantFrom(400, 900, 2900, 3100, 5000, 12_000), { nil: undefined }),
+      latencyMs: fc.option(fc.constantFrom<number>(400, 900, 2900, 3100, 5000, 12_000), { nil: undefined }),
       costMicroUsd: fc.option(fc.integer({ min: 0, max: 4000 }), { nil: undefined }),
     }),
   },
@@ -67,7 +67,7 @@ const burst = fc.record({
   startMinute: fc.integer({ min: 0, max: 5 * 60 }),
   minutes: fc.integer({ min: 1, max: 12 }),
   perMinute: fc.integer({ min: 1, max: 4 }),
-  latencyMs: fc.constantFrom(800, 3500, 6000),
+  latencyMs: fc.constantFrom<number>(800, 3500, 6000),
 });
 
 const history = fc

@@ -1,0 +1,146 @@
+/**
+ * `sentinel gate | shadow | backtest` — the prevention commands (runbook "Version Change
+ * Workflow"). Registered on the main program by bin/sentinel.ts; thin like the rest of the CLI.
+ */
+import { writeFile } from 'node:fs/promises';
+import { type Command, Option } from 'commander';
+import { loadPolicy } from '../../local/policy-file.ts';
+import { backtestCommand, formatBacktest } from './backtest.ts';
+import { formatGate, gateCommand } from './gate.ts';
+import { formatShadow, shadowCommand } from './shadow.ts';
+
+const policyOption = () =>
+  new Option('--policy <file>', 'policy file (JSON or YAML); defaults are the runbook’s');
+const print = (json: boolean, value: unknown, text: string) =>
+  process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text}\n`);
+const problems = (line: string) => process.stderr.write(`${line}\n`);
+
+export function registerPreventionCommands(program: Command, defaultStateDir: string): void {
+  program
+    .command('gate')
+    .description('pre-deploy gate: the candidate version needs a passing GDS report and a VERSIONS.md entry')
+    .requiredOption('--version-file <path>', 'the application’s version file (.py, .ts, .json or .yaml)')
+    .option(
+      '--gds <file>',
+      'GDS report(s) of the candidate: a gds_report event JSON, a JSON array or JSON lines',
+    )
+    .option(
+      '--versions-log <file>',
+      'the change log that must document the candidate (default: policy repository.versionsLog, VERSIONS.md)',
+    )
+    .addOption(policyOption())
+    .addOption(new Option('--state-dir <dir>', 'where the baseline is recorded').default(defaultStateDir))
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Checks (thresholds in the policy's prevention.gate): a GDS report of the candidate exists;
+critical precision ≥ 0.95; critical recall ≥ 0.85; otpInCritical == 0 (a report without the
+count fails: OTP == 0 cannot be verified); VERSIONS.md has a line naming the candidate's prompt
+version with its model name or model version. Exit 0 = pass, 1 = fail, 2 = usage error.
+The result is recorded as the candidate's baseline in <state-dir>/baselines/<version-key>.json.
+
+Examples:
+  $ sentinel gate --version-file shopq/versioning.py --gds gds-report.json
+  $ sentinel gate --version-file config/version.yaml --gds reports.jsonl --versions-log docs/VERSIONS.md --json`,
+    )
+    .action(async (options) => {
+      const json = Boolean(options.json);
+      const run = await gateCommand({
+        versionFile: options.versionFile,
+        gds: options.gds,
+        versionsLog: options.versionsLog,
+        stateDir: options.stateDir,
+        policy: await loadPolicy(options.policy),
+        now: Date.now(),
+      });
+      print(json, { ...run.result, baseline: run.baseline.location }, formatGate(run));
+      if (!run.result.passed) process.exitCode = 1;
+    });
+
+  program
+    .command('shadow')
+    .description('compare a candidate’s shadow classifications ("shadow": true) with the live version’s')
+    .requiredOption(
+      '--events <file>',
+      '.jsonl events file with live and shadow classifications ("-" for stdin)',
+    )
+    .requiredOption('--candidate-prompt <v>', 'prompt version of the candidate')
+    .option('--candidate-model <name>', 'model name of the candidate (default: any)')
+    .option('--candidate-model-version <v>', 'model version of the candidate (default: any)')
+    .option('--since <duration>', 'only shadow events in the last 3d, 72h, … before --at (default: all)')
+    .option('--at <iso>', 'end of the comparison (default: the newest classification)')
+    .addOption(policyOption())
+    .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      `
+Pairs each shadow event with the live classification of the same email (the live event's emailId,
+else its id). Verdict against the policy's prevention.shadow: fail when the candidate put an OTP
+email in critical, else not enough data until the paired traffic covers 3 days and 500 emails (or
+cost is missing), else fail when a class share differs by more than 5 pp or cost is above 2×.
+Exit 0 = pass, 1 = fail or not enough data.
+
+Examples:
+  $ sentinel shadow --events traffic.jsonl --candidate-prompt v3
+  $ sentinel shadow --events traffic.jsonl --candidate-prompt v3 --candidate-model gemini-2.0-flash --since 3d --json`,
+    )
+    .action(async (options) => {
+      const report = await shadowCommand({
+        events: options.events,
+        candidate: {
+          prompt: options.candidatePrompt,
+          ...(options.candidateModel === undefined ? {} : { model: options.candidateModel }),
+          ...(options.candidateModelVersion === undefined
+            ? {}
+            : { modelVersion: options.candidateModelVersion }),
+        },
+        since: options.since,
+        at: options.at,
+        policy: await loadPolicy(options.policy),
+        onProblem: problems,
+      });
+      print(Boolean(options.json), report, formatShadow(report));
+      if (report.verdict !== 'pass') process.exitCode = 1;
+    });
+
+  program
+    .command('backtest')
+    .description('replay an events file through the triggers minute by minute: when would each have fired?')
+    .requiredOption('--events <file>', '.jsonl events file ("-" for stdin)')
+    .addOption(policyOption())
+    .option('--compare <file>', 'a second policy file: show how detection times change under it')
+    .option('--step <duration>', 'time between evaluations', '1m')
+    .option('--from <iso>', 'first step (default: first minute with live traffic)')
+    .option('--to <iso>', 'last step (default: last minute with live traffic)')
+    .option('--svg <file>', 'write an SVG timeline (trigger values vs thresholds, decision markers)')
+    .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      `
+At every step t each version with live traffic in the policy's evaluator.activeWithin is judged
+exactly as \`sentinel evaluate --at t\` would judge it. Prints per trigger the first step at
+warning (or worse) and at breach, the decision changes, and the first step that would have
+started a rollback. Shadow events are never counted.
+
+Examples:
+  $ sentinel backtest --events last-week.jsonl
+  $ sentinel backtest --events last-week.jsonl --policy current.yaml --compare stricter.yaml
+  $ sentinel backtest --events last-week.jsonl --from 2026-11-24T00:00:00Z --step 5m --svg backtest.svg --json`,
+    )
+    .action(async (options) => {
+      const run = await backtestCommand({
+        events: options.events,
+        policy: await loadPolicy(options.policy),
+        ...(options.compare === undefined ? {} : { compare: await loadPolicy(options.compare) }),
+        step: options.step,
+        from: options.from,
+        to: options.to,
+        svg: options.svg !== undefined,
+        onProblem: problems,
+      });
+      if (options.svg !== undefined && run.svg !== undefined) await writeFile(options.svg, run.svg, 'utf8');
+      const { svg: _svg, ...data } = run;
+      print(Boolean(options.json), data, formatBacktest(run));
+    });
+}

@@ -1,0 +1,106 @@
+/** `sentinel shadow`: compares a candidate's shadow classifications with the live version's. */
+import { parseDuration } from '../../core/duration.ts';
+import { ValidationError } from '../../core/errors.ts';
+import { type ClassificationEvent, IMPORTANCE_CLASSES } from '../../core/events.ts';
+import type { Policy } from '../../core/policy.ts';
+import { type CandidateSelector, compareShadow, type ShadowReport } from '../../core/prevention/shadow.ts';
+import { describeVersion } from '../../core/version.ts';
+import { parseAt } from '../evaluate.ts';
+import { formatProblem, readEventsFile } from '../read-events-file.ts';
+import { ensureReadable } from './files.ts';
+import { table } from './table.ts';
+
+export interface ShadowOptions {
+  events: string;
+  candidate: CandidateSelector;
+  since?: string;
+  at?: string;
+  policy: Policy;
+  onProblem?: (line: string) => void;
+}
+
+export function parseDurationOption(text: string, option: string): number {
+  try {
+    const ms = parseDuration(text);
+    if (ms <= 0) throw new Error('must be longer than 0');
+    return ms;
+  } catch (error) {
+    throw new ValidationError(`${option}: ${(error as Error).message}`);
+  }
+}
+
+export async function shadowCommand(options: ShadowOptions): Promise<ShadowReport> {
+  const sinceMs = options.since === undefined ? undefined : parseDurationOption(options.since, '--since');
+  const requestedAt = options.at === undefined ? undefined : parseAt(options.at, 0);
+  await ensureReadable(options.events, '--events');
+  const classifications: ClassificationEvent[] = [];
+  let newest = Number.NEGATIVE_INFINITY;
+  const { problems } = await readEventsFile(options.events, (event) => {
+    if (event.type !== 'classification') return;
+    classifications.push(event);
+    newest = Math.max(newest, event.ts);
+  });
+  for (const problem of problems) options.onProblem?.(formatProblem(problem));
+  if (classifications.length === 0) {
+    throw new ValidationError(`--events: ${options.events} holds no valid classification events`);
+  }
+  return compareShadow(classifications, {
+    candidate: options.candidate,
+    at: requestedAt ?? newest,
+    ...(sinceMs === undefined ? {} : { sinceMs }),
+    policy: options.policy,
+  });
+}
+
+const pct = (value: number | null) => (value === null ? '-' : `${value.toFixed(1)}%`);
+const num = (value: number | null, digits = 2) => (value === null ? '-' : value.toFixed(digits));
+
+export function formatShadow(report: ShadowReport): string {
+  const versions = (list: ShadowReport['candidate']) =>
+    list.length === 0 ? '(none)' : list.map(describeVersion).join(', ');
+  const checks = table(
+    ['CHECK', 'RESULT', 'VALUE', 'LIMIT', 'REASON'],
+    report.checks.map((c) => [
+      c.id,
+      c.status === 'pass' ? 'pass' : c.status === 'fail' ? 'FAIL' : 'not enough data',
+      c.value === null ? '-' : String(c.value),
+      c.limit,
+      c.reason,
+    ]),
+  );
+  const confusion = table(
+    ['ACTIVE \\ CANDIDATE', ...IMPORTANCE_CLASSES],
+    IMPORTANCE_CLASSES.map((active) => [
+      active,
+      ...IMPORTANCE_CLASSES.map((candidate) => String(report.confusion[active][candidate])),
+    ]),
+  );
+  const distribution = table(
+    ['CLASS', 'ACTIVE', 'CANDIDATE', 'DIFF'],
+    IMPORTANCE_CLASSES.map((c) => {
+      const d = report.distribution[c];
+      return [
+        c,
+        pct(d.activePct),
+        pct(d.candidatePct),
+        d.diffPp === null ? '-' : `${d.diffPp >= 0 ? '+' : ''}${d.diffPp.toFixed(1)} pp`,
+      ];
+    }),
+  );
+  return [
+    `shadow comparison at ${report.at}: ${report.verdict === 'not_enough_data' ? 'NOT ENOUGH DATA' : report.verdict.toUpperCase()}`,
+    `  candidate: ${versions(report.candidate)}`,
+    `  active:    ${versions(report.active)}`,
+    `  ${report.pairedEmails} paired emails (${report.shadowEvents} shadow classifications, ${report.unpaired} without a live classification)` +
+      (report.firstShadow ? `, ${report.firstShadow} → ${report.lastShadow}` : ''),
+    `  agreement ${report.agreementRate === null ? '-' : `${(report.agreementRate * 100).toFixed(1)}%`}; ` +
+      `latency p95 ${num(report.latency.candidateP95Ms, 0)} ms vs ${num(report.latency.activeP95Ms, 0)} ms (ratio ${num(report.latency.ratio)}); ` +
+      `cost ratio ${num(report.cost.ratio)}`,
+    '',
+    checks,
+    '',
+    confusion,
+    '',
+    distribution,
+  ].join('\n');
+}
