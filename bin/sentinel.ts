@@ -2,6 +2,7 @@
  * `sentinel` — the command line. Thin: parses options, calls functions/, prints.
  * Exit codes: 0 done, 1 the work failed (named error on stderr), 2 usage error.
  */
+import { userInfo } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { answerLocally, describeApproval } from '../functions/cli/approve.ts';
 import { actorName, type ControlAction, controlCommand } from '../functions/cli/control.ts';
@@ -18,7 +19,9 @@ import {
 } from '../functions/cli/incidents.ts';
 import { ingestFile } from '../functions/cli/ingest.ts';
 import { registerPreventionCommands } from '../functions/cli/prevention/commands.ts';
+import { formatRollback, manualRollback } from '../functions/cli/rollback.ts';
 import { serve } from '../functions/cli/serve.ts';
+import { formatVersions } from '../functions/cli/versions.ts';
 import { SentinelError } from '../functions/core/errors.ts';
 import { openLocalStore } from '../functions/local/local-store.ts';
 import { loadPolicy } from '../functions/local/policy-file.ts';
@@ -272,6 +275,58 @@ async function withLocalIncidents<T>(
     await local.close();
   }
 }
+
+program
+  .command('versions')
+  .description('show the version registry: status, first/last seen, commit, how it became stable')
+  .addOption(stateDirOption())
+  .option('--json', 'print the registry as JSON')
+  .action(async (options) => {
+    const local = await openLocalStore(options.stateDir);
+    try {
+      const records = await local.versions.list();
+      process.stdout.write(options.json ? `${JSON.stringify(records)}\n` : `${formatVersions(records)}\n`);
+    } finally {
+      await local.close();
+    }
+  });
+
+program
+  .command('rollback')
+  .description('roll a local Git repository back to its last stable version (as the workflow would)')
+  .requiredOption('--reason <text>', 'why: goes into the commit message and the incident')
+  .option('--dry-run', 'print the diff it would commit and change nothing')
+  .option('--repo <dir>', 'the application repository', '.')
+  .addOption(policyOption())
+  .addOption(stateDirOption())
+  .option('--json', 'print the result as JSON')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ sentinel rollback --reason "OTP emails in critical" --dry-run --repo ../shopq
+  $ sentinel rollback --reason "OTP emails in critical" --repo ../shopq --json`,
+  )
+  .action(async (options) => {
+    const policy = await loadPolicy(options.policy);
+    const local = await openLocalStore(options.stateDir, policy);
+    try {
+      const result = await manualRollback({
+        reason: options.reason,
+        dryRun: Boolean(options.dryRun),
+        repoDir: options.repo,
+        policy,
+        clock: { now: () => new Date() },
+        actor: `${userInfo().username}@cli`,
+        incidents: local.incidents,
+        metrics: local.store,
+        versions: local.versions,
+      });
+      process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : `${formatRollback(result)}\n`);
+    } finally {
+      await local.close();
+    }
+  });
 
 registerPreventionCommands(program, DEFAULT_STATE_DIR);
 

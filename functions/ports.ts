@@ -7,6 +7,7 @@ import type { MinuteBucket } from './core/buckets.ts';
 import type { GdsReportEvent } from './core/events.ts';
 import type { Incident } from './core/incident/incident.ts';
 import type { Version } from './core/version.ts';
+import type { StableVia, VersionRecord } from './core/versions/registry.ts';
 
 export interface Clock {
   now(): Date;
@@ -17,6 +18,8 @@ export interface ApplyBatchResult {
   writes: number;
   /** Bucket writes skipped because this batch id had already been applied to them. */
   alreadyApplied: number;
+  /** The (series, minute) buckets whose counters this call added (a retry lists only the new ones). */
+  writtenBuckets: { series: string; minute: number }[];
 }
 
 /** Per-minute metrics per version, GDS reports and version sightings. */
@@ -32,6 +35,42 @@ export interface MetricsStore {
   readGdsReports(version: Version, fromTs: number, toTs: number): Promise<GdsReportEvent[]>;
   /** Versions seen in live traffic, newest `lastSeen` first. */
   listVersionSightings(): Promise<VersionSighting[]>;
+}
+
+/** One CloudWatch-style datum: a value (or a histogram of values) at a minute. */
+export interface MetricDatum {
+  name: string;
+  timestamp: Date;
+  unit: 'Count' | 'Milliseconds';
+  /** Dimension name → value; the alarm metrics carry none. */
+  dimensions?: Record<string, string>;
+  value: number;
+}
+
+/** Publishes custom metrics (CloudWatch in the cloud; a recorder or nothing locally). */
+export interface MetricsPublisher {
+  publish(data: readonly MetricDatum[]): Promise<void>;
+}
+
+/** The version registry (ARCHITECTURE.md §5); sightings come from the metrics store's ingest writes. */
+export interface VersionRegistry {
+  /** Every known version with its status, sightings folded in; newest `lastSeen` first. */
+  list(): Promise<VersionRecord[]>;
+  get(version: Version): Promise<VersionRecord | undefined>;
+  /**
+   * Records a version as stable. A version Sentinel rolled back is not made stable by a tag
+   * (returns false); passed long-term verification (`force`) makes it stable again.
+   */
+  markStable(version: Version, via: StableVia, at: Date, commit?: string, force?: boolean): Promise<boolean>;
+  /** A completed rollback took this version out of traffic. */
+  markRolledBack(version: Version, incidentId: string, at: Date): Promise<void>;
+  /**
+   * Claims one page for a re-appearance of a rolled-back version (a conditional write): true
+   * for exactly one caller when its live traffic (`lastSeen`) resumed more than `gapMs` after
+   * the last paged sighting; otherwise false (the re-appearance was paged already). The version
+   * becomes `quarantined`.
+   */
+  claimReappearance(version: Version, lastSeen: number, gapMs: number, at: Date): Promise<boolean>;
 }
 
 /** Incident records and the per-(service, version) lock that keeps one incident open at a time. */

@@ -17,8 +17,13 @@ import {
   type WorkflowStep,
 } from './workflow/definition.ts';
 
+/** Steps that read the application repository (CheckDeploy: the rollback commit's checks). */
+const REPOSITORY_STEPS = [
+  'choose-target',
+  'revert-commit',
+  'check-deploy',
+] as const satisfies readonly WorkflowStep[];
 /** Steps that tell people something: they get the topic ARNs and may publish to both topics. */
-const REPOSITORY_STEPS = ['choose-target', 'revert-commit'] as const satisfies readonly WorkflowStep[];
 const NOTIFYING_STEPS: ReadonlySet<WorkflowStep> = new Set([
   'notify-start',
   'request-approval',
@@ -79,6 +84,12 @@ export interface RollbackWorkflowProps {
    */
   readonly executionTimeout?: Duration;
   /**
+   * Signed one-click approval links: the request-approval step signs them with this key and
+   * puts them in the approval email.
+   * @default - no links; the email names the CLI commands only
+   */
+  readonly approvalLinks?: { readonly url: string; readonly signingKey: ISecret };
+  /**
    * Renamed states (the local runner follows the synthesized names).
    * @default DEFAULT_STATE_NAMES
    */
@@ -134,6 +145,14 @@ export class RollbackWorkflow extends Construct {
       fn.addEnvironment('GITHUB_TOKEN_SECRET_ARN', props.githubToken.secretArn);
       if (props.repository) fn.addEnvironment('GITHUB_REPOSITORY', props.repository);
       if (props.githubApiUrl) fn.addEnvironment('GITHUB_API_URL', props.githubApiUrl);
+    }
+
+    const approvalLinks = props.approvalLinks;
+    if (approvalLinks) {
+      const fn = functions['request-approval'];
+      approvalLinks.signingKey.grantRead(fn);
+      fn.addEnvironment('APPROVAL_URL', approvalLinks.url);
+      fn.addEnvironment('APPROVAL_SIGNING_SECRET_ARN', approvalLinks.signingKey.secretArn);
     }
 
     this.functions = functions;

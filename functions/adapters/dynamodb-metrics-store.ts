@@ -21,7 +21,10 @@ import type { ApplyBatchResult, MetricsStore } from '../ports.ts';
  *   bucket    pk B#<series>      sk <minute ISO>        counters + h<bin> as top-level numbers,
  *                                                       `batches` (string set), `expiresAt` (TTL)
  *   report    pk G#<versionKey>  sk <ts ISO>#<id>       `report` (the event, kept whole)
- *   sighting  pk V               sk <versionKey>        `version`, `firstSeen`, `lastSeen`
+ *   sighting  pk V               sk <versionKey>        `version`, `firstSeen`, `lastSeen`; the version
+ *                                                       registry keeps its status on the same item
+ *                                                       (DynamoDbVersionRegistry), so ingest writes
+ *                                                       nothing extra and a tag-only version has no bounds
  *
  * Crash safety without transactions: each bucket write is ONE conditional UpdateItem that ADDs the
  * counters and the batch marker together, and only if the marker is not there yet. Per bucket the
@@ -70,11 +73,19 @@ export class DynamoDbMetricsStore implements MetricsStore {
 
   async applyBatch(batchId: string, aggregate: BatchAggregate): Promise<ApplyBatchResult> {
     const writes: (() => Promise<WriteOutcome>)[] = [];
+    // Part 0 of a bucket carries its counters: the bucket counts as written when part 0 was.
+    const writtenBuckets: ApplyBatchResult['writtenBuckets'] = [];
     for (const series of aggregate.series.values()) {
       for (const bucket of series.buckets.values()) {
         bucketParts(bucket).forEach((adds, part) => {
           const marker = part === 0 ? batchId : `${batchId}#${part}`;
-          writes.push(() => this.addToBucket(series.series, bucket.minute, adds, marker));
+          writes.push(async () => {
+            const outcome = await this.addToBucket(series.series, bucket.minute, adds, marker);
+            if (part === 0 && outcome === 'written') {
+              writtenBuckets.push({ series: series.series, minute: bucket.minute });
+            }
+            return outcome;
+          });
         });
       }
     }
@@ -87,6 +98,7 @@ export class DynamoDbMetricsStore implements MetricsStore {
     return {
       writes: outcomes.filter((outcome) => outcome === 'written').length,
       alreadyApplied: outcomes.filter((outcome) => outcome === 'alreadyApplied').length,
+      writtenBuckets,
     };
   }
 
@@ -128,6 +140,7 @@ export class DynamoDbMetricsStore implements MetricsStore {
       ExpressionAttributeValues: { ':pk': SIGHTINGS_PK },
     });
     return items
+      .filter((item) => item.firstSeen !== undefined || item.lastSeen !== undefined)
       .map((item) => {
         // A crash between the two sighting updates may leave one bound; the other is then the best known.
         const firstSeen = (item.firstSeen ?? item.lastSeen) as number;
@@ -248,7 +261,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
 }
 
 export const TTL_ATTRIBUTE = 'expiresAt';
-const SIGHTINGS_PK = 'V';
+export const SIGHTINGS_PK = 'V';
 
 function bucketPk(series: string): string {
   return `B#${series}`;

@@ -16,6 +16,7 @@ export class MemoryMetricsStore implements MetricsStore {
   async applyBatch(batchId: string, aggregate: BatchAggregate): Promise<ApplyBatchResult> {
     let writes = 0;
     let alreadyApplied = 0;
+    const writtenBuckets: ApplyBatchResult['writtenBuckets'] = [];
     for (const series of aggregate.series.values()) {
       const byMinute = this.buckets.get(series.series) ?? new Map();
       this.buckets.set(series.series, byMinute);
@@ -32,6 +33,7 @@ export class MemoryMetricsStore implements MetricsStore {
         mergeBucket(stored.bucket, bucket);
         stored.batches.add(batchId);
         writes += 1;
+        writtenBuckets.push({ series: series.series, minute: bucket.minute });
       }
     }
     for (const report of aggregate.gdsReports) {
@@ -56,7 +58,7 @@ export class MemoryMetricsStore implements MetricsStore {
           : { ...sighting },
       );
     }
-    return { writes, alreadyApplied };
+    return { writes, alreadyApplied, writtenBuckets };
   }
 
   async readBuckets(series: string, fromMinute: number, toMinute: number): Promise<MinuteBucket[]> {

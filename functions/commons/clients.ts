@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -10,3 +11,4 @@ export const documentClient = DynamoDBDocumentClient.from(dynamoDbClient, {
 });
 export const sfnClient = new SFNClient({});
 export const snsClient = new SNSClient({});
+export const cloudWatchClient = new CloudWatchClient({});

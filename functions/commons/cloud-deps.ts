@@ -1,13 +1,15 @@
+import { CloudWatchMetricsPublisher } from '../adapters/cloudwatch-metrics-publisher.ts';
 import { DynamoDbControlStore, DynamoDbNotificationLog } from '../adapters/dynamodb-control-store.ts';
 import { DynamoDbIncidentStore } from '../adapters/dynamodb-incident-store.ts';
 import { DynamoDbMetricsStore } from '../adapters/dynamodb-metrics-store.ts';
+import { DynamoDbVersionRegistry } from '../adapters/dynamodb-version-registry.ts';
 import { SfnWorkflowStarter } from '../adapters/sfn-workflow-starter.ts';
 import { SnsNotifier } from '../adapters/sns-notifier.ts';
 import { parseDuration } from '../core/duration.ts';
 import { SentinelError } from '../core/errors.ts';
 import { type Policy, parsePolicy } from '../core/policy.ts';
 import type { Clock } from '../ports.ts';
-import { documentClient, dynamoDbClient, sfnClient, snsClient } from './clients.ts';
+import { cloudWatchClient, documentClient, dynamoDbClient, sfnClient, snsClient } from './clients.ts';
 
 /** Configuration the stack passes to every Lambda in its environment (never secrets). */
 function requireEnv(name: string): string {
@@ -54,4 +56,12 @@ export function controlStoreFromEnv(): DynamoDbControlStore {
 
 export function notificationLogFromEnv(): DynamoDbNotificationLog {
   return new DynamoDbNotificationLog(documentClient, requireEnv('TABLE_NAME'), systemClock);
+}
+
+export function versionRegistryFromEnv(): DynamoDbVersionRegistry {
+  return new DynamoDbVersionRegistry(documentClient, requireEnv('TABLE_NAME'));
+}
+
+export function metricsPublisherFromEnv(): CloudWatchMetricsPublisher {
+  return new CloudWatchMetricsPublisher(cloudWatchClient, requireEnv('METRICS_NAMESPACE'));
 }

@@ -10,6 +10,7 @@ import type {
   MetricsStore,
   Notifier,
   SourceRepository,
+  VersionRegistry,
 } from '../ports.ts';
 import {
   controlStoreFromEnv,
@@ -18,6 +19,7 @@ import {
   notifierFromEnv,
   policyFromEnv,
   systemClock,
+  versionRegistryFromEnv,
 } from './cloud-deps.ts';
 
 /** Everything a workflow step may need; each step's core function takes only its part. */
@@ -33,6 +35,8 @@ export interface WorkflowDeps {
   control: ControlStore;
   /** Signed one-click approval links (cloud); absent locally. */
   approvalLinks?: ApprovalLinks;
+  /** The version registry (ChooseTarget reads it, Complete records the outcome); optional locally. */
+  versions?: VersionRegistry;
 }
 
 const secrets = new SecretsManagerClient({});
@@ -95,6 +99,7 @@ export function cloudWorkflowDeps(): WorkflowDeps {
     policy,
     control: controlStoreFromEnv(),
     approvalLinks: approvalLinksFromEnv(),
+    versions: versionRegistryFromEnv(),
     repo: () => {
       cachedRepo ??= githubRepoFromEnv().catch((error: unknown) => {
         cachedRepo = undefined;

@@ -24,6 +24,8 @@ export interface PreparedBatch {
 
 export interface IngestResult extends ApplyBatchResult {
   batchId: string;
+  /** What the batch contributed; with `writtenBuckets`, what ingest publishes as custom metrics. */
+  aggregate: BatchAggregate;
   accepted: number;
   rejected: EventRejection[];
   duplicates: number;
@@ -78,7 +80,10 @@ export async function ingestBatch(
   batchId?: string,
 ): Promise<IngestResult> {
   const prepared = prepareBatch(rawEvents, policy, batchId);
-  const { writes, alreadyApplied } = await store.applyBatch(prepared.batchId, prepared.aggregate);
+  const { writes, alreadyApplied, writtenBuckets } = await store.applyBatch(
+    prepared.batchId,
+    prepared.aggregate,
+  );
   return {
     batchId: prepared.batchId,
     accepted: prepared.accepted,
@@ -86,6 +91,8 @@ export async function ingestBatch(
     duplicates: prepared.duplicates,
     writes,
     alreadyApplied,
+    writtenBuckets,
+    aggregate: prepared.aggregate,
   };
 }
 

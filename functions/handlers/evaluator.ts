@@ -7,8 +7,10 @@ import middy from '@middy/core';
 import {
   incidentStoreFromEnv,
   metricsStoreFromEnv,
+  notifierFromEnv,
   policyFromEnv,
   systemClock,
+  versionRegistryFromEnv,
   workflowStarterFromEnv,
 } from '../commons/cloud-deps.ts';
 import { logger } from '../commons/logger.ts';
@@ -24,6 +26,11 @@ export function makeEvaluatorHandler(deps: () => TickDeps) {
         decision: evaluation.decision,
         outcomes: Object.fromEntries(evaluation.triggers.map((trigger) => [trigger.id, trigger.outcome])),
         dispatch: dispatch.action,
+      });
+    }
+    for (const { evaluation } of results.filter((result) => result.reappeared)) {
+      logger.warn('rolled-back version back in live traffic: paged', {
+        version: describeVersion(evaluation.version),
       });
     }
     return {
@@ -43,6 +50,8 @@ function tickDepsFromEnv(): TickDeps {
     workflow: workflowStarterFromEnv(),
     clock: systemClock,
     policy,
+    versions: versionRegistryFromEnv(),
+    notifier: notifierFromEnv(),
   };
   return deps;
 }

@@ -2,12 +2,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { metricsStoreFromEnv, policyFromEnv } from '../commons/cloud-deps.ts';
+import { metricsPublisherFromEnv, metricsStoreFromEnv, policyFromEnv } from '../commons/cloud-deps.ts';
 import { logger } from '../commons/logger.ts';
 import { PayloadTooLargeError, ValidationError } from '../core/errors.ts';
 import { ingestBatch } from '../core/ingest.ts';
+import { ingestMetricData } from '../core/ingest-metrics.ts';
 import type { Policy } from '../core/policy.ts';
-import type { MetricsStore } from '../ports.ts';
+import type { MetricsPublisher, MetricsStore } from '../ports.ts';
 
 /** The slice of the Powertools logger this handler uses; tests pass a recorder. */
 export interface IngestLogger {
@@ -20,6 +21,8 @@ export interface IngestDeps {
   store: MetricsStore;
   policy: Policy;
   logger?: IngestLogger;
+  /** Custom metrics for the CloudWatch alarms (cloud); absent locally. */
+  publisher?: MetricsPublisher;
 }
 
 export type IngestHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -70,6 +73,7 @@ export function makeIngestHandler(deps: IngestDeps | (() => IngestDeps)): Ingest
 
     try {
       const result = await ingestBatch(store, events, policy, batchId);
+      const metricsPublished = await publishMetrics(resolved.publisher, result, log);
       log.info('batch ingested', {
         batchId: result.batchId,
         accepted: result.accepted,
@@ -77,6 +81,7 @@ export function makeIngestHandler(deps: IngestDeps | (() => IngestDeps)): Ingest
         duplicates: result.duplicates,
         writes: result.writes,
         alreadyApplied: result.alreadyApplied,
+        metricsPublished,
         rejectedFields: result.rejected
           .slice(0, 20)
           .map((rejection) => `${rejection.index}:${rejection.field}`),
@@ -97,6 +102,33 @@ export function makeIngestHandler(deps: IngestDeps | (() => IngestDeps)): Ingest
       throw error;
     }
   };
+}
+
+/**
+ * Publishes the custom metrics of the buckets this call wrote. The batch is stored already, and a
+ * retry would write (and publish) nothing, so a failure here cannot be fixed by failing the
+ * request: it is logged as an error (the scheduled evaluator still judges the stored data) and
+ * the count of data published (0) goes into the batch log.
+ */
+async function publishMetrics(
+  publisher: MetricsPublisher | undefined,
+  result: Awaited<ReturnType<typeof ingestBatch>>,
+  log: IngestLogger,
+): Promise<number> {
+  if (!publisher) return 0;
+  const data = ingestMetricData(result.aggregate, result.writtenBuckets);
+  if (data.length === 0) return 0;
+  try {
+    await publisher.publish(data);
+    return data.length;
+  } catch (error) {
+    log.error('custom metrics not published', {
+      error: error instanceof Error ? error.name : 'unknown',
+      batchId: result.batchId,
+      data: data.length,
+    });
+    return 0;
+  }
 }
 
 function decodeBody(event: APIGatewayProxyEventV2): Buffer {
@@ -124,7 +156,7 @@ function json(
 /** Cloud wiring (TABLE_NAME, POLICY_JSON) shared with the other Lambdas; the SDK client is module-scope there. */
 export function depsFromEnv(): IngestDeps {
   const policy = policyFromEnv();
-  return { store: metricsStoreFromEnv(policy), policy, logger };
+  return { store: metricsStoreFromEnv(policy), policy, logger, publisher: metricsPublisherFromEnv() };
 }
 
 export const handler = middy(makeIngestHandler(() => depsFromEnv())).use(

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbIncidentStore } from '../adapters/dynamodb-incident-store.ts';
 import { DynamoDbMetricsStore } from '../adapters/dynamodb-metrics-store.ts';
+import { DynamoDbVersionRegistry } from '../adapters/dynamodb-version-registry.ts';
 import { parseDuration } from '../core/duration.ts';
 import { SentinelError } from '../core/errors.ts';
 import { DEFAULT_POLICY, type Policy } from '../core/policy.ts';
@@ -14,6 +15,7 @@ export interface LocalStore {
   dynamo: LocalDynamo;
   store: DynamoDbMetricsStore;
   incidents: DynamoDbIncidentStore;
+  versions: DynamoDbVersionRegistry;
   close(): Promise<void>;
 }
 
@@ -48,5 +50,6 @@ export async function openLocalStore(
     marshallOptions: { removeUndefinedValues: true },
   });
   const incidents = new DynamoDbIncidentStore(documents, LOCAL_TABLE_NAME);
-  return { dynamo, store, incidents, close: () => dynamo.stop() };
+  const versions = new DynamoDbVersionRegistry(documents, LOCAL_TABLE_NAME);
+  return { dynamo, store, incidents, versions, close: () => dynamo.stop() };
 }

@@ -114,14 +114,16 @@ describe('Lambda functions', () => {
 });
 
 describe('least privilege', () => {
-  it('lets only the repository steps (choose target, revert) read the GitHub token, and puts only its ARN in env', () => {
+  it('lets only the repository steps (choose target, revert, deploy check) read the GitHub token, and puts only its ARN in env', () => {
     expect(prefixes(lambdasAllowed('secretsmanager:GetSecretValue')).sort()).toEqual([
+      'WorkflowCheckDeployFunction',
       'WorkflowChooseTargetFunction',
       'WorkflowRevertCommitFunction',
     ]);
     const repositorySteps = [
       lambdaId('WorkflowChooseTargetFunction'),
       lambdaId('WorkflowRevertCommitFunction'),
+      lambdaId('WorkflowCheckDeployFunction'),
     ];
     for (const step of repositorySteps) {
       const secretStatement = statementsOf(step).find((s) =>

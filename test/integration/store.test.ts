@@ -407,8 +407,12 @@ describe('DynamoDbMetricsStore on dynalite', () => {
     const first = await store.applyBatch('wide', prepared.aggregate);
     const again = await store.applyBatch('wide', prepared.aggregate);
 
-    expect(first).toEqual({ writes: 3, alreadyApplied: 0 });
-    expect(again).toEqual({ writes: 0, alreadyApplied: 3 });
+    expect(first).toEqual({
+      writes: 3,
+      alreadyApplied: 0,
+      writtenBuckets: [{ series: seriesKey(V1), minute: T0 }],
+    });
+    expect(again).toEqual({ writes: 0, alreadyApplied: 3, writtenBuckets: [] });
     expect(await readAll(store)).toEqual(await expectedBuckets(prepared.aggregate));
     for (const request of requests.filter((r) => r.operation === 'UpdateItem')) {
       expect(String(request.body.UpdateExpression).length).toBeLessThanOrEqual(4096);

@@ -1,10 +1,22 @@
-import type { Clock, IncidentStore, MetricsStore, WorkflowStarter } from '../../ports.ts';
+import type {
+  Clock,
+  IncidentStore,
+  MetricsStore,
+  Notifier,
+  VersionRegistry,
+  WorkflowStarter,
+} from '../../ports.ts';
+import type { VersionSighting } from '../aggregate.ts';
 import { parseDuration } from '../duration.ts';
 import { loadEvaluationInput } from '../evaluation-input.ts';
 import type { Policy } from '../policy.ts';
 import { evaluateVersion } from '../triggers/evaluate.ts';
 import type { Evaluation } from '../triggers/types.ts';
+import { describeVersion } from '../version.ts';
+import { reappearanceMessage } from '../versions/quarantine.ts';
+import { findRecord, isWatched, type VersionRecord } from '../versions/registry.ts';
 import { type DispatchResult, dispatch } from './dispatch.ts';
+import { recordTransition } from './record.ts';
 
 export interface TickDeps {
   metrics: MetricsStore;
@@ -12,11 +24,16 @@ export interface TickDeps {
   workflow: WorkflowStarter;
   clock: Clock;
   policy: Policy;
+  /** With both: a rolled-back version back in live traffic pages at once (quarantine). */
+  versions?: VersionRegistry;
+  notifier?: Notifier;
 }
 
 export interface TickResult {
   evaluation: Evaluation;
   dispatch: DispatchResult;
+  /** This tick paged because the version, rolled back earlier, is in live traffic again. */
+  reappeared?: boolean;
 }
 
 /**
@@ -28,7 +45,9 @@ export async function evaluateAndDispatch(deps: TickDeps): Promise<TickResult[]>
   const activeSince = now - parseDuration(deps.policy.evaluator.activeWithin);
   const sightings = await deps.metrics.listVersionSightings();
   const results: TickResult[] = [];
+  const records = deps.versions ? await deps.versions.list() : [];
   for (const sighting of sightings.filter((candidate) => candidate.lastSeen >= activeSince)) {
+    const reappeared = await checkQuarantine(deps, findRecord(records, sighting.version), sighting);
     const evaluation = evaluateVersion(
       await loadEvaluationInput(deps.metrics, deps.policy, now, sighting.version),
     );
@@ -36,7 +55,34 @@ export async function evaluateAndDispatch(deps: TickDeps): Promise<TickResult[]>
       { incidents: deps.incidents, workflow: deps.workflow, clock: deps.clock, service: deps.policy.service },
       evaluation,
     );
-    results.push({ evaluation, dispatch: outcome });
+    results.push({ evaluation, dispatch: outcome, ...(reappeared ? { reappeared } : {}) });
   }
   return results;
+}
+
+/**
+ * Quarantine (ARCHITECTURE.md §6): a version the registry holds as rolled back or quarantined
+ * that is active again was redeployed. The registry's conditional claim makes it one page per
+ * re-appearance however many ticks (or racing evaluators) see it; traffic that resumes after a
+ * quiet spell longer than `evaluator.activeWithin` is a new re-appearance. The incident that
+ * rolled it back gets a timeline entry.
+ */
+async function checkQuarantine(
+  deps: TickDeps,
+  record: VersionRecord | undefined,
+  sighting: VersionSighting,
+): Promise<boolean> {
+  if (!deps.versions || !deps.notifier || !record || !isWatched(record)) return false;
+  const now = deps.clock.now();
+  const gapMs = parseDuration(deps.policy.evaluator.activeWithin);
+  if (!(await deps.versions.claimReappearance(record.version, sighting.lastSeen, gapMs, now))) return false;
+  await deps.notifier.publish(reappearanceMessage(record, sighting));
+  if (record.rolledBackBy) {
+    await recordTransition(deps.incidents, record.rolledBackBy, now, {
+      state: 'QuarantineBreached',
+      actor: 'evaluator',
+      note: `${describeVersion(record.version)} is in live traffic again (last seen ${new Date(sighting.lastSeen).toISOString()}): paged`,
+    });
+  }
+  return true;
 }

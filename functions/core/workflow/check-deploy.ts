@@ -1,3 +1,4 @@
+import type { SourceRepository } from '../../ports.ts';
 import { parseDuration } from '../duration.ts';
 import { SentinelError } from '../errors.ts';
 import { recordTransition } from '../incident/record.ts';
@@ -10,12 +11,24 @@ export class DeployTimeoutError extends SentinelError {
   override readonly name = 'DeployTimeoutError';
 }
 
+/** The rollback commit's checks or statuses failed: the pipeline will not (or must not) deploy it. */
+export class CommitChecksFailedError extends SentinelError {
+  override readonly name = 'CommitChecksFailedError';
+}
+
+export interface CheckDeployDeps extends EvaluationDeps {
+  /** Reports the rollback commit's checks and statuses. */
+  repo: SourceRepository;
+}
+
 /**
- * Deployed = the classifier's live events report the target version after the revert commit.
- * Polled by the workflow's CheckDeploy loop; past the deadline it fails so the workflow escalates.
+ * Deployed = the classifier's live events report the target version after the revert commit AND
+ * the commit's checks/statuses, where the repository has any, succeeded (`none`: no checks are
+ * configured; `pending`: not yet; `failure`: escalate at once). Polled by the workflow's
+ * CheckDeploy loop; past the deadline it fails so the workflow escalates.
  */
 export async function checkDeploy(
-  deps: EvaluationDeps,
+  deps: CheckDeployDeps,
   state: WorkflowState,
 ): Promise<NonNullable<WorkflowState['deploy']>> {
   const { target, revert } = state;
@@ -23,9 +36,21 @@ export async function checkDeploy(
     throw new SentinelError('CheckDeploy needs the chosen target and the revert commit');
   const now = deps.clock.now();
   const committedAt = Date.parse(revert.committedAt);
+  const checks = await deps.repo.commitChecks(revert.sha);
+  if (checks === 'failure') {
+    await recordTransition(deps.incidents, state.incidentId, now, {
+      state: 'CheckDeploy',
+      actor: 'workflow',
+      note: `checks of rollback commit ${revert.sha.slice(0, 12)} failed`,
+    });
+    throw new CommitChecksFailedError(
+      `the checks or statuses of rollback commit ${revert.sha.slice(0, 12)} in ${deps.repo.description} failed`,
+    );
+  }
   const sightings = await deps.metrics.listVersionSightings();
   const live = sightings.find((sighting) => sameVersion(sighting.version, target.version));
-  const deployed = live !== undefined && live.lastSeen >= committedAt;
+  const checksPassed = checks === 'success' || checks === 'none';
+  const deployed = live !== undefined && live.lastSeen >= committedAt && checksPassed;
   if (deployed) {
     await recordTransition(
       deps.incidents,
@@ -34,7 +59,7 @@ export async function checkDeploy(
       {
         state: 'CheckDeploy',
         actor: 'workflow',
-        note: `${describeVersion(target.version)} is live`,
+        note: `${describeVersion(target.version)} is live${checks === 'success' ? '; commit checks passed' : ''}`,
         status: 'verifying',
       },
       () => ({ deployedAt: new Date(Math.max(committedAt, live.lastSeen)).toISOString() }),
@@ -44,7 +69,7 @@ export async function checkDeploy(
   const timeoutMs = parseDuration(deps.policy.workflow.deployTimeout);
   if (now.getTime() - committedAt > timeoutMs) {
     throw new DeployTimeoutError(
-      `${describeVersion(target.version)} did not appear in live traffic within ${deps.policy.workflow.deployTimeout} of commit ${revert.sha.slice(0, 12)}`,
+      `${describeVersion(target.version)} did not appear in live traffic${checks === 'pending' ? ' (commit checks still pending)' : ''} within ${deps.policy.workflow.deployTimeout} of commit ${revert.sha.slice(0, 12)}`,
     );
   }
   return { deployed, checkedAt: now.toISOString() };

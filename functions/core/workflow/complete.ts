@@ -1,4 +1,4 @@
-import type { Clock, IncidentStore, MetricsStore, Notifier } from '../../ports.ts';
+import type { Clock, IncidentStore, MetricsStore, Notifier, VersionRegistry } from '../../ports.ts';
 import { seriesKey } from '../aggregate.ts';
 import { MINUTE_MS, type MinuteBucket, minuteOf } from '../buckets.ts';
 import type { Incident } from '../incident/incident.ts';
@@ -17,6 +17,8 @@ export interface CompleteDeps {
   notifier: Notifier;
   clock: Clock;
   policy: Policy;
+  /** Completed: the bad version becomes `rolled_back` (watched), the restored one `stable`. */
+  versions?: VersionRegistry;
 }
 
 /** How far back the RCA counts the bad version's traffic (its impact). */
@@ -57,9 +59,31 @@ export async function complete(
     { state: 'RcaDrafted', actor: 'workflow', note: `RCA draft written (sentinel rca ${closed.id})` },
     () => ({ rca }),
   );
-  if (outcome === 'completed') await deps.notifier.publish(rollbackFinishedMessage(recorded));
+  if (outcome === 'completed') {
+    await recordVersions(deps, recorded, now);
+    await deps.notifier.publish(rollbackFinishedMessage(recorded));
+  }
   await deps.incidents.releaseLock(recorded);
   return { outcome };
+}
+
+/**
+ * The registry after a completed rollback: the bad version is quarantined as `rolled_back` (its
+ * traffic showing up again pages), and the restored version, having passed long-term
+ * verification, is `stable` at the rollback commit (whose tree holds it).
+ */
+async function recordVersions(deps: CompleteDeps, incident: Incident, now: Date): Promise<void> {
+  if (!deps.versions) return;
+  await deps.versions.markRolledBack(incident.version, incident.id, now);
+  if (incident.target) {
+    await deps.versions.markStable(
+      incident.target.version,
+      { how: 'verification', incidentId: incident.id },
+      now,
+      incident.revert?.sha,
+      true,
+    );
+  }
 }
 
 /** The RCA draft and chart of an incident, from its record and the metrics around it. */

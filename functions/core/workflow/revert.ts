@@ -1,4 +1,4 @@
-import type { Clock, IncidentStore, SourceRepository } from '../../ports.ts';
+import type { Clock, IncidentStore, MetricsStore, SourceRepository, VersionRegistry } from '../../ports.ts';
 import { SentinelError } from '../errors.ts';
 import type { Incident, RollbackTarget } from '../incident/incident.ts';
 import { loadIncident, recordTransition } from '../incident/record.ts';
@@ -8,14 +8,25 @@ import { executeRevert, type RevertRequest } from '../revert/execute.ts';
 import { decodeText } from '../revert/snapshot.ts';
 import { readVersionFile } from '../revert/version-file.ts';
 import { stageTiming } from '../verification/schedule.ts';
-import { describeVersion, sameVersion } from '../version.ts';
+import { describeVersion, sameVersion, type Version } from '../version.ts';
+import {
+  checkGdsGate,
+  findRecord,
+  isWatched,
+  stableCandidates,
+  type VersionRecord,
+} from '../versions/registry.ts';
 import type { WorkflowState } from './state.ts';
 
 export interface RevertDeps {
   repo: SourceRepository;
   incidents: IncidentStore;
+  /** GDS reports of the target (procedure B's gate). */
+  metrics: MetricsStore;
   clock: Clock;
   policy: Policy;
+  /** The version registry: stable versions are preferred over tags, rolled-back ones skipped. */
+  versions?: VersionRegistry;
 }
 
 /** The revert has nothing to change: head already runs the target's model and prompt. */
@@ -32,7 +43,8 @@ function revertRequest(deps: RevertDeps, incident: Incident, reason: string): Re
   const { versionFile, promptFiles, modelReferenceFiles, versionsLog, full } = deps.policy.repository;
   return {
     incidentId: incident.id,
-    triggerIds: incident.triggers.map((trigger) => trigger.id),
+    // A manual rollback (`sentinel rollback`) has no trigger of its own.
+    triggerIds: incident.triggers.length > 0 ? incident.triggers.map((trigger) => trigger.id) : ['manual'],
     reason,
     layout: { versionFile, promptFiles, modelReferenceFiles, versionsLog },
     badVersion: incident.version,
@@ -40,75 +52,139 @@ function revertRequest(deps: RevertDeps, incident: Incident, reason: string): Re
   };
 }
 
-function reasonOf(incident: Incident): string {
+export function reasonOf(incident: Incident): string {
   return incident.triggers.map((trigger) => trigger.reason).join('; ') || incident.decision;
 }
 
+interface Candidate {
+  version: Version;
+  /** Tag name or commit sha. */
+  ref: string;
+  source: string;
+}
+
+export interface TargetSelection {
+  target: RollbackTarget;
+  /** The dry run of the revert to the target: what the commit would change. */
+  plan: Extract<Awaited<ReturnType<typeof executeRevert>>, { outcome: 'dry-run' }>;
+  /** Where the target came from: "registry" or "tag <name>". */
+  source: string;
+}
+
 /**
- * Pre-rollback checklist, "identify rollback target": the newest `*-stable` tag whose version
- * differs from the bad one, and the procedure (A/B/C) a dry run of the revert settles on.
+ * Pre-rollback checklist, "identify rollback target": the newest registry-stable version older
+ * than the bad one, else the newest `*-stable` tag at another version that the registry does not
+ * hold as rolled back; the procedure (A/B/C) is what a dry run of the revert settles on, and
+ * procedure B must pass the GDS gate. Writes nothing but the registry's tag notes.
  */
-export async function chooseTarget(deps: RevertDeps, state: WorkflowState): Promise<RollbackTarget> {
-  const incident = await loadIncident(deps.incidents, state.incidentId);
-  const { versionFile } = deps.policy.repository;
-  for (const tag of await deps.repo.listStableTags()) {
-    const bytes = await deps.repo.readFile(tag.sha, versionFile);
-    if (bytes === null) continue;
-    const version = readVersionFile(versionFile, decodeText(bytes));
-    if (sameVersion(version, incident.version)) continue;
+export async function selectTarget(
+  deps: RevertDeps,
+  incident: Incident,
+  reason: string,
+): Promise<TargetSelection> {
+  const records = deps.versions ? await deps.versions.list() : [];
+  for await (const candidate of candidates(deps, incident.version, records)) {
     const plan = await executeRevert(
       deps.repo,
       {
-        ...revertRequest(deps, incident, reasonOf(incident)),
-        targetRef: tag.name,
-        targetVersion: version,
+        ...revertRequest(deps, incident, reason),
+        targetRef: candidate.ref,
+        targetVersion: candidate.version,
         dryRun: true,
       },
       new Date(incident.openedAt),
     );
     if (plan.outcome !== 'dry-run') {
       throw new NothingToRevertError(
-        `reverting to ${tag.name} changes nothing: ${plan.outcome === 'nothing-to-revert' ? plan.detail : plan.outcome}`,
+        `reverting to ${candidate.source} changes nothing: ${plan.outcome === 'nothing-to-revert' ? plan.detail : plan.outcome}`,
       );
     }
     const target: RollbackTarget = {
-      version,
-      ref: tag.name,
+      version: candidate.version,
+      ref: candidate.ref,
       procedure: plan.procedure,
       timing: stageTiming(plan.procedure, deps.policy.verification),
     };
-    await recordTransition(
-      deps.incidents,
-      incident.id,
-      deps.clock.now(),
-      {
-        state: 'ChooseTarget',
-        actor: 'workflow',
-        note: `target ${describeVersion(version)} at ${tag.name}, procedure ${plan.procedure}`,
-      },
-      () => ({ target, versionFileDiff: plan.diff }),
-    );
-    return target;
+    if (target.procedure === 'B') await assertGdsGate(deps, target.version);
+    return { target, plan, source: candidate.source };
   }
   throw new NoStableTargetError(
-    `no *-stable tag in ${deps.repo.description} holds a version other than ${describeVersion(incident.version)}`,
+    `neither the version registry nor a *-stable tag in ${deps.repo.description} holds a stable version other than ${describeVersion(incident.version)}`,
   );
+}
+
+async function* candidates(
+  deps: RevertDeps,
+  bad: Version,
+  records: readonly VersionRecord[],
+): AsyncGenerator<Candidate> {
+  const { versionFile } = deps.policy.repository;
+  for (const record of stableCandidates(records, bad)) {
+    const commit = record.commit as string;
+    if ((await deps.repo.resolveRef(commit)) === null) continue;
+    const bytes = await deps.repo.readFile(commit, versionFile);
+    // A commit the repository no longer has (or that holds another version) cannot be the target.
+    if (bytes === null || !sameVersion(readVersionFile(versionFile, decodeText(bytes)), record.version))
+      continue;
+    yield {
+      version: record.version,
+      ref: commit,
+      source: `registry (stable, commit ${commit.slice(0, 12)})`,
+    };
+  }
+  for (const tag of await deps.repo.listStableTags()) {
+    const bytes = await deps.repo.readFile(tag.sha, versionFile);
+    if (bytes === null) continue;
+    const version = readVersionFile(versionFile, decodeText(bytes));
+    if (sameVersion(version, bad) || isWatched(findRecord(records, version))) continue;
+    await deps.versions?.markStable(version, { how: 'tag', tag: tag.name }, deps.clock.now(), tag.sha);
+    yield { version, ref: tag.name, source: `tag ${tag.name}` };
+  }
+}
+
+/** Procedure B's gate: the target model's newest GDS report (if any) meets precision and recall. */
+export async function assertGdsGate(
+  deps: Pick<RevertDeps, 'metrics' | 'policy' | 'clock'>,
+  version: Version,
+) {
+  const reports = await deps.metrics.readGdsReports(version, 0, deps.clock.now().getTime());
+  return checkGdsGate(version, reports, deps.policy.repository.gdsGate);
+}
+
+export async function chooseTarget(deps: RevertDeps, state: WorkflowState): Promise<RollbackTarget> {
+  const incident = await loadIncident(deps.incidents, state.incidentId);
+  const { target, plan, source } = await selectTarget(deps, incident, reasonOf(incident));
+  await recordTransition(
+    deps.incidents,
+    incident.id,
+    deps.clock.now(),
+    {
+      state: 'ChooseTarget',
+      actor: 'workflow',
+      note: `target ${describeVersion(target.version)} from ${source}, procedure ${plan.procedure}`,
+    },
+    () => ({ target, versionFileDiff: plan.diff }),
+  );
+  return target;
 }
 
 /** Commits the revert exactly once per incident (the trailer check lives in executeRevert). */
 export async function revertCommit(
   deps: RevertDeps,
   state: WorkflowState,
+  reason?: string,
 ): Promise<NonNullable<Incident['revert']>> {
   const incident = await loadIncident(deps.incidents, state.incidentId);
   const target = incident.target;
   if (!target) throw new SentinelError(`RevertCommit needs a chosen target on incident ${incident.id}`);
   const request = {
-    ...revertRequest(deps, incident, reasonOf(incident)),
+    ...revertRequest(deps, incident, reason ?? reasonOf(incident)),
     targetRef: target.ref,
     targetVersion: target.version,
   };
   const now = deps.clock.now();
+  // The gate again: a report may have arrived since ChooseTarget.
+  if (target.procedure === 'B') await assertGdsGate(deps, target.version);
   if (deps.policy.mode === 'dry-run') {
     const plan = await executeRevert(deps.repo, { ...request, dryRun: true }, new Date(incident.openedAt));
     await recordTransition(deps.incidents, incident.id, now, {
