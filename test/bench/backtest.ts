@@ -52,7 +52,19 @@ function* traffic(perDay: number, from: number, to: number): Generator<Classific
   }
 }
 
-async function benchRate(perDay: number): Promise<Record<string, number>> {
+interface RateFigures {
+  events: number;
+  foldEventsPerSec: number;
+  foldSeconds: number;
+  minutesReplayed: number;
+  evaluations: number;
+  replaySeconds: number;
+  minutesPerSec: number;
+  evaluationsPerSec: number;
+  firstBreachMinuteOfLatency: number;
+}
+
+async function benchRate(perDay: number): Promise<RateFigures> {
   const total = perDay * DAYS;
   const aggregate = emptyAggregate();
   const chunk = 500_000;
