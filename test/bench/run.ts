@@ -2,12 +2,14 @@
  * `npm run bench`: every benchmark, one after the other, then the process's peak RSS.
  * Figures and ratios to the targets are printed; nothing is asserted (machines are noisy).
  */
+import { benchBacktest } from './backtest.ts';
 import { benchEvaluate } from './evaluate.ts';
 import { benchIngest } from './ingest.ts';
 
 const benches: [string, () => Promise<Record<string, number | string>>][] = [
   ['ingest', benchIngest],
   ['evaluate', benchEvaluate],
+  ['backtest', benchBacktest],
 ];
 
 for (const [name, bench] of benches) {
