@@ -4,6 +4,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { parseDuration } from '../functions/core/duration.ts';
 import { parsePolicy } from '../functions/core/policy.ts';
+import { Approvals } from './approvals.ts';
 import { Dashboard } from './dashboard.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { Ingestion } from './ingestion.ts';
@@ -71,6 +72,7 @@ export class RollbackSentinelStack extends Stack {
   readonly store: MetricsStoreTable;
   readonly notifications: Notifications;
   readonly workflow: RollbackWorkflow;
+  readonly approvals: Approvals;
   readonly dispatcher: Dispatcher;
   readonly ingestion: Ingestion;
   readonly triggers: Triggers;
@@ -101,7 +103,9 @@ export class RollbackSentinelStack extends Stack {
       props.githubTokenSecretName ?? DEFAULT_GITHUB_TOKEN_SECRET_NAME,
     );
 
+    this.approvals = new Approvals(this, 'Approvals', { table, environment, logRetention });
     this.workflow = new RollbackWorkflow(this, 'Workflow', {
+      approvalLinks: { url: this.approvals.url.url, signingKey: this.approvals.signingKey },
       table,
       notifications: this.notifications,
       githubToken,
@@ -112,6 +116,7 @@ export class RollbackSentinelStack extends Stack {
       approvalTimeout: Duration.millis(parseDuration(policy.workflow.approvalTimeout)),
       ...props.workflow,
     });
+    this.approvals.allowCallbacks(this.workflow.stateMachine);
     this.dispatcher = new Dispatcher(this, 'Dispatcher', {
       table,
       stateMachine: this.workflow.stateMachine,

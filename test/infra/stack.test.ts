@@ -63,9 +63,10 @@ describe('metrics store table', () => {
 });
 
 describe('Lambda functions', () => {
-  it('are the 13 expected functions', () => {
+  it('are the 14 expected functions', () => {
     expect(prefixes(Object.keys(lambdas))).toEqual(
       [
+        'ApprovalsApprovalFunction',
         'DispatcherDispatcherFunction',
         'IngestionIngestFunction',
         'TriggersEvaluatorFunction',
@@ -115,7 +116,15 @@ describe('Lambda functions', () => {
 
 describe('least privilege', () => {
   it('lets only the repository steps (choose target, revert, deploy check) read the GitHub token, and puts only its ARN in env', () => {
-    expect(prefixes(lambdasAllowed('secretsmanager:GetSecretValue')).sort()).toEqual([
+    // The approval link key (a secret of its own) is covered in approvals.test.ts.
+    const readsGithubToken = lambdasAllowed('secretsmanager:GetSecretValue').filter((id) =>
+      statementsOf(id).some(
+        (s) =>
+          [s.Action].flat().includes('secretsmanager:GetSecretValue') &&
+          JSON.stringify(s.Resource).includes('rollback-sentinel/github-token'),
+      ),
+    );
+    expect(prefixes(readsGithubToken).sort()).toEqual([
       'WorkflowCheckDeployFunction',
       'WorkflowChooseTargetFunction',
       'WorkflowRevertCommitFunction',
@@ -135,7 +144,10 @@ describe('least privilege', () => {
     }
     for (const [id, fn] of Object.entries(lambdas)) {
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-      const tokenish = Object.keys(variables).filter((name) => /TOKEN|SECRET/.test(name));
+      // APPROVAL_SIGNING_SECRET_ARN names the approval link key, checked in approvals.test.ts.
+      const tokenish = Object.keys(variables).filter(
+        (name) => /TOKEN|SECRET/.test(name) && name !== 'APPROVAL_SIGNING_SECRET_ARN',
+      );
       expect(tokenish, id).toEqual(repositorySteps.includes(id) ? ['GITHUB_TOKEN_SECRET_ARN'] : []);
       expect(JSON.stringify(variables), id).not.toContain('resolve:secretsmanager');
     }
@@ -191,7 +203,8 @@ describe('least privilege', () => {
 
 describe('ingestion', () => {
   it('is a Function URL with IAM auth on the ingest Lambda', () => {
-    template.resourceCountIs('AWS::Lambda::Url', 1);
+    // The other Function URL is the approval endpoint (approvals.test.ts).
+    template.resourceCountIs('AWS::Lambda::Url', 2);
     template.hasResourceProperties('AWS::Lambda::Url', {
       AuthType: 'AWS_IAM',
       TargetFunctionArn: { 'Fn::GetAtt': [lambdaId('IngestionIngestFunction'), 'Arn'] },

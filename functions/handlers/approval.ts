@@ -1,0 +1,146 @@
+/**
+ * The approval endpoint (Lambda Function URL, auth NONE): a person follows the signed link from
+ * the approval email. GET shows a confirmation page and changes nothing (mail scanners prefetch
+ * links; a prefetch must not spend the single-use token); the page's button POSTs the same signed
+ * fields, which records the answer once and resumes the workflow with SendTaskSuccess.
+ */
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { sfnClient } from '../commons/clients.ts';
+import { incidentStoreFromEnv, systemClock } from '../commons/cloud-deps.ts';
+import { logger } from '../commons/logger.ts';
+import { readSecret } from '../commons/workflow-deps.ts';
+import {
+  ApprovalLinkError,
+  type ApprovalLinkParams,
+  approvalNonce,
+  verifyApproval,
+} from '../core/approval/link.ts';
+import { SentinelError } from '../core/errors.ts';
+import { IncidentNotFoundError, loadIncident } from '../core/incident/record.ts';
+import { ApprovalStateError, answerByLink } from '../core/workflow/approval.ts';
+import type { Clock, IncidentStore } from '../ports.ts';
+
+export interface ApprovalEndpointDeps {
+  incidents: IncidentStore;
+  clock: Clock;
+  signingKey: () => Promise<string>;
+  /** Resumes the waiting execution (SendTaskSuccess in the cloud). */
+  resume: (taskToken: string, output: { approved: boolean; by: string; note: string }) => Promise<void>;
+}
+
+const paramsSchema = z.object({
+  incident: z.string().regex(/^inc-[\w-]{1,80}$/, 'must be an incident id'),
+  decision: z.enum(['approve', 'reject']),
+  expires: z.coerce.number().int().positive(),
+  sig: z.string().regex(/^[\w-]{20,100}$/, 'must be a signature'),
+});
+
+type Result = APIGatewayProxyStructuredResultV2;
+
+export function makeApprovalHandler(deps: ApprovalEndpointDeps | (() => ApprovalEndpointDeps)) {
+  let resolved: ApprovalEndpointDeps | undefined;
+  return async (event: APIGatewayProxyEventV2): Promise<Result> => {
+    resolved ??= typeof deps === 'function' ? deps() : deps;
+    const method = event.requestContext?.http?.method ?? 'GET';
+    if (method !== 'GET' && method !== 'POST') return page(405, 'Use the link from the approval email.');
+    const raw = method === 'POST' ? formFields(event) : (event.queryStringParameters ?? {});
+    const parsed = paramsSchema.safeParse(raw);
+    if (!parsed.success) return page(400, 'This approval link is incomplete or malformed.');
+    const params: ApprovalLinkParams = parsed.data;
+    try {
+      const key = await resolved.signingKey();
+      if (method === 'GET') {
+        const incident = await loadIncident(resolved.incidents, params.incident);
+        const pending =
+          incident.status === 'awaiting_approval' && incident.approval && !incident.approval.decidedAt
+            ? approvalNonce(incident.approval.taskToken)
+            : undefined;
+        verifyApproval(key, params, resolved.clock.now().getTime(), pending);
+        return confirmPage(params);
+      }
+      const { taskToken, answer } = await answerByLink(resolved, key, params);
+      await resolved.resume(taskToken, answer);
+      logger.info('approval answered', { incidentId: params.incident, decision: params.decision });
+      return page(
+        200,
+        `Incident ${params.incident}: rollback ${params.decision === 'approve' ? 'approved' : 'rejected'}. Thank you.`,
+      );
+    } catch (error) {
+      if (error instanceof ApprovalLinkError) {
+        logger.warn('approval link refused', { incidentId: params.incident, reason: error.reason });
+        return page(
+          error.reason === 'expired' ? 410 : error.reason === 'not_pending' ? 409 : 403,
+          error.message,
+        );
+      }
+      if (error instanceof IncidentNotFoundError) return page(404, error.message);
+      if (error instanceof ApprovalStateError) return page(409, error.message);
+      if (error instanceof SentinelError && error.name === 'IncidentConflictError')
+        return page(409, 'Someone answered this request at the same moment; reload to see the outcome.');
+      throw error;
+    }
+  };
+}
+
+function formFields(event: APIGatewayProxyEventV2): Record<string, string> {
+  const body = event.body
+    ? event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body
+    : '';
+  return Object.fromEntries(new URLSearchParams(body));
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+function page(statusCode: number, message: string, extra = ''): Result {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+    },
+    body: `<!doctype html><meta charset="utf-8"><title>Rollback Sentinel</title><p>${escapeHtml(message)}</p>${extra}`,
+  };
+}
+
+function confirmPage(params: ApprovalLinkParams): Result {
+  const fields = Object.entries(params)
+    .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(String(value))}">`)
+    .join('');
+  const verb = params.decision === 'approve' ? 'Approve' : 'Reject';
+  return page(
+    200,
+    `${verb} the rollback of incident ${params.incident}?`,
+    `<form method="post">${fields}<button type="submit">${verb}</button></form>`,
+  );
+}
+
+function cloudDeps(): ApprovalEndpointDeps {
+  const secretArn = process.env.APPROVAL_SIGNING_SECRET_ARN;
+  if (!secretArn) throw new SentinelError('APPROVAL_SIGNING_SECRET_ARN is not set; the stack sets it');
+  let key: Promise<string> | undefined;
+  return {
+    incidents: incidentStoreFromEnv(),
+    clock: systemClock,
+    signingKey: () => {
+      key ??= readSecret(secretArn).catch((error: unknown) => {
+        key = undefined;
+        throw error;
+      });
+      return key;
+    },
+    resume: async (taskToken, output) => {
+      await sfnClient.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    },
+  };
+}
+
+export const handler = middy(makeApprovalHandler(cloudDeps)).use(injectLambdaContext(logger));

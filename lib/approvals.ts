@@ -1,0 +1,94 @@
+import { CfnOutput, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type FunctionUrl, FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { handlerEntry } from './paths.ts';
+import { SentinelFunction } from './sentinel-function.ts';
+
+export interface ApprovalsProps {
+  /** Where the incidents (and their parked task tokens) live. */
+  readonly table: ITable;
+  /**
+   * Environment for the approval Lambda (e.g. POLICY_JSON).
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Retention of the approval Lambda's logs.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * One-click approvals for manual triggers: a Lambda behind a Function URL and the HMAC key that
+ * signs the links in the approval email (functions/core/approval/link.ts).
+ *
+ * Why auth NONE: the link is opened from an email client, which cannot sign requests with SigV4,
+ * so AWS_IAM auth is unusable here. The request is authenticated by the link itself: an
+ * HMAC-SHA256 over incident, decision, expiry and a digest of the pending task token, with a key
+ * only this construct's secret holds. A link expires (the approval timeout), is single-use (the
+ * record's answered check and a conditional write) and is bound to one approval request.
+ * Concurrency is capped, so a flood of forged links cannot exhaust the account's Lambda pool.
+ */
+export class Approvals extends Construct {
+  readonly function: SentinelFunction;
+  readonly url: FunctionUrl;
+  readonly signingKey: Secret;
+
+  constructor(scope: Construct, id: string, props: ApprovalsProps) {
+    super(scope, id);
+    this.signingKey = new Secret(this, 'SigningKey', {
+      description: 'Rollback Sentinel: HMAC key that signs approval links',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(this.signingKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The approval link key is a random HMAC key, not a credential of another system; rotating it only ' +
+        'invalidates outstanding links (at most the approval timeout old), so it is rotated by hand when needed.',
+    });
+
+    this.function = new SentinelFunction(this, 'ApprovalFunction', {
+      entry: handlerEntry('approval.ts'),
+      description: 'Signed approval links: records the answer once and resumes the rollback workflow',
+      logRetention: props.logRetention,
+      reservedConcurrentExecutions: 5,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        APPROVAL_SIGNING_SECRET_ARN: this.signingKey.secretArn,
+        ...props.environment,
+      },
+    });
+    props.table.grantReadWriteData(this.function);
+    this.signingKey.grantRead(this.function);
+
+    this.url = this.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
+    new CfnOutput(this, 'ApprovalUrl', {
+      description: 'Base URL of the signed approval links (sent in approval emails)',
+      value: this.url.url,
+    });
+  }
+
+  /**
+   * Lets the approval Lambda resume executions of `stateMachine` (SendTaskSuccess/Failure act on a
+   * task token, whose resource is the state machine). A separate policy, not the role's default
+   * one: the workflow's request-approval step needs this URL, so the function must not depend on
+   * the state machine.
+   */
+  allowCallbacks(stateMachine: IStateMachine): void {
+    new Policy(this, 'CallbackPolicy', {
+      roles: [this.function.executionRole],
+      statements: [
+        new PolicyStatement({
+          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+          resources: [stateMachine.stateMachineArn],
+        }),
+      ],
+    });
+  }
+}

@@ -1,0 +1,90 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Resource, synthTemplate } from './synth.ts';
+
+let template: Template;
+let lambdas: Record<string, Resource>;
+let policies: Record<string, Resource>;
+
+beforeAll(() => {
+  template = synthTemplate();
+  lambdas = template.findResources('AWS::Lambda::Function') as Record<string, Resource>;
+  policies = template.findResources('AWS::IAM::Policy') as Record<string, Resource>;
+});
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+function lambdaId(prefix: string): string {
+  const ids = Object.keys(lambdas).filter((id) => id.startsWith(prefix));
+  expect(ids, prefix).toHaveLength(1);
+  return ids[0] as string;
+}
+
+function statementsOf(functionId: string): Statement[] {
+  const role = (lambdas[functionId]?.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return Object.values(policies)
+    .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === role))
+    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+const signingKeyId = () => {
+  const ids = Object.keys(template.findResources('AWS::SecretsManager::Secret')).filter((id) =>
+    id.startsWith('ApprovalsSigningKey'),
+  );
+  expect(ids).toHaveLength(1);
+  return ids[0] as string;
+};
+
+describe('approval endpoint', () => {
+  it('is a Function URL with auth NONE on the approval Lambda (links are signed instead)', () => {
+    const fn = lambdaId('ApprovalsApprovalFunction');
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'NONE',
+      TargetFunctionArn: { 'Fn::GetAtt': [fn, 'Arn'] },
+    });
+    expect(lambdas[fn]?.Properties.ReservedConcurrentExecutions).toBe(5);
+    const env = (lambdas[fn]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env.APPROVAL_SIGNING_SECRET_ARN).toEqual({ Ref: signingKeyId() });
+  });
+
+  it('grants the approval Lambda exactly: table read/write, its key, SendTaskSuccess/Failure on the state machine', () => {
+    const statements = statementsOf(lambdaId('ApprovalsApprovalFunction'));
+    const actions = statements.flatMap((s) => [s.Action].flat());
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'secretsmanager:GetSecretValue',
+        'states:SendTaskSuccess',
+        'states:SendTaskFailure',
+      ]),
+    );
+    for (const forbidden of [
+      'states:StartExecution',
+      'states:*',
+      'sns:Publish',
+      'secretsmanager:*',
+      'dynamodb:*',
+    ])
+      expect(actions).not.toContain(forbidden);
+    const callback = statements.find((s) => [s.Action].flat().includes('states:SendTaskSuccess'));
+    const machines = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
+    expect(callback?.Resource).toEqual({ Ref: machines[0] });
+    const secret = statements.find((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+    expect(secret?.Resource).toEqual({ Ref: signingKeyId() });
+  });
+
+  it('lets only the approval Lambda and the request-approval step read the signing key', () => {
+    const readers = Object.keys(lambdas).filter((id) =>
+      statementsOf(id).some((s) => JSON.stringify(s.Resource) === JSON.stringify({ Ref: signingKeyId() })),
+    );
+    expect(readers.map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'ApprovalsApprovalFunction',
+      'WorkflowRequestApprovalFunction',
+    ]);
+    const request = lambdaId('WorkflowRequestApprovalFunction');
+    const env = (lambdas[request]?.Properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(JSON.stringify(env.APPROVAL_URL)).toContain('ApprovalsApprovalFunctionFunctionUrl');
+  });
+});
