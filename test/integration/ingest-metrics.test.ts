@@ -132,7 +132,8 @@ describe('CloudWatchMetricsPublisher against a stand-in on 127.0.0.1', () => {
     expect(first?.Namespace).toBe('RollbackSentinel');
     expect(first?.MetricData).toHaveLength(500);
     expect(second?.MetricData).toHaveLength(100);
-    const datum = (first?.MetricData as Record<string, unknown>[])[0];
+    const sent = (first?.MetricData ?? []) as Record<string, unknown>[];
+    const datum = sent[0];
     expect(datum).toMatchObject({
       MetricName: 'OtpInCritical',
       Unit: 'Count',
@@ -140,7 +141,7 @@ describe('CloudWatchMetricsPublisher against a stand-in on 127.0.0.1', () => {
       Dimensions: [{ Name: 'Version', Value: 'm|1|v2' }],
     });
     expect(new Date(Number(datum?.Timestamp) * 1000).toISOString()).toBe(new Date(T0).toISOString());
-    expect((first?.MetricData as Record<string, unknown>[])[1]).not.toHaveProperty('Dimensions');
+    expect(sent[1]).not.toHaveProperty('Dimensions');
   });
 });
 
