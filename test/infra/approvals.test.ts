@@ -20,8 +20,14 @@ function lambdaId(prefix: string): string {
   return ids[0] as string;
 }
 
+function lambda(id: string): Resource {
+  const fn = lambdas[id];
+  if (!fn) throw new Error(`no Lambda ${id}`);
+  return fn;
+}
+
 function statementsOf(functionId: string): Statement[] {
-  const role = (lambdas[functionId]?.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const role = (lambda(functionId).Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
   return Object.values(policies)
     .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === role))
     .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
@@ -42,8 +48,8 @@ describe('approval endpoint', () => {
       AuthType: 'NONE',
       TargetFunctionArn: { 'Fn::GetAtt': [fn, 'Arn'] },
     });
-    expect(lambdas[fn]?.Properties.ReservedConcurrentExecutions).toBe(5);
-    const env = (lambdas[fn]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(lambda(fn).Properties.ReservedConcurrentExecutions).toBe(5);
+    const env = (lambda(fn).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(env.APPROVAL_SIGNING_SECRET_ARN).toEqual({ Ref: signingKeyId() });
   });
 
@@ -83,8 +89,7 @@ describe('approval endpoint', () => {
       'WorkflowRequestApprovalFunction',
     ]);
     const request = lambdaId('WorkflowRequestApprovalFunction');
-    const env = (lambdas[request]?.Properties.Environment as { Variables: Record<string, unknown> })
-      .Variables;
+    const env = (lambda(request).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(JSON.stringify(env.APPROVAL_URL)).toContain('ApprovalsApprovalFunctionFunctionUrl');
   });
 });

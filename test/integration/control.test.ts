@@ -422,8 +422,10 @@ describe('approvals through the local runner', () => {
         resumed.push(output);
       },
     });
-    const request = (method: 'GET' | 'POST', fields: Record<string, string | number>) => {
-      const query = new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString();
+    const request = (method: 'GET' | 'POST', fields: object) => {
+      const query = new URLSearchParams(
+        Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)]),
+      ).toString();
       return handler({
         requestContext: { http: { method } },
         queryStringParameters: method === 'GET' ? Object.fromEntries(new URLSearchParams(query)) : undefined,
