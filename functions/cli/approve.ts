@@ -1,8 +1,8 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SentinelError } from '../core/errors.ts';
 import { type ApprovalAnswer, answerApproval } from '../core/workflow/approval.ts';
-import { PENDING_APPROVALS_DIR } from '../local/control.ts';
+import { PENDING_APPROVALS_DIR, storeHolder } from '../local/control.ts';
 import { openLocalStore } from '../local/local-store.ts';
 
 const systemClock = { now: () => new Date() };
@@ -23,11 +23,7 @@ export async function answerLocally(
   incidentId: string,
   answer: ApprovalAnswer,
 ): Promise<ApprovalOutcome> {
-  let local: Awaited<ReturnType<typeof openLocalStore>> | undefined;
-  try {
-    local = await openLocalStore(stateDir);
-  } catch (error) {
-    if (!(error instanceof SentinelError) || !(await exists(join(stateDir, 'dynamo')))) throw error;
+  if ((await storeHolder(stateDir)) !== undefined) {
     const folder = join(stateDir, PENDING_APPROVALS_DIR);
     await mkdir(folder, { recursive: true });
     const file = join(folder, `${incidentId}.json`);
@@ -40,22 +36,13 @@ export async function answerLocally(
     );
     return { recorded: 'handed-over', incidentId, answer, file };
   }
+  const local = await openLocalStore(stateDir);
   try {
     await answerApproval({ incidents: local.incidents, clock: systemClock }, incidentId, answer);
     return { recorded: 'store', incidentId, answer };
   } finally {
     await local.close();
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return false;
-      throw error;
-    },
-  );
 }
 
 export function describeApproval(outcome: ApprovalOutcome): string {

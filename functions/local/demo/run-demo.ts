@@ -15,7 +15,7 @@ import { describeVersion, type Version } from '../../core/version.ts';
 import { type ApprovalAnswer, answerApproval } from '../../core/workflow/approval.ts';
 import { makeEvaluatorHandler } from '../../handlers/evaluator.ts';
 import { makeIngestHandler } from '../../handlers/ingest.ts';
-import { localControl, PENDING_APPROVALS_DIR } from '../control.ts';
+import { HELD_BY_FILE, localControl, PENDING_APPROVALS_DIR } from '../control.ts';
 import { openLocalStore } from '../local-store.ts';
 import { HEALTHY, type SimulatedBehaviour, seededRandom, simulateTraffic } from '../simulator.ts';
 import {
@@ -112,6 +112,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const clock = new SimulatedClock(SIM_START, factor);
   const scenario = options.scenario ?? 'otp';
   const { control } = localControl(local, clock);
+  await writeFile(join(dir, 'state', HELD_BY_FILE), `${JSON.stringify({ pid: process.pid })}\n`);
   const say = (text: string) => {
     const sim = clock.now().toISOString().slice(5, 16).replace('T', ' ');
     options.log(`[${(clock.elapsedRealMs() / 1000).toFixed(1).padStart(5)}s | sim ${sim}] ${text}`);
@@ -182,6 +183,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const [incident] = await local.incidents.list(1);
     return await summarise(dir, incident, marks);
   } finally {
+    await rm(join(dir, 'state', HELD_BY_FILE), { force: true });
     await local.close();
   }
 }
