@@ -35,8 +35,8 @@ export interface WorkflowDeps {
   control: ControlStore;
   /** Signed one-click approval links (cloud); absent locally. */
   approvalLinks?: ApprovalLinks;
-  /** The version registry (ChooseTarget reads it, Complete records the outcome); optional locally. */
-  versions?: VersionRegistry;
+  /** The version registry: ChooseTarget reads it, Complete records the outcome. */
+  versions: VersionRegistry;
 }
 
 const secrets = new SecretsManagerClient({});

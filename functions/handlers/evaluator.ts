@@ -5,8 +5,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import {
+  controlStoreFromEnv,
   incidentStoreFromEnv,
   metricsStoreFromEnv,
+  notificationLogFromEnv,
   notifierFromEnv,
   policyFromEnv,
   systemClock,
@@ -52,6 +54,8 @@ function tickDepsFromEnv(): TickDeps {
     policy,
     versions: versionRegistryFromEnv(),
     notifier: notifierFromEnv(),
+    notificationLog: notificationLogFromEnv(),
+    control: controlStoreFromEnv(),
   };
   return deps;
 }

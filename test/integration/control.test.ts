@@ -93,6 +93,7 @@ function setup(name: string, clockAt = AT) {
     policy: DEFAULT_POLICY,
     repo: async () => untouchable,
     control,
+    versions: local.versions,
   };
   return { clock, notifier, control, notificationLog, deps };
 }

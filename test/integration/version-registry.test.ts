@@ -17,6 +17,7 @@ import { CommitChecksFailedError, checkDeploy } from '../../functions/core/workf
 import { complete } from '../../functions/core/workflow/complete.ts';
 import { chooseTarget, revertCommit } from '../../functions/core/workflow/revert.ts';
 import type { WorkflowState } from '../../functions/core/workflow/state.ts';
+import { localControl } from '../../functions/local/control.ts';
 import { type LocalStore, openLocalStore } from '../../functions/local/local-store.ts';
 import type { Notification, SourceRepository } from '../../functions/ports.ts';
 import { FakeGitHubServer } from '../support/fake-github-server.ts';
@@ -243,6 +244,7 @@ describe('version registry on dynalite', () => {
       policy: DEFAULT_POLICY,
       versions: local.versions,
       notifier,
+      ...localControl(local, clock),
     };
     const pagesFor = () => notifier.sent.filter((n) => n.subject.includes('quarantine-model'));
 

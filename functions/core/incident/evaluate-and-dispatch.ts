@@ -1,7 +1,9 @@
 import type {
   Clock,
+  ControlStore,
   IncidentStore,
   MetricsStore,
+  NotificationLog,
   Notifier,
   VersionRegistry,
   WorkflowStarter,
@@ -24,9 +26,12 @@ export interface TickDeps {
   workflow: WorkflowStarter;
   clock: Clock;
   policy: Policy;
-  /** With both: a rolled-back version back in live traffic pages at once (quarantine). */
-  versions?: VersionRegistry;
-  notifier?: Notifier;
+  /** A rolled-back version back in live traffic pages at once (quarantine). */
+  versions: VersionRegistry;
+  /** Quarantine and cooldown pages, deduplicated warnings. */
+  notifier: Notifier;
+  notificationLog: NotificationLog;
+  control: ControlStore;
 }
 
 export interface TickResult {
@@ -52,7 +57,16 @@ export async function evaluateAndDispatch(deps: TickDeps): Promise<TickResult[]>
       await loadEvaluationInput(deps.metrics, deps.policy, now, sighting.version),
     );
     const outcome = await dispatch(
-      { incidents: deps.incidents, workflow: deps.workflow, clock: deps.clock, service: deps.policy.service },
+      {
+        incidents: deps.incidents,
+        workflow: deps.workflow,
+        clock: deps.clock,
+        service: deps.policy.service,
+        notifier: deps.notifier,
+        notificationLog: deps.notificationLog,
+        control: deps.control,
+        policy: deps.policy,
+      },
       evaluation,
     );
     results.push({ evaluation, dispatch: outcome, ...(reappeared ? { reappeared } : {}) });
@@ -72,7 +86,7 @@ async function checkQuarantine(
   record: VersionRecord | undefined,
   sighting: VersionSighting,
 ): Promise<boolean> {
-  if (!deps.versions || !deps.notifier || !record || !isWatched(record)) return false;
+  if (!record || !isWatched(record)) return false;
   const now = deps.clock.now();
   const gapMs = parseDuration(deps.policy.evaluator.activeWithin);
   if (!(await deps.versions.claimReappearance(record.version, sighting.lastSeen, gapMs, now))) return false;

@@ -111,7 +111,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const local = await openLocalStore(join(dir, 'state'), policy);
   const clock = new SimulatedClock(SIM_START, factor);
   const scenario = options.scenario ?? 'otp';
-  const { control } = localControl(local, clock);
+  const { control, notificationLog } = localControl(local, clock);
   await writeFile(join(dir, 'state', HELD_BY_FILE), `${JSON.stringify({ pid: process.pid })}\n`);
   const say = (text: string) => {
     const sim = clock.now().toISOString().slice(5, 16).replace('T', ' ');
@@ -133,6 +133,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       policy,
       repo: async () => repo,
       control,
+      versions: local.versions,
     };
     say('synthesizing the CDK stack for the rollback state machine definition');
     const definition = await clock.frozen(async () => loadDefinition());
@@ -155,7 +156,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       return execution.result;
     });
     const ingest = makeIngestHandler({ store: local.store, policy });
-    const evaluator = makeEvaluatorHandler(() => ({ ...deps, workflow: starter }));
+    const evaluator = makeEvaluatorHandler(() => ({
+      ...deps,
+      versions: local.versions,
+      notificationLog,
+      workflow: starter,
+    }));
 
     say('history: one day of prompt v1 traffic (healthy), GDS reports for v1 and v2');
     await clock.frozen(() => seedHistory(local.store));
