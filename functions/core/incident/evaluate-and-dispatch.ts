@@ -50,7 +50,7 @@ export async function evaluateAndDispatch(deps: TickDeps): Promise<TickResult[]>
   const activeSince = now - parseDuration(deps.policy.evaluator.activeWithin);
   const sightings = await deps.metrics.listVersionSightings();
   const results: TickResult[] = [];
-  const records = deps.versions ? await deps.versions.list() : [];
+  const records = await deps.versions.list();
   for (const sighting of sightings.filter((candidate) => candidate.lastSeen >= activeSince)) {
     const reappeared = await checkQuarantine(deps, findRecord(records, sighting.version), sighting);
     const evaluation = evaluateVersion(
