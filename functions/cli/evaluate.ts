@@ -20,8 +20,12 @@ export interface VersionOptions {
  * The version to judge: the named one, with any field left out taken from the newest live
  * version; without options, the newest live version itself.
  */
-export async function resolveVersion(store: MetricsStore, options: VersionOptions): Promise<Version> {
-  const newest = await newestLiveVersion(store);
+export async function resolveVersion(
+  store: MetricsStore,
+  options: VersionOptions,
+  fallback?: Version,
+): Promise<Version> {
+  const newest = (await newestLiveVersion(store)) ?? fallback;
   const model = options.model ?? newest?.model;
   const modelVersion = options.modelVersion ?? newest?.modelVersion;
   const prompt = options.prompt ?? newest?.prompt;
@@ -31,9 +35,7 @@ export async function resolveVersion(store: MetricsStore, options: VersionOption
       modelVersion === undefined && '--model-version',
       prompt === undefined && '--prompt',
     ].filter(Boolean);
-    throw new ValidationError(
-      `no classification events to take the version from; name it with ${missing.join(', ')}`,
-    );
+    throw new ValidationError(`no events to take the version from; name it with ${missing.join(', ')}`);
   }
   return { model, modelVersion, prompt };
 }
@@ -66,11 +68,14 @@ export async function evaluateEventsFile(
   const requestedAt = options.at === undefined ? undefined : parseAt(options.at, 0);
   const events: SentinelEvent[] = [];
   let newestTs = 0;
+  // A file of GDS reports or corrections alone still names a version: its newest event's.
+  let newestAny: SentinelEvent | undefined;
   const { problems } = await readEventsFile(
     path,
     (event) => {
       if (requestedAt !== undefined && event.ts > requestedAt) return;
       newestTs = Math.max(newestTs, event.ts);
+      if (!newestAny || event.ts > newestAny.ts) newestAny = event;
       events.push(event);
     },
     { onProgress: options.onProgress },
@@ -79,7 +84,7 @@ export async function evaluateEventsFile(
   const at = requestedAt ?? newestTs;
   const store = new MemoryMetricsStore();
   await store.applyBatch('file', aggregateEvents(events, emptyAggregate()));
-  const version = await resolveVersion(store, options);
+  const version = await resolveVersion(store, options, newestAny?.version);
   return evaluateVersion(await loadEvaluationInput(store, policy, at, version));
 }
 
