@@ -20,6 +20,8 @@ export interface ApplyBatchResult {
   alreadyApplied: number;
   /** The (series, minute) buckets whose counters this call added (a retry lists only the new ones). */
   writtenBuckets: { series: string; minute: number }[];
+  /** Hourly rollup writes, counted apart: same exactly-once rule, one per touched (series, hour). */
+  rollups: { writes: number; alreadyApplied: number };
 }
 
 /** Per-minute metrics per version, GDS reports and version sightings. */
@@ -31,6 +33,12 @@ export interface MetricsStore {
   applyBatch(batchId: string, aggregate: BatchAggregate): Promise<ApplyBatchResult>;
   /** Buckets of a series with `fromMinute <= minute <= toMinute`, oldest first. */
   readBuckets(series: string, fromMinute: number, toMinute: number): Promise<MinuteBucket[]>;
+  /**
+   * Hourly rollups of a series with `fromHour <= hour <= toHour`, oldest first: each is the sum of
+   * the hour's minute buckets, shaped as a bucket whose `minute` is the hour's start. A 24 h
+   * evaluation reads ~24 of these instead of 1,440 minutes.
+   */
+  readHourRollups(series: string, fromHour: number, toHour: number): Promise<MinuteBucket[]>;
   /** GDS reports of a version with `fromTs < ts <= toTs`, oldest first. */
   readGdsReports(version: Version, fromTs: number, toTs: number): Promise<GdsReportEvent[]>;
   /** Versions seen in live traffic, newest `lastSeen` first. */

@@ -11,7 +11,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { BatchAggregate, VersionSighting } from '../core/aggregate.ts';
-import { COUNTER_FIELDS, emptyBucket, type MinuteBucket } from '../core/buckets.ts';
+import { COUNTER_FIELDS, emptyBucket, hourlyRollups, type MinuteBucket } from '../core/buckets.ts';
 import type { GdsReportEvent } from '../core/events.ts';
 import { type Version, versionKey } from '../core/version.ts';
 import type { ApplyBatchResult, MetricsStore } from '../ports.ts';
@@ -20,6 +20,7 @@ import type { ApplyBatchResult, MetricsStore } from '../ports.ts';
  * Single-table layout (string keys `pk`, `sk`):
  *   bucket    pk B#<series>      sk <minute ISO>        counters + h<bin> as top-level numbers,
  *                                                       `batches` (string set), `expiresAt` (TTL)
+ *   rollup    pk R#<series>      sk <hour ISO>          the same, summed over the hour's minutes
  *   report    pk G#<versionKey>  sk <ts ISO>#<id>       `report` (the event, kept whole)
  *   sighting  pk V               sk <versionKey>        `version`, `firstSeen`, `lastSeen`; the version
  *                                                       registry keeps its status on the same item
@@ -75,17 +76,25 @@ export class DynamoDbMetricsStore implements MetricsStore {
     const writes: (() => Promise<WriteOutcome>)[] = [];
     // Part 0 of a bucket carries its counters: the bucket counts as written when part 0 was.
     const writtenBuckets: ApplyBatchResult['writtenBuckets'] = [];
+    const rollupWrites: (() => Promise<WriteOutcome>)[] = [];
     for (const series of aggregate.series.values()) {
       for (const bucket of series.buckets.values()) {
         bucketParts(bucket).forEach((adds, part) => {
           const marker = part === 0 ? batchId : `${batchId}#${part}`;
           writes.push(async () => {
-            const outcome = await this.addToBucket(series.series, bucket.minute, adds, marker);
+            const outcome = await this.addToBucket(bucketPk(series.series), bucket.minute, adds, marker);
             if (part === 0 && outcome === 'written') {
               writtenBuckets.push({ series: series.series, minute: bucket.minute });
             }
             return outcome;
           });
+        });
+      }
+      // Each hour's rollup carries the same batch marker, so it too is applied exactly once.
+      for (const rollup of hourlyRollups(series.buckets.values()).values()) {
+        bucketParts(rollup).forEach((adds, part) => {
+          const marker = part === 0 ? batchId : `${batchId}#${part}`;
+          rollupWrites.push(() => this.addToBucket(rollupPk(series.series), rollup.minute, adds, marker));
         });
       }
     }
@@ -95,10 +104,15 @@ export class DynamoDbMetricsStore implements MetricsStore {
       writes.push(() => this.noteSighting(sighting, 'lastSeen'));
     }
     const outcomes = await runBounded(writes, this.concurrency);
+    const rollupOutcomes = await runBounded(rollupWrites, this.concurrency);
     return {
       writes: outcomes.filter((outcome) => outcome === 'written').length,
       alreadyApplied: outcomes.filter((outcome) => outcome === 'alreadyApplied').length,
       writtenBuckets,
+      rollups: {
+        writes: rollupOutcomes.filter((outcome) => outcome === 'written').length,
+        alreadyApplied: rollupOutcomes.filter((outcome) => outcome === 'alreadyApplied').length,
+      },
     };
   }
 
@@ -111,6 +125,20 @@ export class DynamoDbMetricsStore implements MetricsStore {
         ':pk': bucketPk(series),
         ':from': isoKey(fromMinute),
         ':to': isoKey(toMinute),
+      },
+    });
+    return items.map(bucketFromItem);
+  }
+
+  async readHourRollups(series: string, fromHour: number, toHour: number): Promise<MinuteBucket[]> {
+    if (fromHour > toHour) return [];
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': rollupPk(series),
+        ':from': isoKey(fromHour),
+        ':to': isoKey(toHour),
       },
     });
     return items.map(bucketFromItem);
@@ -151,7 +179,7 @@ export class DynamoDbMetricsStore implements MetricsStore {
   }
 
   private async addToBucket(
-    series: string,
+    pk: string,
     minute: number,
     adds: readonly [string, number][],
     marker: string,
@@ -172,7 +200,7 @@ export class DynamoDbMetricsStore implements MetricsStore {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: bucketPk(series), sk: isoKey(minute) },
+          Key: { pk, sk: isoKey(minute) },
           UpdateExpression: `SET #expiresAt = :expiresAt ADD ${clauses.join(', ')}`,
           ConditionExpression: 'attribute_not_exists(#batches) OR NOT contains(#batches, :marker)',
           ExpressionAttributeNames: names,
@@ -265,6 +293,10 @@ export const SIGHTINGS_PK = 'V';
 
 function bucketPk(series: string): string {
   return `B#${series}`;
+}
+
+function rollupPk(series: string): string {
+  return `R#${series}`;
 }
 
 function reportPk(version: Version): string {

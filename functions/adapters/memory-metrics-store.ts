@@ -1,5 +1,5 @@
 import { type BatchAggregate, seriesKey, type VersionSighting } from '../core/aggregate.ts';
-import { emptyBucket, type MinuteBucket, mergeBucket } from '../core/buckets.ts';
+import { emptyBucket, hourlyRollups, type MinuteBucket, mergeBucket } from '../core/buckets.ts';
 import type { GdsReportEvent } from '../core/events.ts';
 import { type Version, versionKey } from '../core/version.ts';
 import type { ApplyBatchResult, MetricsStore } from '../ports.ts';
@@ -9,31 +9,28 @@ import type { ApplyBatchResult, MetricsStore } from '../ports.ts';
  * replays. Same batch-idempotency rule as the DynamoDB adapter: a bucket remembers its batches.
  */
 export class MemoryMetricsStore implements MetricsStore {
-  private readonly buckets = new Map<string, Map<number, { bucket: MinuteBucket; batches: Set<string> }>>();
+  private readonly buckets: StoredBuckets = new Map();
+  private readonly rollups: StoredBuckets = new Map();
   private readonly reports = new Map<string, Map<string, GdsReportEvent>>();
   private readonly sightings = new Map<string, VersionSighting>();
 
   async applyBatch(batchId: string, aggregate: BatchAggregate): Promise<ApplyBatchResult> {
     let writes = 0;
     let alreadyApplied = 0;
+    const rollups = { writes: 0, alreadyApplied: 0 };
     const writtenBuckets: ApplyBatchResult['writtenBuckets'] = [];
     for (const series of aggregate.series.values()) {
-      const byMinute = this.buckets.get(series.series) ?? new Map();
-      this.buckets.set(series.series, byMinute);
       for (const bucket of series.buckets.values()) {
-        const stored = byMinute.get(bucket.minute) ?? {
-          bucket: emptyBucket(bucket.minute),
-          batches: new Set(),
-        };
-        byMinute.set(bucket.minute, stored);
-        if (stored.batches.has(batchId)) {
+        if (addOnce(this.buckets, series.series, bucket, batchId)) {
+          writes += 1;
+          writtenBuckets.push({ series: series.series, minute: bucket.minute });
+        } else {
           alreadyApplied += 1;
-          continue;
         }
-        mergeBucket(stored.bucket, bucket);
-        stored.batches.add(batchId);
-        writes += 1;
-        writtenBuckets.push({ series: series.series, minute: bucket.minute });
+      }
+      for (const rollup of hourlyRollups(series.buckets.values()).values()) {
+        if (addOnce(this.rollups, series.series, rollup, batchId)) rollups.writes += 1;
+        else rollups.alreadyApplied += 1;
       }
     }
     for (const report of aggregate.gdsReports) {
@@ -58,16 +55,15 @@ export class MemoryMetricsStore implements MetricsStore {
           : { ...sighting },
       );
     }
-    return { writes, alreadyApplied, writtenBuckets };
+    return { writes, alreadyApplied, writtenBuckets, rollups };
   }
 
   async readBuckets(series: string, fromMinute: number, toMinute: number): Promise<MinuteBucket[]> {
-    const byMinute = this.buckets.get(series);
-    if (!byMinute) return [];
-    return [...byMinute.values()]
-      .map((stored) => stored.bucket)
-      .filter((bucket) => bucket.minute >= fromMinute && bucket.minute <= toMinute)
-      .sort((a, b) => a.minute - b.minute);
+    return readRange(this.buckets, series, fromMinute, toMinute);
+  }
+
+  async readHourRollups(series: string, fromHour: number, toHour: number): Promise<MinuteBucket[]> {
+    return readRange(this.rollups, series, fromHour, toHour);
   }
 
   async readGdsReports(version: Version, fromTs: number, toTs: number): Promise<GdsReportEvent[]> {
@@ -86,4 +82,30 @@ export class MemoryMetricsStore implements MetricsStore {
   readLiveBuckets(version: Version, fromMinute: number, toMinute: number): Promise<MinuteBucket[]> {
     return this.readBuckets(seriesKey(version), fromMinute, toMinute);
   }
+}
+
+type StoredBuckets = Map<string, Map<number, { bucket: MinuteBucket; batches: Set<string> }>>;
+
+/** Adds `bucket` unless this batch already did; true when it was added. */
+function addOnce(stored: StoredBuckets, series: string, bucket: MinuteBucket, batchId: string): boolean {
+  const byMinute = stored.get(series) ?? new Map();
+  stored.set(series, byMinute);
+  const entry = byMinute.get(bucket.minute) ?? {
+    bucket: emptyBucket(bucket.minute),
+    batches: new Set<string>(),
+  };
+  byMinute.set(bucket.minute, entry);
+  if (entry.batches.has(batchId)) return false;
+  mergeBucket(entry.bucket, bucket);
+  entry.batches.add(batchId);
+  return true;
+}
+
+function readRange(stored: StoredBuckets, series: string, from: number, to: number): MinuteBucket[] {
+  const byMinute = stored.get(series);
+  if (!byMinute) return [];
+  return [...byMinute.values()]
+    .map((entry) => entry.bucket)
+    .filter((bucket) => bucket.minute >= from && bucket.minute <= to)
+    .sort((a, b) => a.minute - b.minute);
 }

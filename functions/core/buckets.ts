@@ -3,6 +3,7 @@ import type { Histogram } from './histogram.ts';
 import { addToHistogram, mergeHistograms } from './histogram.ts';
 
 export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
 
 /** Costs are kept as integer nano-dollars so that sums do not depend on the order of events. */
 export const NANO_USD_PER_USD = 1e9;
@@ -49,6 +50,25 @@ export type CounterField = (typeof COUNTER_FIELDS)[number];
 
 export function minuteOf(ts: number): number {
   return Math.floor(ts / MINUTE_MS) * MINUTE_MS;
+}
+
+export function hourOf(ts: number): number {
+  return Math.floor(ts / HOUR_MS) * HOUR_MS;
+}
+
+/** Sums minute buckets by hour: the rollups a 24 h evaluation reads instead of 1,440 minutes. */
+export function hourlyRollups(minutes: Iterable<MinuteBucket>): Map<number, MinuteBucket> {
+  const hours = new Map<number, MinuteBucket>();
+  for (const bucket of minutes) {
+    const hour = hourOf(bucket.minute);
+    let rollup = hours.get(hour);
+    if (!rollup) {
+      rollup = emptyBucket(hour);
+      hours.set(hour, rollup);
+    }
+    mergeBucket(rollup, bucket);
+  }
+  return hours;
 }
 
 export function emptyBucket(minute: number): MinuteBucket {

@@ -80,18 +80,13 @@ export async function ingestBatch(
   batchId?: string,
 ): Promise<IngestResult> {
   const prepared = prepareBatch(rawEvents, policy, batchId);
-  const { writes, alreadyApplied, writtenBuckets } = await store.applyBatch(
-    prepared.batchId,
-    prepared.aggregate,
-  );
+  const applied = await store.applyBatch(prepared.batchId, prepared.aggregate);
   return {
     batchId: prepared.batchId,
     accepted: prepared.accepted,
     rejected: prepared.rejected,
     duplicates: prepared.duplicates,
-    writes,
-    alreadyApplied,
-    writtenBuckets,
+    ...applied,
     aggregate: prepared.aggregate,
   };
 }

@@ -84,11 +84,18 @@ async function readAll(target: MetricsStore, version: Version): Promise<MinuteBu
   return target.readBuckets(seriesKey(version), T0 - 60 * MIN, T0 + 60 * MIN);
 }
 
+async function readRollups(target: MetricsStore, version: Version): Promise<MinuteBucket[]> {
+  return target.readHourRollups(seriesKey(version), T0 - 2 * 60 * MIN, T0 + 2 * 60 * MIN);
+}
+
 async function expectExactlyOnce(target: MetricsStore): Promise<void> {
   const memory = new MemoryMetricsStore();
   await memory.applyBatch('once', PREPARED.aggregate);
-  for (const version of [V1, V2])
+  for (const version of [V1, V2]) {
     expect(await readAll(target, version)).toEqual(await readAll(memory, version));
+    // The hourly rollups the evaluation reads are exact too.
+    expect(await readRollups(target, version)).toEqual(await readRollups(memory, version));
+  }
 }
 
 async function storedBuckets(target: MetricsStore): Promise<number> {

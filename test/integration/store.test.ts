@@ -341,7 +341,7 @@ describe('DynamoDbMetricsStore on dynalite', () => {
     expect(await readAll(store, V2)).toEqual(await expectedBuckets(prepared.aggregate, V2));
   });
 
-  it('sets the TTL attribute on buckets only', async () => {
+  it('sets the TTL attribute on buckets and their hourly rollups only', async () => {
     const { store, table } = await freshStore();
     await ingestBatch(
       store,
@@ -360,13 +360,15 @@ describe('DynamoDbMetricsStore on dynalite', () => {
     );
 
     const items = await scan(dynamo.client, table);
-    const buckets = items.filter((item) => String(item.pk?.S).startsWith('B#'));
-    expect(buckets).toHaveLength(2);
+    const isBucket = (item: (typeof items)[number]) => /^[BR]#/.test(String(item.pk?.S));
+    const buckets = items.filter(isBucket);
+    // Two minute buckets and the rollup of their hour.
+    expect(buckets.map((item) => String(item.pk?.S)[0]).sort()).toEqual(['B', 'B', 'R']);
     for (const item of buckets) {
-      const minute = Date.parse(String(item.sk?.S));
-      expect(Number(item.expiresAt?.N)).toBe(minute / 1000 + 35 * 24 * 3600);
+      const start = Date.parse(String(item.sk?.S));
+      expect(Number(item.expiresAt?.N)).toBe(start / 1000 + 35 * 24 * 3600);
     }
-    for (const item of items.filter((item) => !String(item.pk?.S).startsWith('B#'))) {
+    for (const item of items.filter((item) => !isBucket(item))) {
       expect(item.expiresAt).toBeUndefined();
     }
   });
@@ -388,8 +390,17 @@ describe('DynamoDbMetricsStore on dynalite', () => {
     expect(result.writes).toBe(20);
     expect(bucketWrites).toHaveLength(20);
     for (const write of bucketWrites) expect(write.body.ConditionExpression).toContain('NOT contains');
-    // Plus two small min/max updates per version seen; nothing else writes.
-    expect(requests.filter((r) => r.operation !== 'Query')).toHaveLength(20 + 2 * 2);
+    // Plus one hourly rollup per (series, hour) — both series sit in one hour — with the same
+    // exactly-once condition, and two small min/max updates per version seen; nothing else writes.
+    expect(result.rollups).toEqual({ writes: 2, alreadyApplied: 0 });
+    const rollupWrites = requests.filter(
+      (r) =>
+        r.operation === 'UpdateItem' &&
+        String((r.body.Key as Record<string, { S: string }>).pk?.S).startsWith('R#'),
+    );
+    expect(rollupWrites).toHaveLength(2);
+    for (const write of rollupWrites) expect(write.body.ConditionExpression).toContain('NOT contains');
+    expect(requests.filter((r) => r.operation !== 'Query')).toHaveLength(20 + 2 + 2 * 2);
   });
 
   it('splits a bucket too wide for one 4 KB expression into parts, each idempotent', async () => {
@@ -411,8 +422,15 @@ describe('DynamoDbMetricsStore on dynalite', () => {
       writes: 3,
       alreadyApplied: 0,
       writtenBuckets: [{ series: seriesKey(V1), minute: T0 }],
+      // The hour's rollup is as wide as its one minute: split the same way.
+      rollups: { writes: 3, alreadyApplied: 0 },
     });
-    expect(again).toEqual({ writes: 0, alreadyApplied: 3, writtenBuckets: [] });
+    expect(again).toEqual({
+      writes: 0,
+      alreadyApplied: 3,
+      writtenBuckets: [],
+      rollups: { writes: 0, alreadyApplied: 3 },
+    });
     expect(await readAll(store)).toEqual(await expectedBuckets(prepared.aggregate));
     for (const request of requests.filter((r) => r.operation === 'UpdateItem')) {
       expect(String(request.body.UpdateExpression).length).toBeLessThanOrEqual(4096);

@@ -19,10 +19,12 @@ interface MinuteP95 {
  * samples, had a p95 latency above the threshold. Minutes with too few samples (or none) are
  * skipped — a quiet minute says nothing about latency, so it neither extends nor breaks a streak.
  */
-export const evaluateLatencyP95: TriggerEvaluator = ({ at, buckets, policy }) => {
+export const evaluateLatencyP95: TriggerEvaluator = ({ at, buckets, latencyMinutes, policy }) => {
   const { window, thresholdMs, minSamplesPerMinute } = policy.triggers.latency_p95;
-  const inWindow = bucketsInWindow(buckets, at, parseDuration(window));
-  const minutes = judgeableMinutes(inWindow, minSamplesPerMinute);
+  const windowMs = parseDuration(window);
+  const inWindow = bucketsInWindow(buckets, at, windowMs);
+  const minuteSource = latencyMinutes ? bucketsInWindow(latencyMinutes, at, windowMs) : inWindow;
+  const minutes = judgeableMinutes(minuteSource, minSamplesPerMinute);
   return latencyP95Result(policy, {
     samples: sumLatencySamples(inWindow),
     newestP95Ms: minutes[0]?.p95Ms,
@@ -91,4 +93,13 @@ function slowStreak(newestFirst: readonly MinuteP95[], thresholdMs: number): num
     streak += 1;
   }
   return streak;
+}
+
+/**
+ * True once these minutes (newest first) hold a minute with enough samples and a p95 at or below
+ * the threshold: older minutes cannot change the streak, so a reader may stop there.
+ */
+export function streakEnded(newestFirst: readonly MinuteBucket[], policy: Policy): boolean {
+  const { thresholdMs, minSamplesPerMinute } = policy.triggers.latency_p95;
+  return judgeableMinutes(newestFirst, minSamplesPerMinute).some((minute) => minute.p95Ms <= thresholdMs);
 }

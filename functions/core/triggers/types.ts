@@ -49,8 +49,17 @@ export interface TriggerResult {
 export interface EvaluationInput {
   at: number;
   version: Version;
-  /** Live buckets of the version, any order, minute ≤ at; each evaluator picks its own window. */
+  /**
+   * Live buckets of the version, any order, minute ≤ at; each evaluator picks its own window.
+   * May hold hourly rollups (a bucket whose `minute` is an hour's start, summing its 60 minutes)
+   * for hours that lie wholly inside or wholly outside every trigger window.
+   */
   buckets: readonly MinuteBucket[];
+  /**
+   * Minute buckets for the latency streak, newest back at least to the minute that ends the
+   * streak (or the window's start). Absent: `buckets` are all minute buckets and serve.
+   */
+  latencyMinutes?: readonly MinuteBucket[];
   /** GDS reports of the version with ts ≤ at, any order. */
   gdsReports: readonly GdsReportEvent[];
   policy: Policy;
