@@ -1,15 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SentinelError } from '../core/errors.ts';
 import { executionNameFor, type Incident } from '../core/incident/incident.ts';
 import { versionKey } from '../core/version.ts';
 import type { IncidentStore } from '../ports.ts';
+import { queryAllItems } from './dynamodb-query.ts';
 
 const INCIDENT_PK = 'INCIDENT';
 const LOCK_PK = 'LOCK';
@@ -89,22 +84,17 @@ export class DynamoDbIncidentStore implements IncidentStore {
   }
 
   async list(limit = 50): Promise<Incident[]> {
-    const incidents: Incident[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': INCIDENT_PK },
-          ScanIndexForward: false,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) incidents.push(JSON.parse(String(item.record)) as Incident);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && incidents.length < limit);
-    return incidents.slice(0, limit);
+    const items = await queryAllItems(
+      this.documents,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': INCIDENT_PK },
+        ScanIndexForward: false,
+      },
+      limit,
+    );
+    return items.slice(0, limit).map((item) => JSON.parse(String(item.record)) as Incident);
   }
 
   async releaseLock(incident: Incident): Promise<void> {

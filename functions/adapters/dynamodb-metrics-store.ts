@@ -6,7 +6,6 @@ import {
 import {
   DynamoDBDocumentClient,
   PutCommand,
-  QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -15,6 +14,7 @@ import { COUNTER_FIELDS, emptyBucket, hourlyRollups, type MinuteBucket } from '.
 import type { GdsReportEvent } from '../core/events.ts';
 import { type Version, versionKey } from '../core/version.ts';
 import type { ApplyBatchResult, MetricsStore } from '../ports.ts';
+import { queryAllItems } from './dynamodb-query.ts';
 
 /*
  * Single-table layout (string keys `pk`, `sk`):
@@ -258,17 +258,8 @@ export class DynamoDbMetricsStore implements MetricsStore {
     return 'unchanged';
   }
 
-  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({ ...input, Limit: this.queryPageSize, ExclusiveStartKey: startKey }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
+  private queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    return queryAllItems(this.documents, { ...input, Limit: this.queryPageSize });
   }
 }
 

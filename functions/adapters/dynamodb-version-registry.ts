@@ -1,9 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Version, versionKey } from '../core/version.ts';
 import type { StableVia, VersionRecord, VersionStatus } from '../core/versions/registry.ts';
 import type { VersionRegistry } from '../ports.ts';
 import { SIGHTINGS_PK } from './dynamodb-metrics-store.ts';
+import { queryAllItems } from './dynamodb-query.ts';
 
 /*
  * The registry lives on the metrics store's sighting items (pk `V`, sk <versionKey>): ingest keeps
@@ -18,20 +19,11 @@ export class DynamoDbVersionRegistry implements VersionRegistry {
   ) {}
 
   async list(): Promise<VersionRecord[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': SIGHTINGS_PK },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    const items = await queryAllItems(this.documents, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': SIGHTINGS_PK },
+    });
     return items.map(recordFromItem).sort((a, b) => (b.lastSeen ?? -1) - (a.lastSeen ?? -1));
   }
 

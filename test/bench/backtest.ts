@@ -11,6 +11,7 @@ import { aggregateEvents, emptyAggregate } from '../../functions/core/aggregate.
 import type { ClassificationEvent, Importance } from '../../functions/core/events.ts';
 import { DEFAULT_POLICY } from '../../functions/core/policy.ts';
 import { prepareHistory, replay } from '../../functions/core/prevention/backtest.ts';
+import { seededRandom } from '../../functions/local/simulator.ts';
 
 const DAY_MS = 86_400_000;
 const START = Date.parse('2026-11-20T00:00:00Z');
@@ -19,20 +20,9 @@ const GOOD = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
 const BAD = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v3' };
 const CLASSES: Importance[] = ['critical', 'time_sensitive', 'routine'];
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Events one by one, never all in memory: classifications spread evenly over the 7 days. */
 function* traffic(perDay: number, from: number, to: number): Generator<ClassificationEvent> {
-  const random = mulberry32(from + 17);
+  const random = seededRandom(from + 17);
   const gap = DAY_MS / perDay;
   const deploy = START + 5 * DAY_MS;
   for (let i = from; i < to; i++) {
