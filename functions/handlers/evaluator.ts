@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import {
   controlStoreFromEnv,
   incidentStoreFromEnv,
+  metricsPublisherFromEnv,
   metricsStoreFromEnv,
   notificationLogFromEnv,
   notifierFromEnv,
@@ -17,11 +18,24 @@ import {
 } from '../commons/cloud-deps.ts';
 import { logger } from '../commons/logger.ts';
 import { evaluateAndDispatch, type TickDeps } from '../core/incident/evaluate-and-dispatch.ts';
+import { triggerValueMetrics } from '../core/trigger-metrics.ts';
+import type { Evaluation } from '../core/triggers/types.ts';
 import { describeVersion } from '../core/version.ts';
+import type { MetricsPublisher } from '../ports.ts';
 
-export function makeEvaluatorHandler(deps: () => TickDeps) {
+export interface EvaluatorDeps extends TickDeps {
+  /** Where the dashboard's trigger values go; absent locally. */
+  publisher?: MetricsPublisher;
+}
+
+export function makeEvaluatorHandler(deps: () => EvaluatorDeps) {
   return async (): Promise<{ evaluated: number; dispatched: string[] }> => {
-    const results = await evaluateAndDispatch(deps());
+    const resolved = deps();
+    const results = await evaluateAndDispatch(resolved);
+    await publishTriggerValues(
+      resolved.publisher,
+      results.map((result) => result.evaluation),
+    );
     for (const { evaluation, dispatch } of results) {
       logger.info('version evaluated', {
         version: describeVersion(evaluation.version),
@@ -42,7 +56,18 @@ export function makeEvaluatorHandler(deps: () => TickDeps) {
   };
 }
 
+/** The dashboard is not worth a failed tick: a failed publish is logged by name, not thrown. */
+async function publishTriggerValues(publisher: MetricsPublisher | undefined, evaluations: Evaluation[]) {
+  if (!publisher || evaluations.length === 0) return;
+  try {
+    await publisher.publish(triggerValueMetrics(evaluations));
+  } catch (error) {
+    logger.error('trigger values not published', { error: error instanceof Error ? error.name : 'unknown' });
+  }
+}
+
 let deps: TickDeps | undefined;
+/** The scheduled tick's adapters; the dispatcher Lambda builds the same. */
 function tickDepsFromEnv(): TickDeps {
   if (deps) return deps;
   const policy = policyFromEnv();
@@ -60,5 +85,11 @@ function tickDepsFromEnv(): TickDeps {
   return deps;
 }
 
-export const handler = middy(makeEvaluatorHandler(tickDepsFromEnv)).use(injectLambdaContext(logger));
+let publisher: MetricsPublisher | undefined;
+function evaluatorDepsFromEnv(): EvaluatorDeps {
+  publisher ??= metricsPublisherFromEnv();
+  return { ...tickDepsFromEnv(), publisher };
+}
+
+export const handler = middy(makeEvaluatorHandler(evaluatorDepsFromEnv)).use(injectLambdaContext(logger));
 export { tickDepsFromEnv };
