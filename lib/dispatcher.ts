@@ -3,8 +3,8 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Notifications } from './notifications.ts';
-import { handlerEntry } from './paths.ts';
-import { SentinelFunction } from './sentinel-function.ts';
+import type { SentinelFunction } from './sentinel-function.ts';
+import { tickFunction } from './tick-function.ts';
 
 export interface DispatcherProps {
   /** Incidents and their locks (conditional writes). */
@@ -34,21 +34,10 @@ export class Dispatcher extends Construct {
 
   constructor(scope: Construct, id: string, props: DispatcherProps) {
     super(scope, id);
-    const { alerts, pages } = props.notifications;
-    this.function = new SentinelFunction(this, 'DispatcherFunction', {
-      entry: handlerEntry('dispatcher.ts'),
+    this.function = tickFunction(this, 'DispatcherFunction', {
+      ...props,
+      entry: 'dispatcher.ts',
       description: 'Opens one incident per breach and starts the rollback workflow',
-      logRetention: props.logRetention,
-      environment: {
-        TABLE_NAME: props.table.tableName,
-        STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
-        ALERTS_TOPIC_ARN: alerts.topicArn,
-        PAGES_TOPIC_ARN: pages.topicArn,
-        ...props.environment,
-      },
     });
-    props.table.grantReadWriteData(this.function);
-    props.stateMachine.grantStartExecution(this.function);
-    props.notifications.grantPublish(this.function);
   }
 }

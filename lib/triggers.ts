@@ -10,8 +10,8 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Notifications } from './notifications.ts';
-import { handlerEntry } from './paths.ts';
-import { SentinelFunction } from './sentinel-function.ts';
+import type { SentinelFunction } from './sentinel-function.ts';
+import { tickFunction } from './tick-function.ts';
 
 /**
  * Custom metrics (contract with the ingest and evaluator Lambdas). The alarm metrics carry no
@@ -79,23 +79,13 @@ export class Triggers extends Construct {
     super(scope, id);
     const { alerts, pages } = props.notifications;
 
-    this.evaluator = new SentinelFunction(this, 'EvaluatorFunction', {
-      entry: handlerEntry('evaluator.ts'),
+    this.evaluator = tickFunction(this, 'EvaluatorFunction', {
+      ...props,
+      entry: 'evaluator.ts',
       description: 'Evaluates the seven triggers per live version and dispatches breaches',
       timeout: Duration.seconds(50),
-      logRetention: props.logRetention,
-      environment: {
-        TABLE_NAME: props.table.tableName,
-        STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
-        ALERTS_TOPIC_ARN: alerts.topicArn,
-        PAGES_TOPIC_ARN: pages.topicArn,
-        METRICS_NAMESPACE,
-        ...props.environment,
-      },
+      environment: { METRICS_NAMESPACE, ...props.environment },
     });
-    props.table.grantReadWriteData(this.evaluator);
-    props.stateMachine.grantStartExecution(this.evaluator);
-    props.notifications.grantPublish(this.evaluator);
     this.evaluator.addToRolePolicy(
       new PolicyStatement({
         actions: ['cloudwatch:PutMetricData'],
