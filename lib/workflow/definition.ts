@@ -76,6 +76,7 @@ export const DEFAULT_STATE_NAMES = {
   notifyStart: 'NotifyStart',
   needsApproval: 'NeedsApproval?',
   waitForApproval: 'WaitForApproval',
+  remindApproval: 'RemindApproval',
   approved: 'Approved?',
   recordRejection: 'RecordRejection',
   rejected: 'Rejected',
@@ -127,7 +128,8 @@ export interface RollbackDefinitionOptions {
    */
   readonly taskTimeouts: Record<WorkflowStep, Duration>;
   /**
-   * How long a manual trigger waits for a human's approval before it escalates.
+   * How long a manual trigger waits for a human's approval before it escalates; after half of
+   * it, one reminder goes out.
    * @default Duration.hours(24)
    */
   readonly approvalTimeout?: Duration;
@@ -310,25 +312,38 @@ export function buildRollbackDefinition(scope: Construct, options: RollbackDefin
   revertCommit.next(checkDeploy);
 
   // Approval for manual triggers: the Lambda sends the token to a human and returns; the task
-  // waits for SendTaskSuccess / SendTaskFailure, or times out (→ Escalate).
-  const waitForApproval = retryTransient(
-    new LambdaInvoke(scope, 'waitForApproval', {
-      stateName: names.waitForApproval,
-      lambdaFunction: options.functions['request-approval'],
-      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      retryOnServiceExceptions: false,
-      payload: TaskInput.fromObject({ state: whole, taskToken: JsonPath.taskToken }),
-      resultPath: '$.approval',
-      taskTimeout: Timeout.duration(options.approvalTimeout ?? Duration.hours(24)),
-    }),
+  // waits for SendTaskSuccess / SendTaskFailure. The approval timeout is spent in two halves:
+  // a first timeout sends one reminder with a fresh token, a second one escalates (page).
+  const approvalHalf = Duration.seconds(
+    Math.floor((options.approvalTimeout ?? Duration.hours(24)).toSeconds() / 2),
   );
+  const approvalTask = (id: 'waitForApproval' | 'remindApproval', reminder: boolean) =>
+    retryTransient(
+      new LambdaInvoke(scope, id, {
+        stateName: names[id],
+        lambdaFunction: options.functions['request-approval'],
+        integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        retryOnServiceExceptions: false,
+        payload: TaskInput.fromObject({
+          state: whole,
+          taskToken: JsonPath.taskToken,
+          ...(reminder ? { reminder } : {}),
+        }),
+        resultPath: '$.approval',
+        taskTimeout: Timeout.duration(approvalHalf),
+      }),
+    );
+  const approved = new Choice(scope, 'approved', { stateName: names.approved })
+    .when(isTrue('$.approval.approved'), revertCommit)
+    .when(isFalse('$.approval.approved'), recordRejection)
+    .otherwise(escalate);
+  const remindApproval = approvalTask('remindApproval', true);
+  remindApproval.addCatch(escalate, { errors: [Errors.ALL], resultPath: '$.error' });
+  remindApproval.next(approved);
+  const waitForApproval = approvalTask('waitForApproval', false);
+  waitForApproval.addCatch(remindApproval, { errors: [Errors.TIMEOUT], resultPath: '$.approvalTimedOut' });
   waitForApproval.addCatch(escalate, { errors: [Errors.ALL], resultPath: '$.error' });
-  waitForApproval.next(
-    new Choice(scope, 'approved', { stateName: names.approved })
-      .when(isTrue('$.approval.approved'), revertCommit)
-      .when(isFalse('$.approval.approved'), recordRejection)
-      .otherwise(escalate),
-  );
+  waitForApproval.next(approved);
 
   // Only an automatic trigger ('rollback') goes straight to the revert; anything else — manual
   // triggers ('investigate'), or a decision the workflow does not know — waits for a person.

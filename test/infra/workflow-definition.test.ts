@@ -118,7 +118,7 @@ describe('the rollback workflow definition', () => {
   });
 
   it('gives every task an explicit TimeoutSeconds above its Lambda timeout', () => {
-    expect(tasks()).toHaveLength(13);
+    expect(tasks()).toHaveLength(14);
     for (const [name, state] of tasks()) {
       expect(state.TimeoutSeconds, name).toBeGreaterThan(0);
       const functionToken = (state.Parameters?.FunctionName as string | undefined) ?? state.Resource ?? '';
@@ -157,18 +157,29 @@ describe('the rollback workflow definition', () => {
         expect(state.Catch, 'Escalate must not catch into itself').toBeUndefined();
         continue;
       }
+      // The first approval timeout is not a failure: it sends the one reminder.
+      const reminder =
+        name === 'WaitForApproval'
+          ? [{ ErrorEquals: ['States.Timeout'], Next: 'RemindApproval', ResultPath: '$.approvalTimedOut' }]
+          : [];
       expect(state.Catch, name).toEqual([
+        ...reminder,
         { ErrorEquals: ['States.ALL'], Next: 'Escalate', ResultPath: '$.error' },
       ]);
     }
   });
 
-  it('waits for the approval callback with a task token and a 24 h timeout', () => {
+  it('waits for the approval callback with a task token: 12 h, one reminder, 12 h more (24 h in all)', () => {
     const approval = asl.States.WaitForApproval;
     expect(approval?.Resource).toMatch(/:states:::lambda:invoke\.waitForTaskToken$/);
-    expect(approval?.TimeoutSeconds).toBe(24 * 3600);
+    expect(approval?.TimeoutSeconds).toBe(12 * 3600);
     expect(approval?.Parameters?.Payload).toEqual({ 'state.$': '$', 'taskToken.$': '$$.Task.Token' });
     expect(approval?.ResultPath).toBe('$.approval');
+    const reminder = asl.States.RemindApproval;
+    expect(reminder?.Resource).toMatch(/:states:::lambda:invoke\.waitForTaskToken$/);
+    expect(reminder?.TimeoutSeconds).toBe(12 * 3600);
+    expect(reminder?.Parameters?.Payload).toEqual({ 'state.$': '$', 'taskToken.$': '$$.Task.Token', reminder: true });
+    expect(reminder?.Next).toBe(approval?.Next);
   });
 
   it('stores each step result under the step name and keeps the rest of the state', () => {
@@ -179,6 +190,7 @@ describe('the rollback workflow definition', () => {
       ChooseTarget: '$.target',
       NotifyStart: '$.notifyStart',
       WaitForApproval: '$.approval',
+      RemindApproval: '$.approval',
       RecordRejection: '$.rejection',
       RevertCommit: '$.revert',
       CheckDeploy: '$.deploy',

@@ -386,13 +386,38 @@ describe('approvals through the local runner', () => {
       expect.arrayContaining(['WaitForApproval', 'Approved?', 'RevertCommit', 'Complete']),
     );
     expect(incident.approval).toMatchObject({ approved: true, by: 'alice@cli', note: 'checked' });
-    expect(incident.approval?.expiresAt).toBe(new Date(AT + 24 * 3_600_000).toISOString());
+    // The first half of the 24 h approval timeout; a reminder with a fresh token covers the second.
+    expect(incident.approval?.expiresAt).toBe(new Date(AT + 12 * 3_600_000).toISOString());
     expect(incident.timeline.map((entry) => entry.state)).toContain('Approved');
     const request = notifier.sent.find((message) => message.subject.startsWith('[Approve?]'));
     expect(request?.body).toContain(`sentinel approve ${incident.id}`);
     await expect(
       answerApproval(answerer, incident.id, { approved: false, by: 'mallory', note: '' }),
     ).rejects.toBeInstanceOf(ApprovalStateError);
+  }, 30_000);
+
+  it('reminds once, with a fresh token, when the first half of the approval timeout passes unanswered', async () => {
+    const answerer = { incidents: local.incidents, clock: { now: () => new Date(AT + 60_000) } };
+    const tokens: string[] = [];
+    const { run, incident, notifier } = await runManual('remind', async (id, pending) => {
+      tokens.push(pending.token);
+      if (pending.stateName !== 'RemindApproval') return undefined;
+      await answerApproval(answerer, id, { approved: true, by: 'bob@cli', note: 'late but fine' });
+      return { approved: true, by: 'bob@cli', note: 'late but fine' };
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.visited).toEqual(
+      expect.arrayContaining(['WaitForApproval', 'RemindApproval', 'RevertCommit']),
+    );
+    expect(new Set(tokens).size).toBe(2);
+    expect(incident.approval?.taskToken).toBe(tokens[1]);
+    expect(incident.timeline.map((entry) => entry.state)).toEqual(
+      expect.arrayContaining(['WaitForApproval', 'RemindApproval', 'Approved']),
+    );
+    const subjects = notifier.sent.map((message) => message.subject);
+    expect(subjects.filter((subject) => subject.startsWith('[Approve?]'))).toHaveLength(1);
+    expect(subjects.filter((subject) => subject.startsWith('[Reminder] [Approve?]'))).toHaveLength(1);
   }, 30_000);
 
   it('reject: the workflow records the rejection and never reaches RevertCommit', async () => {

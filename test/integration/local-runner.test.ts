@@ -76,6 +76,7 @@ describe('local runner on the synthesized definition', () => {
       ChooseTarget: 'choose-target',
       NotifyStart: 'notify-start',
       WaitForApproval: 'request-approval',
+      RemindApproval: 'request-approval',
       RecordRejection: 'complete',
       RevertCommit: 'revert-commit',
       CheckDeploy: 'check-deploy',
@@ -373,16 +374,40 @@ describe('local runner on the synthesized definition', () => {
       expect(() => sendTaskSuccess(pending.token, { approved: true })).toThrow(TaskDoesNotExistError);
     });
 
-    it('escalates when nobody answers within the (scaled) timeout', async () => {
+    it('reminds once when nobody answers in the first half, then escalates after the second', async () => {
       const result = await runWorkflow({
         definition,
         input: input('investigate'),
         stepHandlers: handlers([]),
-        waitScale: 0.00001, // 24 h → 864 ms
+        waitScale: 0.00001, // 12 h → 432 ms, twice
       }).result;
-      expect(result.visited.slice(-3)).toEqual(['WaitForApproval', 'Escalate', 'Escalated']);
+      expect(result.visited.slice(-4)).toEqual([
+        'WaitForApproval',
+        'RemindApproval',
+        'Escalate',
+        'Escalated',
+      ]);
       expect(result.transitions).toContainEqual(
-        expect.objectContaining({ phase: 'failed', stateName: 'WaitForApproval', error: 'States.Timeout' }),
+        expect.objectContaining({ phase: 'failed', stateName: 'RemindApproval', error: 'States.Timeout' }),
+      );
+    });
+
+    it('goes on with the revert when the answer comes after the reminder', async () => {
+      const run = runWorkflow({
+        definition,
+        input: input('investigate'),
+        stepHandlers: handlers([]),
+        waitScale: 0.00001,
+        onCallback: (pending) => {
+          if (pending.stateName === 'RemindApproval') {
+            run.sendTaskSuccess(pending.token, { approved: true, by: 'late-reviewer', note: '' });
+          }
+        },
+      });
+      const result = await run.result;
+      expect(result.status).toBe('SUCCEEDED');
+      expect(result.visited).toEqual(
+        expect.arrayContaining(['WaitForApproval', 'RemindApproval', 'RevertCommit']),
       );
     });
   });

@@ -31,24 +31,36 @@ export class ApprovalStateError extends SentinelError {
 }
 
 /**
+ * The approval timeout is spent in two halves: the request, then — if nobody answered — one
+ * reminder with a fresh token; when that half runs out too, the workflow escalates with a page.
+ */
+export function approvalWaitMs(policy: Pick<Policy, 'workflow'>): number {
+  return Math.floor(parseDuration(policy.workflow.approvalTimeout) / 2);
+}
+
+/**
  * A manual trigger waits here: the task token goes into the record, where `sentinel approve` (or
- * the approval endpoint) finds it. The notification with the instructions went out in NotifyStart.
+ * the approval endpoint) finds it, and the request (or, the second time, the reminder) goes out.
  */
 export async function requestApproval(
   deps: RequestApprovalDeps,
   state: WorkflowState,
   taskToken: string,
+  options: { reminder?: boolean } = {},
 ): Promise<{ expiresAt: string }> {
   const now = deps.clock.now();
-  const expiresAt = new Date(now.getTime() + parseDuration(deps.policy.workflow.approvalTimeout));
+  const expiresAt = new Date(now.getTime() + approvalWaitMs(deps.policy));
+  const waiting = `until ${expiresAt.toISOString()}: sentinel approve ${state.incidentId} | sentinel reject ${state.incidentId}`;
   const incident = await recordTransition(
     deps.incidents,
     state.incidentId,
     now,
     {
-      state: 'WaitForApproval',
+      state: options.reminder ? 'RemindApproval' : 'WaitForApproval',
       actor: 'workflow',
-      note: `waiting for a person until ${expiresAt.toISOString()}: sentinel approve ${state.incidentId} | sentinel reject ${state.incidentId}`,
+      note: options.reminder
+        ? `no answer yet: reminder sent; waiting ${waiting}`
+        : `waiting for a person ${waiting}`,
       status: 'awaiting_approval',
     },
     () => ({ approval: { taskToken, requestedAt: now.toISOString(), expiresAt: expiresAt.toISOString() } }),
@@ -66,7 +78,10 @@ export async function requestApproval(
     instructions.approveUrl = link('approve');
     instructions.rejectUrl = link('reject');
   }
-  await deps.notifier.publish(approvalRequestMessage(incident, instructions));
+  const message = approvalRequestMessage(incident, instructions);
+  await deps.notifier.publish(
+    options.reminder ? { ...message, subject: `[Reminder] ${message.subject}`.slice(0, 100) } : message,
+  );
   return { expiresAt: expiresAt.toISOString() };
 }
 

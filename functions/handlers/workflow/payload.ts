@@ -28,7 +28,11 @@ const stagePayloadSchema = z.object({
   state: z.unknown(),
 });
 const outcomePayloadSchema = z.object({ outcome: z.enum(['completed', 'rejected']), state: z.unknown() });
-const approvalPayloadSchema = z.object({ taskToken: z.string().min(1), state: z.unknown() });
+const approvalPayloadSchema = z.object({
+  taskToken: z.string().min(1),
+  state: z.unknown(),
+  reminder: z.boolean().optional(),
+});
 
 function parseWith<T>(schema: z.ZodType<T>, payload: unknown, what: string): T {
   const parsed = schema.safeParse(payload);

@@ -1,10 +1,13 @@
-/** Workflow step WaitForApproval (`.waitForTaskToken`): park the token and send the approval request. */
+/**
+ * Workflow steps WaitForApproval and RemindApproval (`.waitForTaskToken`): park the token and send
+ * the approval request, or the reminder when the first half of the approval timeout passed.
+ */
 import { requestApproval } from '../../core/workflow/approval.ts';
 import { parseApprovalPayload, parseState } from './payload.ts';
 import { workflowStep } from './step.ts';
 
 export const { make, handler } = workflowStep('request-approval', async (deps, payload) => {
-  const { taskToken, state } = parseApprovalPayload(payload);
-  const { expiresAt } = await requestApproval(deps, parseState(state), taskToken);
+  const { taskToken, state, reminder } = parseApprovalPayload(payload);
+  const { expiresAt } = await requestApproval(deps, parseState(state), taskToken, { reminder });
   return { waiting: true, expiresAt };
 });
