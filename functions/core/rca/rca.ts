@@ -127,7 +127,9 @@ function rootCause(incident: Incident, context: RcaContext): string {
     '',
     `**What changed**: ${whatChanged(incident)}`,
     '',
-    diff === '' ? '_No version file diff recorded._' : fenced(diff, 'diff'),
+    ...(diff === ''
+      ? ['_No version file diff recorded._']
+      : ['The rollback commit undid it (`-` the bad version, `+` the restored one):', '', fenced(diff, 'diff')]),
     '',
     '**Trigger evidence** (at detection):',
     '',
