@@ -178,7 +178,11 @@ describe('the rollback workflow definition', () => {
     const reminder = asl.States.RemindApproval;
     expect(reminder?.Resource).toMatch(/:states:::lambda:invoke\.waitForTaskToken$/);
     expect(reminder?.TimeoutSeconds).toBe(12 * 3600);
-    expect(reminder?.Parameters?.Payload).toEqual({ 'state.$': '$', 'taskToken.$': '$$.Task.Token', reminder: true });
+    expect(reminder?.Parameters?.Payload).toEqual({
+      'state.$': '$',
+      'taskToken.$': '$$.Task.Token',
+      reminder: true,
+    });
     expect(reminder?.Next).toBe(approval?.Next);
   });
 

@@ -129,7 +129,11 @@ function rootCause(incident: Incident, context: RcaContext): string {
     '',
     ...(diff === ''
       ? ['_No version file diff recorded._']
-      : ['The rollback commit undid it (`-` the bad version, `+` the restored one):', '', fenced(diff, 'diff')]),
+      : [
+          'The rollback commit undid it (`-` the bad version, `+` the restored one):',
+          '',
+          fenced(diff, 'diff'),
+        ]),
     '',
     '**Trigger evidence** (at detection):',
     '',
