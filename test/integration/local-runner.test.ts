@@ -3,7 +3,6 @@
  * plain functions returning fixed results, only to drive the workflow down each path.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { notImplementedHandler } from '../../functions/handlers/workflow/not-implemented.ts';
 import {
   type AslDefinition,
   loadDefinition,
@@ -242,26 +241,6 @@ describe('local runner on the synthesized definition', () => {
       error: { Error: 'GitHubAuthError', Cause: expect.stringContaining('401 Bad credentials') },
     });
     expect(calls.filter((call) => call.step === 'revert-commit')).toHaveLength(1); // not transient: no retry
-  });
-
-  it('routes an honest stub (NotImplementedError) to Escalate', async () => {
-    const stub = notImplementedHandler('verify');
-    const result = await runWorkflow({
-      definition,
-      input: input(),
-      stepHandlers: handlers([], { verify: (payload) => stub(payload, {} as Parameters<typeof stub>[1]) }),
-      waitScale: WAIT_SCALE,
-    }).result;
-    expect(result.status).toBe('FAILED');
-    expect(result.visited.slice(-3)).toEqual(['VerifyImmediate', 'Escalate', 'Escalated']);
-    expect(result.transitions).toContainEqual(
-      expect.objectContaining({
-        kind: 'state',
-        phase: 'failed',
-        stateName: 'VerifyImmediate',
-        error: 'NotImplementedError',
-      }),
-    );
   });
 
   it('retries a TransientError, then goes on', async () => {
