@@ -93,6 +93,18 @@ program
   .addOption(policyOption())
   .addOption(stateDirOption())
   .option('--json', 'print the result as JSON')
+  .addHelpText(
+    'after',
+    `
+Invalid lines are reported as "line N: <field>: <problem>" and skipped; the rest is stored.
+The file goes in as content-hashed chunks of 100,000 events, so a re-run (or a run after a crash)
+applies only what is not there yet.
+
+Examples:
+  $ sentinel ingest traffic.jsonl
+  $ cat traffic.jsonl | sentinel ingest - --json
+  $ sentinel ingest traffic.jsonl --state-dir /var/lib/sentinel && sentinel evaluate --state-dir /var/lib/sentinel`,
+  )
   .action(async (file, options) => {
     const policy = await loadPolicy(options.policy);
     const json = Boolean(options.json);
@@ -114,6 +126,19 @@ program
   .command('serve')
   .description('run the ingestion endpoint locally (POST a JSON array or {batchId, events})')
   .option('--port <port>', 'port on 127.0.0.1', '8787')
+  .addHelpText(
+    'after',
+    `
+Answers 200 {accepted, rejected:[{index,id,field,message}], duplicates, batchId}; 400 for a body
+that is not JSON or holds no events; 413 above 1,000 events or 4 MB. Re-sending a batch (same
+batchId, or same content) counts nothing twice.
+
+Examples:
+  $ sentinel serve --port 8787
+  $ curl -s -X POST 127.0.0.1:8787 -H 'content-type: application/json' \\
+      -d '{"batchId":"b-1","events":[{"type":"classification","id":"e-1","ts":"2026-11-27T10:00:00Z",
+           "version":{"model":"gemini-2.0-flash","modelVersion":"2.0","prompt":"v2"},"importance":"routine"}]}'`,
+  )
   .addOption(policyOption())
   .addOption(stateDirOption())
   .action(async (options) => {
@@ -282,6 +307,16 @@ program
   .description('show the version registry: status, first/last seen, commit, how it became stable')
   .addOption(stateDirOption())
   .option('--json', 'print the registry as JSON')
+  .addHelpText(
+    'after',
+    `
+Statuses: active (seen in traffic), stable (a *-stable tag, or passed long-term verification),
+rolled_back (a completed rollback took it out), quarantined (seen in traffic again after that: paged).
+
+Examples:
+  $ sentinel versions
+  $ sentinel versions --json | jq '.[] | select(.status == "stable")'`,
+  )
   .action(async (options) => {
     const local = await openLocalStore(options.stateDir);
     try {
