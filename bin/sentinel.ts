@@ -161,8 +161,8 @@ program
 Examples:
   $ sentinel demo                                  # = npm start: OTP regression, automatic rollback
   $ sentinel demo --scenario drift                 # manual trigger: waits for approval, auto-approves
-  $ sentinel demo --scenario drift --no-auto-approve --dir /tmp/d
-      then, in another terminal: sentinel approve INCIDENT --by you --state-dir /tmp/d/state
+  $ sentinel demo --scenario drift --no-auto-approve --dir demo
+      then, in another terminal: sentinel approve INCIDENT --by you --state-dir demo/state
       (answer within about 25 s: the 24 h approval timeout runs at demo speed, then it expires and pages)`,
   )
   .action(async (options) => {
@@ -214,7 +214,7 @@ When a running \`sentinel demo\` holds the store, the answer is handed over to i
 <state-dir>/pending-approvals/ and the demo resumes its workflow.
 
 Example:
-  $ sentinel ${verb} inc-20261127-0944-e7a2bb8a9a --by alice --note "checked the dashboard" --state-dir /tmp/d/state`,
+  $ sentinel ${verb} inc-20261127-0944-e7a2bb8a9a --by alice --note "checked the dashboard" --state-dir demo/state`,
     )
     .action(async (incident, options) => {
       const outcome = await answerLocally(options.stateDir, incident, {
@@ -234,7 +234,7 @@ program
   .option('--json', 'print the rows as JSON')
   .addHelpText(
     'after',
-    '\nExamples:\n  $ sentinel incidents\n  $ sentinel incidents --json --state-dir /tmp/d/state',
+    '\nExamples:\n  $ sentinel incidents\n  $ sentinel incidents --json --state-dir demo/state',
   )
   .action(async (options) => {
     const limit = Number(options.limit);
@@ -258,7 +258,7 @@ program
   .option('--json', 'print the whole record as JSON')
   .addHelpText(
     'after',
-    '\nExample:\n  $ sentinel incident inc-20261127-0924-804eeee4e6 --state-dir /tmp/d/state',
+    '\nExample:\n  $ sentinel incident inc-20261127-0924-804eeee4e6 --state-dir demo/state',
   )
   .action(async (id, options) => {
     const incident = await withLocalIncidents(options.stateDir, (local) => showIncident(local.incidents, id));
@@ -276,7 +276,7 @@ program
   .addOption(stateDirOption())
   .addHelpText(
     'after',
-    '\nExample:\n  $ sentinel rca inc-20261127-0924-804eeee4e6 --out rca/ --state-dir /tmp/d/state',
+    '\nExample:\n  $ sentinel rca inc-20261127-0924-804eeee4e6 --out rca/ --state-dir demo/state',
   )
   .action(async (id, options) => {
     const policy = await loadPolicy(options.policy);
