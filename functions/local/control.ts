@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbControlStore, DynamoDbNotificationLog } from '../adapters/dynamodb-control-store.ts';
 import type { Clock } from '../ports.ts';
 import { LOCAL_TABLE_NAME, type LocalStore } from './local-store.ts';
@@ -32,11 +31,8 @@ export async function storeHolder(stateDir: string): Promise<number | undefined>
 
 /** The kill switch and the notification log on the local store's table (same adapters as the cloud). */
 export function localControl(local: LocalStore, clock: Clock) {
-  const documents = DynamoDBDocumentClient.from(local.dynamo.client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
   return {
-    control: new DynamoDbControlStore(documents, LOCAL_TABLE_NAME),
-    notificationLog: new DynamoDbNotificationLog(documents, LOCAL_TABLE_NAME, clock),
+    control: new DynamoDbControlStore(local.documents, LOCAL_TABLE_NAME),
+    notificationLog: new DynamoDbNotificationLog(local.documents, LOCAL_TABLE_NAME, clock),
   };
 }

@@ -16,6 +16,8 @@ export interface LocalStore {
   store: DynamoDbMetricsStore;
   incidents: DynamoDbIncidentStore;
   versions: DynamoDbVersionRegistry;
+  /** The document client the adapters share; other local adapters on the table reuse it. */
+  documents: DynamoDBDocumentClient;
   close(): Promise<void>;
 }
 
@@ -51,5 +53,5 @@ export async function openLocalStore(
   });
   const incidents = new DynamoDbIncidentStore(documents, LOCAL_TABLE_NAME);
   const versions = new DynamoDbVersionRegistry(documents, LOCAL_TABLE_NAME);
-  return { dynamo, store, incidents, versions, close: () => dynamo.stop() };
+  return { dynamo, store, incidents, versions, documents, close: () => dynamo.stop() };
 }

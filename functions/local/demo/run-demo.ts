@@ -156,12 +156,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       return execution.result;
     });
     const ingest = makeIngestHandler({ store: local.store, policy });
-    const evaluator = makeEvaluatorHandler(() => ({
-      ...deps,
-      versions: local.versions,
-      notificationLog,
-      workflow: starter,
-    }));
+    const evaluator = makeEvaluatorHandler(() => ({ ...deps, notificationLog, workflow: starter }));
 
     say('history: one day of prompt v1 traffic (healthy), GDS reports for v1 and v2');
     await clock.frozen(() => seedHistory(local.store));
