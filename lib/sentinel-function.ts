@@ -59,6 +59,8 @@ export interface SentinelFunctionProps {
 export class SentinelFunction extends NodejsFunction {
   /** The function's own role (a sibling construct, so `role` alone would be optional). */
   readonly executionRole: Role;
+  /** The handler module it bundles: the local runtime runs this very entry. */
+  readonly entry: string;
 
   constructor(scope: Construct, id: string, props: SentinelFunctionProps) {
     // Siblings in `scope`: they must exist before `super()` can receive them.
@@ -119,5 +121,6 @@ export class SentinelFunction extends NodejsFunction {
       },
     });
     this.executionRole = role;
+    this.entry = props.entry;
   }
 }

@@ -10,10 +10,11 @@ import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { sfnClient } from '../commons/clients.ts';
-import { incidentStoreFromEnv, systemClock } from '../commons/cloud-deps.ts';
+import { signingKeyFromEnv } from '../commons/approval-links.ts';
+import { sfnClient } from '../commons/clients/sfn.ts';
+import { systemClock } from '../commons/env.ts';
 import { logger } from '../commons/logger.ts';
-import { readSecret } from '../commons/workflow-deps.ts';
+import { incidentStoreFromEnv } from '../commons/table.ts';
 import {
   ApprovalLinkError,
   type ApprovalLinkParams,
@@ -124,19 +125,10 @@ function confirmPage(params: ApprovalLinkParams): Result {
 }
 
 function cloudDeps(): ApprovalEndpointDeps {
-  const secretArn = process.env.APPROVAL_SIGNING_SECRET_ARN;
-  if (!secretArn) throw new SentinelError('APPROVAL_SIGNING_SECRET_ARN is not set; the stack sets it');
-  let key: Promise<string> | undefined;
   return {
     incidents: incidentStoreFromEnv(),
     clock: systemClock,
-    signingKey: () => {
-      key ??= readSecret(secretArn).catch((error: unknown) => {
-        key = undefined;
-        throw error;
-      });
-      return key;
-    },
+    signingKey: signingKeyFromEnv,
     resume: async (taskToken, output) => {
       await sfnClient.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
     },

@@ -8,7 +8,7 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { logger } from '../commons/logger.ts';
 import { evaluateAndDispatch } from '../core/incident/evaluate-and-dispatch.ts';
-import { tickDepsFromEnv } from './evaluator.ts';
+import { tickDepsFromEnv } from './tick-deps.ts';
 
 const alarmEventSchema = z.looseObject({
   'detail-type': z.literal('CloudWatch Alarm State Change'),

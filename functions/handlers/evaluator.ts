@@ -4,24 +4,15 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import {
-  controlStoreFromEnv,
-  incidentStoreFromEnv,
-  metricsPublisherFromEnv,
-  metricsStoreFromEnv,
-  notificationLogFromEnv,
-  notifierFromEnv,
-  policyFromEnv,
-  systemClock,
-  versionRegistryFromEnv,
-  workflowStarterFromEnv,
-} from '../commons/cloud-deps.ts';
 import { logger } from '../commons/logger.ts';
+import { metricsPublisherFromEnv } from '../commons/metrics-publisher.ts';
+import { once } from '../commons/once.ts';
 import { evaluateAndDispatch, type TickDeps } from '../core/incident/evaluate-and-dispatch.ts';
 import { triggerValueMetrics } from '../core/trigger-metrics.ts';
 import type { Evaluation } from '../core/triggers/types.ts';
 import { describeVersion } from '../core/version.ts';
 import type { MetricsPublisher } from '../ports.ts';
+import { tickDepsFromEnv } from './tick-deps.ts';
 
 export interface EvaluatorDeps extends TickDeps {
   /** Where the dashboard's trigger values go; absent locally. */
@@ -66,30 +57,8 @@ async function publishTriggerValues(publisher: MetricsPublisher | undefined, eva
   }
 }
 
-let deps: TickDeps | undefined;
-/** The scheduled tick's adapters; the dispatcher Lambda builds the same. */
-function tickDepsFromEnv(): TickDeps {
-  if (deps) return deps;
-  const policy = policyFromEnv();
-  deps = {
-    metrics: metricsStoreFromEnv(policy),
-    incidents: incidentStoreFromEnv(),
-    workflow: workflowStarterFromEnv(),
-    clock: systemClock,
-    policy,
-    versions: versionRegistryFromEnv(),
-    notifier: notifierFromEnv(),
-    notificationLog: notificationLogFromEnv(),
-    control: controlStoreFromEnv(),
-  };
-  return deps;
-}
-
-let publisher: MetricsPublisher | undefined;
-function evaluatorDepsFromEnv(): EvaluatorDeps {
-  publisher ??= metricsPublisherFromEnv();
-  return { ...tickDepsFromEnv(), publisher };
-}
+const evaluatorDepsFromEnv = once(
+  (): EvaluatorDeps => ({ ...tickDepsFromEnv(), publisher: metricsPublisherFromEnv() }),
+);
 
 export const handler = middy(makeEvaluatorHandler(evaluatorDepsFromEnv)).use(injectLambdaContext(logger));
-export { tickDepsFromEnv };

@@ -15,11 +15,11 @@ import {
 import { executeRevert, type RevertRequest, type RevertResult } from '../../functions/core/revert/execute.ts';
 import type { CommitFilesRequest, SourceRepository } from '../../functions/ports.ts';
 import {
-  FakeGitHubServer,
+  LocalGitHubServer,
   type Fault,
   type RequestRecord,
   type Route,
-} from '../support/fake-github-server.ts';
+} from '../../functions/local/github-server.ts';
 import {
   commitAsSomeoneElse,
   countIncidentCommits,
@@ -53,7 +53,7 @@ afterEach(async () => {
 async function onFakeGitHub(faults: Fault[] = [], options: Partial<GitHubRepoOptions> = {}) {
   const fixture = await createShopqRepo('prompt');
   cleanups.push(fixture.cleanup);
-  const server = await FakeGitHubServer.fromRepository(fixture.dir);
+  const server = await LocalGitHubServer.fromRepository(fixture.dir);
   cleanups.push(() => server.stop());
   for (const fault of faults) server.inject(fault);
   const repo = new GitHubRepo({
@@ -69,7 +69,7 @@ async function onFakeGitHub(faults: Fault[] = [], options: Partial<GitHubRepoOpt
 
 /** The request right after the faulted one on the same route: the retry. */
 function retryOf(
-  server: FakeGitHubServer,
+  server: LocalGitHubServer,
   route: Route,
   faultedStatus: number,
 ): [RequestRecord, RequestRecord] {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { GitHubRepo } from '../../functions/adapters/github-repo.ts';
-import { FakeGitHubServer } from '../support/fake-github-server.ts';
+import { LocalGitHubServer } from '../../functions/local/github-server.ts';
 import { createShopqRepo } from '../support/shopq-repo.ts';
 import { sourceRepositoryContract } from './source-repository.contract.ts';
 
 const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 
-function gitHubRepoOn(server: FakeGitHubServer, token = server.token): GitHubRepo {
+function gitHubRepoOn(server: LocalGitHubServer, token = server.token): GitHubRepo {
   return new GitHubRepo({
     owner: server.owner,
     repo: server.repo,
@@ -21,7 +21,7 @@ sourceRepositoryContract({
   pullRequests: true,
   async open(scenario) {
     const fixture = await createShopqRepo(scenario);
-    const server = await FakeGitHubServer.fromRepository(fixture.dir);
+    const server = await LocalGitHubServer.fromRepository(fixture.dir);
     return {
       repo: gitHubRepoOn(server),
       gitDir: server.gitDir,
@@ -39,7 +39,7 @@ sourceRepositoryContract({
 describe('GitHubRepo commit checks', () => {
   it('combines check runs and statuses; no statuses at all is "none", not success', async () => {
     const fixture = await createShopqRepo('prompt');
-    const server = await FakeGitHubServer.fromRepository(fixture.dir);
+    const server = await LocalGitHubServer.fromRepository(fixture.dir);
     try {
       const repo = gitHubRepoOn(server);
       const sha = fixture.headSha;

@@ -20,7 +20,7 @@ import type { WorkflowState } from '../../functions/core/workflow/state.ts';
 import { localControl } from '../../functions/local/control.ts';
 import { type LocalStore, openLocalStore } from '../../functions/local/local-store.ts';
 import type { Notification, SourceRepository } from '../../functions/ports.ts';
-import { FakeGitHubServer } from '../support/fake-github-server.ts';
+import { LocalGitHubServer } from '../../functions/local/github-server.ts';
 import { CLASSIFIER, createShopqRepo, STABLE_TAG } from '../support/shopq-repo.ts';
 
 const T0 = Date.parse('2026-11-27T12:00:00Z');
@@ -375,7 +375,7 @@ describe('WaitForDeploy: live traffic and the commit checks', () => {
 
   it('GitHub: live but checks pending is not deployed; success is; a failure escalates', async () => {
     const fixture = await createShopqRepo('prompt');
-    const server = await FakeGitHubServer.fromRepository(fixture.dir);
+    const server = await LocalGitHubServer.fromRepository(fixture.dir);
     try {
       const repo = new GitHubRepo({
         owner: server.owner,

@@ -1,8 +1,9 @@
 /** Workflow step NotifyStart: page for automatic triggers, alert and ask for approval otherwise. */
 import { notifyStart } from '../../core/workflow/notify.ts';
+import { notifyDepsFromEnv } from './notify-deps.ts';
 import { parseState } from './payload.ts';
 import { workflowStep } from './step.ts';
 
-export const { make, handler } = workflowStep('notify-start', (deps, payload) =>
+export const handler = workflowStep('notify-start', notifyDepsFromEnv, (deps, payload) =>
   notifyStart(deps, parseState(payload)),
 );

@@ -1,23 +1,22 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../../commons/logger.ts';
-import { cloudWorkflowDeps, type WorkflowDeps } from '../../commons/workflow-deps.ts';
-
-/** A workflow step as the local runner and the Lambda both call it: payload in, result out. */
-export type StepFunction = (payload: unknown) => Promise<unknown>;
+import { once } from '../../commons/once.ts';
 
 /**
- * Builds both faces of a step from one function: `make(deps)` for the local runner and tests,
- * and the Lambda `handler` wired to the cloud adapters (built on first invocation).
+ * A workflow step's Lambda handler: payload in, result out. `deps` builds only the adapters
+ * this step uses, from its own environment, once per container on the first invocation — so a
+ * step never needs a variable or a grant that belongs to another step.
  */
-export function workflowStep(name: string, run: (deps: WorkflowDeps, payload: unknown) => Promise<unknown>) {
-  const make =
-    (deps: () => WorkflowDeps): StepFunction =>
-    async (payload) => {
-      const result = await run(deps(), payload);
-      logger.info('workflow step done', { step: name });
-      return result ?? {};
-    };
-  const handler = middy(make(cloudWorkflowDeps)).use(injectLambdaContext(logger, { logEvent: false }));
-  return { make, handler };
+export function workflowStep<Deps>(
+  name: string,
+  deps: () => Deps | Promise<Deps>,
+  run: (deps: Deps, payload: unknown) => Promise<unknown>,
+) {
+  const resolveDeps = once(async () => deps());
+  return middy(async (payload: unknown) => {
+    const result = await run(await resolveDeps(), payload);
+    logger.info('workflow step done', { step: name });
+    return result ?? {};
+  }).use(injectLambdaContext(logger, { logEvent: false }));
 }

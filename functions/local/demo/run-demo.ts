@@ -1,35 +1,20 @@
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { FileNotifier } from '../../adapters/file-notifier.ts';
-import { LocalGitRepo } from '../../adapters/local-git-repo.ts';
-import { logger } from '../../commons/logger.ts';
-import type { WorkflowDeps } from '../../commons/workflow-deps.ts';
-import { aggregateEvents, emptyAggregate } from '../../core/aggregate.ts';
-import { parseEvent, type SentinelEvent } from '../../core/events.ts';
+import { DEFAULT_GITHUB_TOKEN_SECRET_NAME } from '../../../lib/rollback-sentinel-stack.ts';
+import { DynamoDbIncidentStore } from '../../adapters/dynamodb-incident-store.ts';
 import type { Incident } from '../../core/incident/incident.ts';
-import { parsePolicy } from '../../core/policy.ts';
 import { readVersionFile } from '../../core/revert/version-file.ts';
 import { describeVersion, type Version } from '../../core/version.ts';
-import { type ApprovalAnswer, answerApproval } from '../../core/workflow/approval.ts';
-import { makeEvaluatorHandler } from '../../handlers/evaluator.ts';
-import { makeIngestHandler } from '../../handlers/ingest.ts';
-import { HELD_BY_FILE, localControl, PENDING_APPROVALS_DIR } from '../control.ts';
-import { openLocalStore } from '../local-store.ts';
+import { HELD_BY_FILE, PENDING_APPROVALS_DIR } from '../control.ts';
+import { LocalGitHubServer } from '../github-server.ts';
+import { signedPostJson } from '../signed-fetch.ts';
 import { HEALTHY, type SimulatedBehaviour, seededRandom, simulateTraffic } from '../simulator.ts';
-import {
-  loadDefinition,
-  runWorkflow,
-  type TaskContext,
-  type TaskHandler,
-  type TransitionEvent,
-  type WorkflowExecution,
-  type WorkflowResult,
-} from '../state-machine/index.ts';
-import { LocalWorkflowStarter } from '../workflow-starter.ts';
+import { type LocalNotification, type LocalStack, startLocalStack } from '../stack/local-stack.ts';
+import type { TransitionEvent } from '../state-machine/index.ts';
 import { createDemoAppRepo, readDeployedHead } from './app-repo.ts';
-import { localStepHandlers } from './local-workflow.ts';
 import { SimulatedClock } from './sim-clock.ts';
 
 export interface DemoOptions {
@@ -99,74 +84,78 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   await mkdir(dir, { recursive: true });
   for (const part of ['app', 'state', 'notifications', 'rca'])
     await rm(join(dir, part), { recursive: true, force: true });
-  // The story is told by `log`; the handlers' structured logs would drown it.
-  logger.setLogLevel('WARN');
   const msPerSimMinute = options.msPerSimMinute ?? 20;
   const factor = 60_000 / msPerSimMinute;
-  // At the demo's speed-up a busy machine stretches simulated time; a roomier deploy deadline
-  // keeps a slow tick from reading as a deploy that never came.
-  const policy = parsePolicy({ workflow: { deployTimeout: '2h' } }, 'demo policy');
   const appDir = join(dir, 'app');
   await createDemoAppRepo(appDir, new Date(SIM_START));
-  const local = await openLocalStore(join(dir, 'state'), policy);
   const clock = new SimulatedClock(SIM_START, factor);
   const scenario = options.scenario ?? 'otp';
-  const { control, notificationLog } = localControl(local, clock);
-  await writeFile(join(dir, 'state', HELD_BY_FILE), `${JSON.stringify({ pid: process.pid })}\n`);
   const say = (text: string) => {
     const sim = clock.now().toISOString().slice(5, 16).replace('T', ' ');
     options.log(`[${(clock.elapsedRealMs() / 1000).toFixed(1).padStart(5)}s | sim ${sim}] ${text}`);
   };
+  const githubToken = `demo-${randomUUID()}`;
+  const github = await LocalGitHubServer.fromRepository(appDir, {
+    owner: DEMO_REPOSITORY.split('/')[0],
+    repo: DEMO_REPOSITORY.split('/')[1],
+    token: githubToken,
+  });
+  const marks: { detectedAt?: number; committedAt?: number } = {};
+  const notifications = new NotificationFiles(join(dir, 'notifications'), (topic, subject) =>
+    say(`✉ ${topic}: ${subject}`),
+  );
+  say('synthesizing the CDK stack and standing it up locally');
+  const stack = await clock.frozen(() =>
+    startLocalStack({
+      context: {
+        repository: DEMO_REPOSITORY,
+        githubApiUrl: github.baseUrl,
+        // At the demo's speed-up a busy machine stretches simulated time; a roomier deploy deadline
+        // keeps a slow tick from reading as a deploy that never came.
+        policy: JSON.stringify(DEMO_POLICY),
+      },
+      stateDir: join(dir, 'state'),
+      clock: clock.shared,
+      now: () => clock.now().getTime(),
+      waitScale: 1 / factor,
+      externalSecrets: { [DEFAULT_GITHUB_TOKEN_SECRET_NAME]: githubToken },
+      aroundTask: (work) => clock.frozen(work),
+      onNotification: (notification) => notifications.write(notification),
+      onTransition: (executionName, event) => {
+        if (event.kind === 'execution' && event.phase === 'started') {
+          marks.detectedAt ??= clock.elapsedRealMs();
+          say(`▶ execution ${executionName} started`);
+        }
+        describeTransition(event, say, marks, clock);
+      },
+      onDenied: (message) => say(`✗ denied: ${message}`),
+    }),
+  );
+  await writeFile(join(dir, 'state', HELD_BY_FILE), `${JSON.stringify({ pid: process.pid })}\n`);
   try {
-    const notifier = new FileNotifier(join(dir, 'notifications'), (message) =>
-      say(`✉ ${message.topic}: ${message.subject}`),
-    );
-    const repo = new LocalGitRepo(appDir, {
-      defaultBranch: 'main',
-      onWarning: (message) => say(`git: ${message}`),
-    });
-    const deps: WorkflowDeps = {
-      incidents: local.incidents,
-      metrics: local.store,
-      notifier,
-      clock,
-      policy,
-      repo: async () => repo,
-      control,
-      versions: local.versions,
+    for (const line of describeEndpoints(stack, github.baseUrl)) say(line);
+    stack.warm();
+    const classifierCredentials = stack.addCaller('shopq-classifier', classifierStatements(stack));
+    const ingestUrl = stack.functionUrl('Ingestion/IngestFunction');
+    const ingest = async (events: readonly unknown[], batchId: string) => {
+      const answer = await signedPostJson(ingestUrl, { batchId, events }, classifierCredentials);
+      if (answer.status !== 200) throw new Error(`ingest answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     };
-    say('synthesizing the CDK stack for the rollback state machine definition');
-    const definition = await clock.frozen(async () => loadDefinition());
-    const marks: { detectedAt?: number; committedAt?: number } = {};
-    const results: Promise<WorkflowResult>[] = [];
-    const executions: WorkflowExecution[] = [];
-    const starter = new LocalWorkflowStarter(async (name, input) => {
-      marks.detectedAt ??= clock.elapsedRealMs();
-      say(`▶ execution ${name} started`);
-      const execution = runWorkflow({
-        definition,
-        input,
-        executionName: name,
-        stepHandlers: frozenWhileRunning(localStepHandlers(deps), clock, holdUntilFirstStep(clock)),
-        waitScale: 1 / factor,
-        onTransition: (event) => describeTransition(event, say, marks, clock),
-      });
-      results.push(execution.result);
-      executions.push(execution);
-      return execution.result;
-    });
-    const ingest = makeIngestHandler({ store: local.store, policy });
-    const evaluator = makeEvaluatorHandler(() => ({ ...deps, notificationLog, workflow: starter }));
 
     say('history: one day of prompt v1 traffic (healthy), GDS reports for v1 and v2');
-    await clock.frozen(() => seedHistory(local.store));
+    await clock.frozen(async () => {
+      const history = seedHistory();
+      for (let index = 0; index < history.length; index += 1_000)
+        await ingest(history.slice(index, index + 1_000), `demo-history-${index}`);
+    });
 
-    const classifier = new SimulatedClassifier(appDir, clock, BAD_BEHAVIOUR[scenario]);
-    const approver = new DemoApprover(deps, executions, join(dir, 'state'), options.autoApprove ?? true, say);
+    const classifier = new SimulatedClassifier(github.gitDir, clock, BAD_BEHAVIOUR[scenario]);
+    const approver = new DemoApprover(stack, notifications, join(dir, 'state'), options.autoApprove ?? true, say, clock);
     await classifier.deployHead(say, true);
     let lastTick = clock.now().getTime();
     let tick = 0;
-    while (results.length === 0 || !(await settled(results[0]))) {
+    const started = () => [...stack.stepFunctions.executions.values()][0];
+    while (!started()?.result) {
       if (clock.elapsedRealMs() > DEMO_TIMEOUT_MS + approver.waitedForPeopleMs())
         throw new Error('the demo did not finish within two minutes');
       await sleep(msPerSimMinute * 5);
@@ -174,18 +163,72 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       await classifier.deployHead(say);
       const events = classifier.traffic(lastTick, now);
       lastTick = now;
-      if (events.length > 0) await ingest(functionUrlEvent(events));
       tick += 1;
-      if (tick % 2 === 0) await evaluator();
-      await clock.frozen(() => approver.poll());
+      await clock.frozen(async () => {
+        if (events.length > 0) await ingest(events, `live-${tick}`);
+        // EventBridge's schedule fires every minute; the demo's loop runs every five simulated minutes.
+        if (tick % 2 === 0) await stack.tick();
+        await stack.evaluateAlarms();
+        await approver.poll();
+      });
     }
-    const result = await (results[0] as Promise<WorkflowResult>);
+    const [result] = await stack.stepFunctions.settled();
+    if (!result) throw new Error('no execution ran');
     say(`■ execution ${result.executionName}: ${result.status}${result.error ? ` (${result.error})` : ''}`);
-    const [incident] = await local.incidents.list(1);
+    const [incident] = await new DynamoDbIncidentStore(stack.documents, stack.tableName).list(1);
+    say(`inspect it: sentinel incidents --state-dir ${join(dir, 'state')}`);
     return await summarise(dir, incident, marks);
   } finally {
     await rm(join(dir, 'state', HELD_BY_FILE), { force: true });
-    await local.close();
+    await stack.close();
+    await github.stop();
+  }
+}
+
+/** The demo's application repository, as `-c repository` names it for a deploy. */
+const DEMO_REPOSITORY = 'shopq/classifier';
+const DEMO_POLICY = { workflow: { deployTimeout: '2h' } };
+
+function describeEndpoints(stack: LocalStack, githubUrl: string): string[] {
+  return [
+    `local AWS gateway ${stack.endpoints.aws} (SNS, CloudWatch + alarms, Step Functions, Secrets Manager, DynamoDB → dynalite ${stack.endpoints.dynamodb}); IAM from the template`,
+    `function URLs ${stack.endpoints.functionUrls}; GitHub API ${githubUrl}; ${stack.functions.length} Lambdas run through their cloud entries`,
+  ];
+}
+
+/** What the README tells a classifier's role to be granted: both actions on the ingest function. */
+function classifierStatements(stack: LocalStack) {
+  const ingest = stack.fn('Ingestion/IngestFunction');
+  return [
+    {
+      Effect: 'Allow' as const,
+      Action: ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'],
+      Resource: ingest.arn,
+    },
+  ];
+}
+
+/** Messages the local SNS delivered, one JSON line each in `<dir>/<topic>.jsonl` (alerts, pages). */
+class NotificationFiles {
+  readonly sent: { topic: string; subject: string; body: string }[] = [];
+  constructor(
+    private readonly directory: string,
+    private readonly echo: (topic: string, subject: string) => void,
+  ) {}
+
+  write(notification: LocalNotification): void {
+    const topic = /pages/i.test(notification.topicArn) ? 'pages' : 'alerts';
+    const record = {
+      topic,
+      subject: notification.subject ?? '',
+      body: notification.message,
+      attributes: notification.attributes,
+      publisher: notification.publisher,
+    };
+    this.sent.push(record);
+    mkdirSync(this.directory, { recursive: true });
+    appendFileSync(join(this.directory, `${topic}.jsonl`), `${JSON.stringify(record)}\n`);
+    this.echo(topic, record.subject);
   }
 }
 
@@ -221,33 +264,6 @@ async function summarise(
         : null,
     dir,
   };
-}
-
-function frozenWhileRunning(
-  handlers: Record<string, TaskHandler>,
-  clock: SimulatedClock,
-  onStep: () => void,
-): Record<string, TaskHandler> {
-  return Object.fromEntries(
-    Object.entries(handlers).map(([step, handler]) => [
-      step,
-      (payload: unknown, context: TaskContext) =>
-        clock.frozen(async () => {
-          onStep();
-          return handler(payload, context);
-        }),
-    ]),
-  );
-}
-
-/**
- * Stops simulated time from the start of an execution until its first step runs: the local
- * runner's start-up is the demo's overhead, not time the workflow would take. Returns the release.
- */
-function holdUntilFirstStep(clock: SimulatedClock): () => void {
-  let release: () => void = () => undefined;
-  void clock.frozen(() => new Promise<void>((resolve) => (release = resolve)));
-  return () => release();
 }
 
 /** The deploy poll loop repeats two states many times; the story shows it once. */
@@ -358,10 +374,11 @@ function gdsReport(
   return { type: 'gds_report', id, ts: new Date(ts).toISOString(), version, dataset: 'gds-1', critical };
 }
 
-async function seedHistory(store: WorkflowDeps['metrics']): Promise<void> {
+/** A day of healthy v1 traffic and the GDS reports, sent through the ingest URL like live traffic. */
+function seedHistory(): Record<string, unknown>[] {
   const v1 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v1' };
   const v2 = { ...v1, prompt: 'v2' };
-  const raw = [
+  return [
     ...simulateTraffic({
       version: v1,
       behaviour: HEALTHY,
@@ -375,25 +392,6 @@ async function seedHistory(store: WorkflowDeps['metrics']): Promise<void> {
     // The v2 prompt passed the golden set: the OTP regression only shows on live traffic.
     gdsReport('gds-v2-predeploy', SIM_START - 3 * 3_600_000, v2, { tp: 172, fp: 7, fn: 21 }),
   ];
-  const events: SentinelEvent[] = [];
-  raw.forEach((value, index) => {
-    const parsed = parseEvent(value, index);
-    if (parsed.ok) events.push(parsed.event);
-  });
-  await store.applyBatch('demo-history', aggregateEvents(events, emptyAggregate()));
-}
-
-function functionUrlEvent(events: readonly unknown[]): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/',
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    requestContext: { http: { method: 'POST', path: '/' } },
-    body: JSON.stringify(events),
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -401,23 +399,25 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
- * Answers approval requests for the demo: the local state machine runs in this process, so the
- * answer must reach it here. Every answer goes through `answerApproval` (the record's single-use
- * check), then `execution.sendTaskSuccess`. Answers come from the stand-in approver (after a few
- * simulated minutes) or from `sentinel approve|reject` in another terminal, which cannot open the
- * store this process holds and leaves its answer in `<state>/pending-approvals/<id>.json`.
+ * Answers approval requests for the demo the way a person would: it follows the signed link in
+ * the approval email — GET shows the confirmation page, POST answers — so the approval Lambda
+ * records the answer and resumes the execution through Step Functions' SendTaskSuccess. The
+ * answer comes from the stand-in approver (after a few simulated minutes) or from
+ * `sentinel approve|reject` in another terminal, which leaves it in
+ * `<state>/pending-approvals/<id>.json` while the demo holds the store.
  */
 class DemoApprover {
-  private announced = new Set<string>();
+  private readonly answered = new Set<string>();
   private waitingSince: number | undefined;
   private waited = 0;
 
   constructor(
-    private readonly deps: WorkflowDeps,
-    private readonly executions: WorkflowExecution[],
+    private readonly stack: LocalStack,
+    private readonly notifications: NotificationFiles,
     private readonly stateDir: string,
     private readonly autoApprove: boolean,
     private readonly say: (text: string) => void,
+    private readonly clock: SimulatedClock,
   ) {}
 
   /** Wall time spent waiting for a person (not counted against the demo's time limit). */
@@ -426,50 +426,43 @@ class DemoApprover {
   }
 
   async poll(): Promise<void> {
-    const waiting = (await this.deps.incidents.list(5)).filter(
-      (incident) =>
-        incident.status === 'awaiting_approval' && incident.approval && !incident.approval.decidedAt,
-    );
-    if (waiting.length === 0 && this.waitingSince !== undefined) {
-      this.waited += Date.now() - this.waitingSince;
-      this.waitingSince = undefined;
-    }
-    for (const incident of waiting) {
-      if (!this.announced.has(incident.id)) {
-        this.announced.add(incident.id);
+    const requests = this.notifications.sent
+      .map((message) => ({ message, links: approvalLinks(message.body) }))
+      .filter(({ links }) => links !== undefined && !this.answered.has(links.incidentId));
+    for (const { message, links } of requests) {
+      if (!links) continue;
+      if (this.waitingSince === undefined) {
+        this.waitingSince = Date.now();
         this.say(
           this.autoApprove
-            ? `⌛ waiting for approval of ${incident.id}; the demo's stand-in approver answers in ${AUTO_APPROVE_AFTER_MS / 60_000} simulated minutes`
-            : `⌛ waiting for approval: sentinel approve ${incident.id} --by NAME --state-dir ${this.stateDir}`,
+            ? `⌛ waiting for approval of ${links.incidentId}; the demo's stand-in approver answers in ${AUTO_APPROVE_AFTER_MS / 60_000} simulated minutes`
+            : `⌛ waiting for approval: sentinel approve ${links.incidentId} --by NAME --state-dir ${this.stateDir}`,
         );
-        if (!this.autoApprove) this.waitingSince = Date.now();
       }
-      const fromCli = await this.answerFromCli(incident.id);
-      const requestedAt = Date.parse(incident.approval?.requestedAt ?? '');
-      const due = this.autoApprove && this.deps.clock.now().getTime() - requestedAt >= AUTO_APPROVE_AFTER_MS;
-      const answer: ApprovalAnswer | undefined =
-        fromCli ??
-        (due
-          ? {
-              approved: true,
-              by: 'demo-approver',
-              note: 'approved by the demo stand-in (--no-auto-approve to answer yourself)',
-            }
-          : undefined);
-      if (!answer) continue;
-      const { taskToken } = await answerApproval(this.deps, incident.id, answer);
-      const execution = this.executions.find(
-        (candidate) => candidate.executionName === incident.executionName,
-      );
-      if (!execution) throw new Error(`no running execution ${incident.executionName} to resume`);
-      execution.sendTaskSuccess(taskToken, answer);
-      this.say(
-        `✔ ${answer.approved ? 'approved' : 'rejected'} by ${answer.by}${answer.note ? ` (${answer.note})` : ''}`,
-      );
+      const fromCli = await this.answerFromCli(links.incidentId);
+      const requestedAt = (message as { at?: number }).at ?? this.clock.now().getTime();
+      (message as { at?: number }).at = requestedAt;
+      const due = this.autoApprove && this.clock.now().getTime() - requestedAt >= AUTO_APPROVE_AFTER_MS;
+      const approve = fromCli ?? (due ? true : undefined);
+      if (approve === undefined) continue;
+      const link = approve ? links.approve : links.reject;
+      const page = await fetch(link);
+      if (page.status !== 200) throw new Error(`the approval link answered ${page.status}`);
+      const form = new URLSearchParams(new URL(link).searchParams);
+      const answer = await fetch(link.split('?')[0] ?? link, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+      });
+      if (answer.status !== 200) throw new Error(`the approval endpoint answered ${answer.status}`);
+      this.answered.add(links.incidentId);
+      this.waited += Date.now() - (this.waitingSince ?? Date.now());
+      this.waitingSince = undefined;
+      this.say(`✔ ${approve ? 'approved' : 'rejected'} through the signed link (${fromCli === undefined ? 'demo stand-in' : 'sentinel approve'})`);
     }
   }
 
-  private async answerFromCli(incidentId: string): Promise<ApprovalAnswer | undefined> {
+  private async answerFromCli(incidentId: string): Promise<boolean | undefined> {
     const folder = join(this.stateDir, PENDING_APPROVALS_DIR);
     const names = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return [] as string[];
@@ -478,8 +471,17 @@ class DemoApprover {
     const name = `${incidentId}.json`;
     if (!names.includes(name)) return undefined;
     const path = join(folder, name);
-    const answer = JSON.parse(await readFile(path, 'utf8')) as ApprovalAnswer;
+    const answer = JSON.parse(await readFile(path, 'utf8')) as { approved?: unknown };
     await rename(path, `${path}.taken`);
-    return { approved: answer.approved === true, by: String(answer.by), note: String(answer.note ?? '') };
+    return answer.approved === true;
   }
+}
+
+/** The signed approve/reject links of an approval request email, if it is one. */
+function approvalLinks(body: string): { incidentId: string; approve: string; reject: string } | undefined {
+  const approve = /Approve: (\S+)/.exec(body)?.[1];
+  const reject = /Reject: (\S+)/.exec(body)?.[1];
+  if (!approve || !reject) return undefined;
+  const incidentId = new URL(approve).searchParams.get('incident');
+  return incidentId ? { incidentId, approve, reject } : undefined;
 }

@@ -1,22 +1,42 @@
 import type { Clock } from '../../ports.ts';
 
 /**
+ * Slots of the shared clock state the Lambda threads read (lambda-worker.mjs): four float64
+ * values, then an int32 sequence that is odd while a write is under way (a seqlock), so a
+ * reader never combines a new value with an old one.
+ */
+const SIM_START = 0;
+const REAL_START = 1;
+const FACTOR = 2;
+const PAUSED_AT = 3;
+
+/**
  * Simulated time for the demo: starts at `start` and runs `factor` times faster than the wall
- * clock, so a day of verification passes in seconds while every component reads one clock.
+ * clock, so a day of verification passes in seconds while every component reads one clock —
+ * this process through `now()`, the local Lambdas through the shared memory in `shared`.
  */
 export class SimulatedClock implements Clock {
-  private realStart = Date.now();
-  private pausedAt: number | undefined;
+  /** `[simStart, realStart, factor, pausedAt | NaN]`, read by the function threads. */
+  readonly shared = new SharedArrayBuffer(4 * Float64Array.BYTES_PER_ELEMENT + Int32Array.BYTES_PER_ELEMENT);
+  private readonly state = new Float64Array(this.shared, 0, 4);
+  private readonly sequence = new Int32Array(this.shared, 4 * Float64Array.BYTES_PER_ELEMENT, 1);
   private pauses = 0;
+  private readonly wallStart = Date.now();
 
   constructor(
     readonly start: number,
     readonly factor: number,
-  ) {}
+  ) {
+    this.state[SIM_START] = start;
+    this.state[REAL_START] = Date.now();
+    this.state[FACTOR] = factor;
+    this.state[PAUSED_AT] = Number.NaN;
+  }
 
   now(): Date {
-    const real = this.pausedAt ?? Date.now();
-    return new Date(this.start + (real - this.realStart) * this.factor);
+    const paused = this.state[PAUSED_AT] as number;
+    const real = Number.isNaN(paused) ? Date.now() : paused;
+    return new Date(this.start + (real - (this.state[REAL_START] as number)) * this.factor);
   }
 
   /**
@@ -24,23 +44,30 @@ export class SimulatedClock implements Clock {
    * reality; at the demo's speed-up their wall time would read as tens of simulated minutes.
    */
   async frozen<T>(work: () => Promise<T>): Promise<T> {
-    if (this.pauses === 0) this.pausedAt = Date.now();
+    if (this.pauses === 0) this.write(() => (this.state[PAUSED_AT] = Date.now()));
     this.pauses += 1;
     try {
       return await work();
     } finally {
       this.pauses -= 1;
-      if (this.pauses === 0 && this.pausedAt !== undefined) {
-        this.realStart += Date.now() - this.pausedAt;
-        this.pausedAt = undefined;
+      const pausedAt = this.state[PAUSED_AT] as number;
+      if (this.pauses === 0 && !Number.isNaN(pausedAt)) {
+        this.write(() => {
+          this.state[REAL_START] = (this.state[REAL_START] as number) + (Date.now() - pausedAt);
+          this.state[PAUSED_AT] = Number.NaN;
+        });
       }
     }
+  }
+
+  private write(change: () => void): void {
+    Atomics.add(this.sequence, 0, 1);
+    change();
+    Atomics.add(this.sequence, 0, 1);
   }
 
   /** Wall milliseconds since the demo began, pauses included. */
   elapsedRealMs(): number {
     return Date.now() - this.wallStart;
   }
-
-  private wallStart = Date.now();
 }

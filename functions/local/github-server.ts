@@ -1,5 +1,5 @@
 /**
- * A local stand-in for the GitHub REST API on 127.0.0.1, serving exactly the endpoints
+ * The local GitHub: a stand-in for the GitHub REST API on 127.0.0.1 (the demo's and the tests'), serving exactly the endpoints
  * GitHubRepo uses, on top of a real (bare) Git repository: refs, commits, trees and blobs
  * are real git objects, so what the adapter writes can be checked with `git log`.
  *
@@ -14,7 +14,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GitCommandError, gitText, runGit } from '../../functions/adapters/git-cli.ts';
+import { GitCommandError, gitText, runGit } from '../adapters/git-cli.ts';
 
 export type Route =
   | 'GET /repos/{owner}/{repo}'
@@ -65,7 +65,7 @@ export interface RequestRecord {
   at: number;
 }
 
-export interface FakeGitHubOptions {
+export interface LocalGitHubOptions {
   /** A bare repository; the server owns it for its lifetime. */
   gitDir: string;
   owner?: string;
@@ -100,7 +100,7 @@ const IDENTITY = {
   GIT_COMMITTER_EMAIL: 'fake@github.test',
 };
 
-export class FakeGitHubServer {
+export class LocalGitHubServer {
   readonly owner: string;
   readonly repo: string;
   readonly token: string;
@@ -115,7 +115,7 @@ export class FakeGitHubServer {
   private server: Server | undefined;
   private baseUrlValue = '';
 
-  constructor(options: FakeGitHubOptions) {
+  constructor(options: LocalGitHubOptions) {
     this.gitDir = options.gitDir;
     this.owner = options.owner ?? 'shopq';
     this.repo = options.repo ?? 'classifier';
@@ -126,12 +126,12 @@ export class FakeGitHubServer {
   /** Copies a repository into a fresh bare repository (all branches and tags) and serves it. */
   static async fromRepository(
     sourceDir: string,
-    options: Omit<FakeGitHubOptions, 'gitDir'> = {},
-  ): Promise<FakeGitHubServer> {
+    options: Omit<LocalGitHubOptions, 'gitDir'> = {},
+  ): Promise<LocalGitHubServer> {
     const parent = await mkdtemp(join(tmpdir(), 'fake-github-'));
     const gitDir = join(parent, 'repo.git');
     await runGit(parent, ['clone', '-q', '--bare', sourceDir, gitDir]);
-    const server = new FakeGitHubServer({ ...options, gitDir });
+    const server = new LocalGitHubServer({ ...options, gitDir });
     await server.start();
     return server;
   }
@@ -144,9 +144,9 @@ export class FakeGitHubServer {
     this.server = createServer((request, response) => {
       this.dispatch(request, response).catch((error: unknown) => {
         // A bug in the fake must fail the test loudly, not look like a GitHub outage.
-        process.stderr.write(`fake-github-server: ${(error as Error).stack ?? String(error)}\n`);
+        process.stderr.write(`local-github-server: ${(error as Error).stack ?? String(error)}\n`);
         if (!response.headersSent)
-          this.send(response, 599, { message: `fake server bug: ${(error as Error).message}` });
+          this.send(response, 599, { message: `local GitHub server bug: ${(error as Error).message}` });
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
