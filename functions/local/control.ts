@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDbControlStore, DynamoDbNotificationLog } from '../adapters/dynamodb-control-store.ts';
 import type { Clock } from '../ports.ts';
-import { LOCAL_TABLE_NAME, type LocalStore } from './local-store.ts';
+import type { LocalStore } from './local-store.ts';
 
 /** Where `sentinel approve|reject` leaves an answer for a running demo that holds the local store. */
 export const PENDING_APPROVALS_DIR = 'pending-approvals';
@@ -32,7 +32,7 @@ export async function storeHolder(stateDir: string): Promise<number | undefined>
 /** The kill switch and the notification log on the local store's table (same adapters as the cloud). */
 export function localControl(local: LocalStore, clock: Clock) {
   return {
-    control: new DynamoDbControlStore(local.documents, LOCAL_TABLE_NAME),
-    notificationLog: new DynamoDbNotificationLog(local.documents, LOCAL_TABLE_NAME, clock),
+    control: new DynamoDbControlStore(local.documents, local.tableName),
+    notificationLog: new DynamoDbNotificationLog(local.documents, local.tableName, clock),
   };
 }

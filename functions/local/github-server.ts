@@ -111,6 +111,8 @@ export class LocalGitHubServer {
   readonly checkRuns = new Map<string, Array<{ status: string; conclusion: string | null }>>();
   readonly statuses = new Map<string, Array<{ state: string }>>();
   private readonly faults: Array<Required<Fault>> = [];
+  /** A copy made by `fromRepository` is removed on stop; a repository given by the caller is kept. */
+  private ownsGitDir = false;
   private readonly prefix: string;
   private server: Server | undefined;
   private baseUrlValue = '';
@@ -132,6 +134,7 @@ export class LocalGitHubServer {
     const gitDir = join(parent, 'repo.git');
     await runGit(parent, ['clone', '-q', '--bare', sourceDir, gitDir]);
     const server = new LocalGitHubServer({ ...options, gitDir });
+    server.ownsGitDir = true;
     await server.start();
     return server;
   }
@@ -159,7 +162,7 @@ export class LocalGitHubServer {
     if (server === undefined) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await rm(join(this.gitDir, '..'), { recursive: true, force: true });
+    if (this.ownsGitDir) await rm(join(this.gitDir, '..'), { recursive: true, force: true });
   }
 
   inject(fault: Fault): void {

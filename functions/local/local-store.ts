@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbIncidentStore } from '../adapters/dynamodb-incident-store.ts';
 import { DynamoDbMetricsStore } from '../adapters/dynamodb-metrics-store.ts';
@@ -18,6 +19,7 @@ export interface LocalStore {
   versions: DynamoDbVersionRegistry;
   /** The document client the adapters share; other local adapters on the table reuse it. */
   documents: DynamoDBDocumentClient;
+  tableName: string;
   close(): Promise<void>;
 }
 
@@ -42,16 +44,26 @@ export async function openLocalStore(
       `cannot open the local store in ${stateDir}: ${(error as Error).message} (is another sentinel command using it?)`,
     );
   }
-  await ensureTable(dynamo.client, LOCAL_TABLE_NAME);
+  const tableName = await localTableName(dynamo);
+  await ensureTable(dynamo.client, tableName);
   const store = new DynamoDbMetricsStore({
     client: dynamo.client,
-    tableName: LOCAL_TABLE_NAME,
+    tableName,
     bucketTtlMs: parseDuration(policy.store.bucketTtl),
   });
   const documents = DynamoDBDocumentClient.from(dynamo.client, {
     marshallOptions: { removeUndefinedValues: true },
   });
-  const incidents = new DynamoDbIncidentStore(documents, LOCAL_TABLE_NAME);
-  const versions = new DynamoDbVersionRegistry(documents, LOCAL_TABLE_NAME);
-  return { dynamo, store, incidents, versions, documents, close: () => dynamo.stop() };
+  const incidents = new DynamoDbIncidentStore(documents, tableName);
+  const versions = new DynamoDbVersionRegistry(documents, tableName);
+  return { dynamo, store, incidents, versions, documents, tableName, close: () => dynamo.stop() };
+}
+
+/**
+ * The state directory's one table: the demo's local stack names it as CloudFormation would
+ * (`RollbackSentinel-MetricsStore…`), the CLI's own store `rollback-sentinel`; either is found.
+ */
+async function localTableName(dynamo: LocalDynamo): Promise<string> {
+  const { TableNames = [] } = await dynamo.client.send(new ListTablesCommand({}));
+  return TableNames.length === 1 && TableNames[0] ? TableNames[0] : LOCAL_TABLE_NAME;
 }

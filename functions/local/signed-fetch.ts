@@ -51,7 +51,11 @@ export async function signedPostJson(
     headers: { host: target.host, 'content-type': 'application/json' },
     body: text,
   });
-  const response = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body: text });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: signed.headers as Record<string, string>,
+    body: text,
+  });
   const answer = await response.text();
   let parsed: unknown = answer;
   try {

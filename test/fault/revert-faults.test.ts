@@ -13,13 +13,13 @@ import {
   RevertContentionError,
 } from '../../functions/core/revert/errors.ts';
 import { executeRevert, type RevertRequest, type RevertResult } from '../../functions/core/revert/execute.ts';
-import type { CommitFilesRequest, SourceRepository } from '../../functions/ports.ts';
 import {
-  LocalGitHubServer,
   type Fault,
+  LocalGitHubServer,
   type RequestRecord,
   type Route,
 } from '../../functions/local/github-server.ts';
+import type { CommitFilesRequest, SourceRepository } from '../../functions/ports.ts';
 import {
   commitAsSomeoneElse,
   countIncidentCommits,

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileNotifier } from '../../functions/adapters/file-notifier.ts';
-import type { WorkflowDeps } from '../../functions/commons/workflow-deps.ts';
 import { approvalNonce, signApproval } from '../../functions/core/approval/link.ts';
 import { pause, resume } from '../../functions/core/control/kill-switch.ts';
 import { dispatch } from '../../functions/core/incident/dispatch.ts';
@@ -16,12 +15,20 @@ import type { Incident } from '../../functions/core/incident/incident.ts';
 import { notifyOnce } from '../../functions/core/incident/notify-once.ts';
 import { DEFAULT_POLICY } from '../../functions/core/policy.ts';
 import type { Evaluation, TriggerResult } from '../../functions/core/triggers/types.ts';
-import { ApprovalStateError, answerApproval } from '../../functions/core/workflow/approval.ts';
+import {
+  ApprovalStateError,
+  answerApproval,
+  requestApproval as requestApprovalStep,
+} from '../../functions/core/workflow/approval.ts';
+import { complete as completeIncident } from '../../functions/core/workflow/complete.ts';
+import { revertCommitUnlessPaused } from '../../functions/core/workflow/guarded-revert.ts';
+import { escalate as escalateIncident } from '../../functions/core/workflow/notify.ts';
 import { makeApprovalHandler } from '../../functions/handlers/approval.ts';
-import { make as complete } from '../../functions/handlers/workflow/complete.ts';
-import { make as escalate } from '../../functions/handlers/workflow/escalate.ts';
-import { make as requestApproval } from '../../functions/handlers/workflow/request-approval.ts';
-import { make as revertCommit } from '../../functions/handlers/workflow/revert-commit.ts';
+import {
+  parseApprovalPayload,
+  parseOutcomePayload,
+  parseState,
+} from '../../functions/handlers/workflow/payload.ts';
 import { localControl } from '../../functions/local/control.ts';
 import { type LocalStore, openLocalStore } from '../../functions/local/local-store.ts';
 import {
@@ -33,6 +40,33 @@ import {
   type WorkflowExecution,
 } from '../../functions/local/state-machine/index.ts';
 import type { SourceRepository } from '../../functions/ports.ts';
+
+/** Everything the steps under test read; each core step takes its part. */
+interface WorkflowDeps {
+  incidents: LocalStore['incidents'];
+  metrics: LocalStore['store'];
+  notifier: FileNotifier;
+  clock: { now(): Date };
+  policy: typeof DEFAULT_POLICY;
+  repo: () => Promise<SourceRepository>;
+  control: ReturnType<typeof localControl>['control'];
+  versions: LocalStore['versions'];
+}
+
+/** The steps under test: their core functions, parsed as their handlers parse (see the Lambda tests for the cloud entries). */
+const revertCommit = (deps: () => WorkflowDeps) => async (payload: unknown) =>
+  revertCommitUnlessPaused({ ...deps(), repo: await deps().repo() }, parseState(payload));
+const escalate = (deps: () => WorkflowDeps) => (payload: unknown) =>
+  escalateIncident(deps(), parseState(payload));
+const complete = (deps: () => WorkflowDeps) => (payload: unknown) => {
+  const { outcome, state } = parseOutcomePayload(payload);
+  return completeIncident(deps(), outcome, parseState(state));
+};
+const requestApproval = (deps: () => WorkflowDeps) => async (payload: unknown) => {
+  const { taskToken, state, reminder } = parseApprovalPayload(payload);
+  const { expiresAt } = await requestApprovalStep(deps(), parseState(state), taskToken, { reminder });
+  return { waiting: true, expiresAt };
+};
 
 const v2 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
 const v1 = { ...v2, prompt: 'v1' };

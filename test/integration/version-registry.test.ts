@@ -18,9 +18,9 @@ import { complete } from '../../functions/core/workflow/complete.ts';
 import { chooseTarget, revertCommit } from '../../functions/core/workflow/revert.ts';
 import type { WorkflowState } from '../../functions/core/workflow/state.ts';
 import { localControl } from '../../functions/local/control.ts';
+import { LocalGitHubServer } from '../../functions/local/github-server.ts';
 import { type LocalStore, openLocalStore } from '../../functions/local/local-store.ts';
 import type { Notification, SourceRepository } from '../../functions/ports.ts';
-import { LocalGitHubServer } from '../../functions/local/github-server.ts';
 import { CLASSIFIER, createShopqRepo, STABLE_TAG } from '../support/shopq-repo.ts';
 
 const T0 = Date.parse('2026-11-27T12:00:00Z');

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_GITHUB_TOKEN_SECRET_NAME } from '../../../lib/rollback-sentinel-stack.ts';
 import { DynamoDbIncidentStore } from '../../adapters/dynamodb-incident-store.ts';
+import { runGit } from '../../adapters/git-cli.ts';
 import type { Incident } from '../../core/incident/incident.ts';
 import { readVersionFile } from '../../core/revert/version-file.ts';
 import { describeVersion, type Version } from '../../core/version.ts';
@@ -82,7 +83,7 @@ const DEMO_TIMEOUT_MS = 120_000;
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const dir = options.dir ? resolve(options.dir) : await mkdtemp(join(tmpdir(), 'sentinel-demo-'));
   await mkdir(dir, { recursive: true });
-  for (const part of ['app', 'state', 'notifications', 'rca'])
+  for (const part of ['app', 'app.git', 'state', 'notifications', 'rca'])
     await rm(join(dir, part), { recursive: true, force: true });
   const msPerSimMinute = options.msPerSimMinute ?? 20;
   const factor = 60_000 / msPerSimMinute;
@@ -95,11 +96,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     options.log(`[${(clock.elapsedRealMs() / 1000).toFixed(1).padStart(5)}s | sim ${sim}] ${text}`);
   };
   const githubToken = `demo-${randomUUID()}`;
-  const github = await LocalGitHubServer.fromRepository(appDir, {
+  // GitHub holds the repository (app.git); `app` is a clone of it that pulls the rollback at the end.
+  const remoteDir = join(dir, 'app.git');
+  await rm(remoteDir, { recursive: true, force: true });
+  await runGit(dir, ['clone', '-q', '--bare', appDir, remoteDir]);
+  await runGit(appDir, ['remote', 'add', 'origin', remoteDir]);
+  const github = new LocalGitHubServer({
+    gitDir: remoteDir,
     owner: DEMO_REPOSITORY.split('/')[0],
     repo: DEMO_REPOSITORY.split('/')[1],
     token: githubToken,
   });
+  await github.start();
   const marks: { detectedAt?: number; committedAt?: number } = {};
   const notifications = new NotificationFiles(join(dir, 'notifications'), (topic, subject) =>
     say(`✉ ${topic}: ${subject}`),
@@ -139,7 +147,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const ingestUrl = stack.functionUrl('Ingestion/IngestFunction');
     const ingest = async (events: readonly unknown[], batchId: string) => {
       const answer = await signedPostJson(ingestUrl, { batchId, events }, classifierCredentials);
-      if (answer.status !== 200) throw new Error(`ingest answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      if (answer.status !== 200)
+        throw new Error(`ingest answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     };
 
     say('history: one day of prompt v1 traffic (healthy), GDS reports for v1 and v2');
@@ -150,7 +159,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     });
 
     const classifier = new SimulatedClassifier(github.gitDir, clock, BAD_BEHAVIOUR[scenario]);
-    const approver = new DemoApprover(stack, notifications, join(dir, 'state'), options.autoApprove ?? true, say, clock);
+    const approver = new DemoApprover(
+      notifications,
+      join(dir, 'state'),
+      options.autoApprove ?? true,
+      say,
+      clock,
+    );
     await classifier.deployHead(say, true);
     let lastTick = clock.now().getTime();
     let tick = 0;
@@ -176,6 +191,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     if (!result) throw new Error('no execution ran');
     say(`■ execution ${result.executionName}: ${result.status}${result.error ? ` (${result.error})` : ''}`);
     const [incident] = await new DynamoDbIncidentStore(stack.documents, stack.tableName).list(1);
+    await runGit(appDir, ['pull', '-q', '--ff-only', 'origin', 'main']);
     say(`inspect it: sentinel incidents --state-dir ${join(dir, 'state')}`);
     return await summarise(dir, incident, marks);
   } finally {
@@ -230,11 +246,6 @@ class NotificationFiles {
     appendFileSync(join(this.directory, `${topic}.jsonl`), `${JSON.stringify(record)}\n`);
     this.echo(topic, record.subject);
   }
-}
-
-async function settled(promise: Promise<unknown> | undefined): Promise<boolean> {
-  if (!promise) return false;
-  return Promise.race([promise.then(() => true), sleep(0).then(() => false)]);
 }
 
 async function summarise(
@@ -412,7 +423,6 @@ class DemoApprover {
   private waited = 0;
 
   constructor(
-    private readonly stack: LocalStack,
     private readonly notifications: NotificationFiles,
     private readonly stateDir: string,
     private readonly autoApprove: boolean,
@@ -458,7 +468,9 @@ class DemoApprover {
       this.answered.add(links.incidentId);
       this.waited += Date.now() - (this.waitingSince ?? Date.now());
       this.waitingSince = undefined;
-      this.say(`✔ ${approve ? 'approved' : 'rejected'} through the signed link (${fromCli === undefined ? 'demo stand-in' : 'sentinel approve'})`);
+      this.say(
+        `✔ ${approve ? 'approved' : 'rejected'} through the signed link (${fromCli === undefined ? 'demo stand-in' : 'sentinel approve'})`,
+      );
     }
   }
 

@@ -78,7 +78,9 @@ export class FunctionUrlServer {
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const path = `/${rest.join('/')}`;
-    const textual = /json|text|x-www-form-urlencoded|xml/.test(String(request.headers['content-type'] ?? 'text'));
+    const textual = /json|text|x-www-form-urlencoded|xml/.test(
+      String(request.headers['content-type'] ?? 'text'),
+    );
     const now = new Date();
     const event = {
       version: '2.0',
@@ -86,7 +88,10 @@ export class FunctionUrlServer {
       rawPath: path,
       rawQueryString: url.search.slice(1),
       headers: Object.fromEntries(
-        Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : String(value)]),
+        Object.entries(request.headers).map(([name, value]) => [
+          name,
+          Array.isArray(value) ? value.join(',') : String(value),
+        ]),
       ),
       queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
       requestContext: {
@@ -122,7 +127,11 @@ export class FunctionUrlServer {
   }
 
   /** A reason to refuse, or undefined when the caller may invoke. */
-  private authorizeRequest(target: FunctionUrlTarget, request: IncomingMessage, url: URL): string | undefined {
+  private authorizeRequest(
+    target: FunctionUrlTarget,
+    request: IncomingMessage,
+    url: URL,
+  ): string | undefined {
     const context = { 'lambda:FunctionUrlAuthType': target.authType };
     if (target.authType === 'NONE') {
       const anyone = { kind: 'service' as const, service: '*' };
@@ -134,7 +143,8 @@ export class FunctionUrlServer {
           resourceStatements: target.resourceStatements,
           context: { ...context, 'lambda:InvokedViaFunctionUrl': 'true' },
         });
-        if (!decision.allowed) return `Forbidden: the resource policy of ${target.functionArn} does not allow ${action} for anyone`;
+        if (!decision.allowed)
+          return `Forbidden: the resource policy of ${target.functionArn} does not allow ${action} for anyone`;
       }
       return undefined;
     }
@@ -159,16 +169,26 @@ export class FunctionUrlServer {
 }
 
 function forbidden(response: ServerResponse, message: string): void {
-  response.writeHead(403, { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' });
+  response.writeHead(403, {
+    'content-type': 'application/json',
+    'x-amzn-errortype': 'AccessDeniedException',
+  });
   response.end(JSON.stringify({ Message: message }));
 }
 
 /** Function URL response mapping: a `{statusCode, …}` object is used as is; anything else is JSON. */
 function writeResult(response: ServerResponse, result: unknown): void {
-  const shaped = result as { statusCode?: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean } | null;
+  const shaped = result as {
+    statusCode?: number;
+    headers?: Record<string, string>;
+    body?: string;
+    isBase64Encoded?: boolean;
+  } | null;
   if (shaped && typeof shaped === 'object' && typeof shaped.statusCode === 'number') {
     response.writeHead(shaped.statusCode, shaped.headers ?? {});
-    response.end(shaped.body === undefined ? '' : Buffer.from(shaped.body, shaped.isBase64Encoded ? 'base64' : 'utf8'));
+    response.end(
+      shaped.body === undefined ? '' : Buffer.from(shaped.body, shaped.isBase64Encoded ? 'base64' : 'utf8'),
+    );
     return;
   }
   response.writeHead(200, { 'content-type': 'application/json' });

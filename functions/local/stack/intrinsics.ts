@@ -40,7 +40,8 @@ function pseudo(name: string, context: ResolveContext): string | undefined {
 
 function ref(name: string, context: ResolveContext, where: string): string {
   const value = pseudo(name, context) ?? context.resources.get(name)?.ref;
-  if (value === undefined) throw new UnresolvableIntrinsicError(`${where}: Ref ${name} names no resource of the stack`);
+  if (value === undefined)
+    throw new UnresolvableIntrinsicError(`${where}: Ref ${name} names no resource of the stack`);
   return value;
 }
 
@@ -81,7 +82,9 @@ export function resolveString(value: unknown, context: ResolveContext, where = '
     return getAtt(String(logicalId), String(attribute), context, where);
   }
   if (name === 'Fn::Join' && Array.isArray(argument) && Array.isArray(argument[1])) {
-    return (argument[1] as unknown[]).map((part) => resolveString(part, context, where)).join(String(argument[0]));
+    return (argument[1] as unknown[])
+      .map((part) => resolveString(part, context, where))
+      .join(String(argument[0]));
   }
   if (name === 'Fn::Select' && Array.isArray(argument)) {
     const list = resolveList(argument[1], context, where);

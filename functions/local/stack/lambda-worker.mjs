@@ -80,7 +80,11 @@ parentPort.on('message', async ({ id, event }) => {
   try {
     const handler = await loaded;
     const result = await handler(event, lambdaContext(randomUUID()));
-    parentPort.postMessage({ id, ok: true, result: result === undefined ? null : JSON.parse(JSON.stringify(result)) });
+    parentPort.postMessage({
+      id,
+      ok: true,
+      result: result === undefined ? null : JSON.parse(JSON.stringify(result)),
+    });
   } catch (error) {
     parentPort.postMessage({
       id,

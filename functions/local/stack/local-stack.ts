@@ -14,10 +14,10 @@ import type { AlarmConfig } from '../aws/alarms.ts';
 import { type EventRule, type LambdaPermission, lambdaPolicy } from '../aws/event-bus.ts';
 import { type AwsGateway, startAwsGateway } from '../aws/gateway.ts';
 import { authorize, type Statement } from '../aws/iam.ts';
-import { startLocalDynamo, type LocalDynamo } from '../dynalite.ts';
+import { type LocalDynamo, startLocalDynamo } from '../dynalite.ts';
 import type { AslDefinition, TransitionEvent } from '../state-machine/index.ts';
 import { FunctionUrlServer, type UrlCaller } from './function-urls.ts';
-import { type ResolveContext } from './intrinsics.ts';
+import type { ResolveContext } from './intrinsics.ts';
 import { LambdaRuntime, type LocalFunction } from './lambda-runtime.ts';
 import { externalSecretArn, LOCAL_ACCOUNT, LOCAL_REGION, physicalResources } from './physical.ts';
 import { LocalStepFunctions } from './sfn-backend.ts';
@@ -80,7 +80,11 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-const accessKeyOf = (logicalId: string) => `ASIA${logicalId.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 24)}`;
+const accessKeyOf = (logicalId: string) =>
+  `ASIA${logicalId
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '')
+    .slice(0, 24)}`;
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const synthesized = synthesizeStack(options);
@@ -143,7 +147,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     account: LOCAL_ACCOUNT,
     principals,
     dynamodb: { endpoint: dynamo.endpoint },
-    topics: model.topics.map((topic) => ({ arn: topic.arn, policy: topic.policy as never, kmsKeyArn: topic.kmsKeyArn })),
+    topics: model.topics.map((topic) => ({
+      arn: topic.arn,
+      policy: topic.policy as never,
+      kmsKeyArn: topic.kmsKeyArn,
+    })),
     keys: model.keys.map((key) => ({ arn: key.arn, policy: key.policy as never })),
     onPublish: (message) =>
       options.onNotification?.({
@@ -164,7 +172,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...model.secrets.map((secret) => ({
         arn: secret.arn,
         name: secret.arn.split(':secret:')[1]?.replace(/-[A-Za-z0-9]{6}$/, '') ?? secret.logicalId,
-        value: randomBytes(48).toString('base64url').slice(0, Number(secret.generate?.PasswordLength ?? 32)),
+        value: randomBytes(48)
+          .toString('base64url')
+          .slice(0, Number(secret.generate?.PasswordLength ?? 32)),
       })),
       ...Object.entries(options.externalSecrets ?? {}).map(([name, value]) => ({
         arn: externalSecretArn(name),
@@ -194,7 +204,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       module: source.bundle ?? source.entry,
       memoryMb: fn.memoryMb,
       timeoutMs: fn.timeoutMs,
-      environment: lambdaEnvironment(fn, principal?.accessKeyId ?? '', principal?.secretAccessKey ?? '', gateway.endpoint),
+      environment: lambdaEnvironment(
+        fn,
+        principal?.accessKeyId ?? '',
+        principal?.secretAccessKey ?? '',
+        gateway.endpoint,
+      ),
     });
   }
   for (const url of model.functionUrls) {
@@ -214,7 +229,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (!found) throw new Error(`the stack has no function ${stepOrLogicalId}`);
     return found;
   };
-  const documents = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
+  const documents = DynamoDBDocumentClient.from(dynamo.client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   const table = model.tables[0];
   if (!table) throw new Error('the template has no table');
 
@@ -238,7 +255,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return url.url;
     },
     async tick() {
-      await deliverSchedules(model, lambdaPermissions, now(), (functionArn, event) => runtime.invoke(functionArn, event));
+      await deliverSchedules(model, lambdaPermissions, now(), (functionArn, event) =>
+        runtime.invoke(functionArn, event),
+      );
     },
     async evaluateAlarms() {
       await gateway.evaluateAlarms(now());
@@ -246,7 +265,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     addCaller(name, statements) {
       const accessKeyId = accessKeyOf(`caller${name}`);
       const secretAccessKey = `local-secret-${name}`;
-      const caller = { accessKeyId, secretAccessKey, name, roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`, statements };
+      const caller = {
+        accessKeyId,
+        secretAccessKey,
+        name,
+        roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`,
+        statements,
+      };
       callers.set(accessKeyId, caller);
       return { accessKeyId, secretAccessKey };
     },
@@ -289,12 +314,16 @@ function lambdaEnvironment(
 }
 
 /** AWS::Lambda::Permission resources of one function, as resource-policy statements. */
-export function permissionStatements(permissions: Record<string, unknown>[], functionArn: string): Statement[] {
+export function permissionStatements(
+  permissions: Record<string, unknown>[],
+  functionArn: string,
+): Statement[] {
   return permissions
     .filter((permission) => permission.FunctionName === functionArn)
     .map((permission) => {
       const conditions: Record<string, Record<string, string>> = {};
-      if (typeof permission.SourceArn === 'string') conditions.ArnLike = { 'AWS:SourceArn': permission.SourceArn };
+      if (typeof permission.SourceArn === 'string')
+        conditions.ArnLike = { 'AWS:SourceArn': permission.SourceArn };
       if (typeof permission.FunctionUrlAuthType === 'string')
         conditions.StringEquals = { 'lambda:FunctionUrlAuthType': permission.FunctionUrlAuthType };
       if (permission.InvokedViaFunctionUrl === true || permission.InvokedViaFunctionUrl === 'true')
@@ -302,7 +331,12 @@ export function permissionStatements(permissions: Record<string, unknown>[], fun
       const principal = String(permission.Principal);
       return {
         Effect: 'Allow',
-        Principal: principal === '*' ? '*' : principal.endsWith('.amazonaws.com') ? { Service: principal } : { AWS: principal },
+        Principal:
+          principal === '*'
+            ? '*'
+            : principal.endsWith('.amazonaws.com')
+              ? { Service: principal }
+              : { AWS: principal },
         Action: String(permission.Action),
         Resource: functionArn,
         ...(Object.keys(conditions).length > 0 ? { Condition: conditions } : {}),
@@ -350,14 +384,21 @@ function toEventRule(arn: string, p: Record<string, unknown>): EventRule {
     ...(p.EventPattern === undefined ? {} : { eventPattern: p.EventPattern }),
     enabled: p.State !== 'DISABLED',
     targets: targets.map((target) => {
-      const transformer = target.InputTransformer as { InputPathsMap?: Record<string, string>; InputTemplate: string } | undefined;
+      const transformer = target.InputTransformer as
+        | { InputPathsMap?: Record<string, string>; InputTemplate: string }
+        | undefined;
       return {
         id: String(target.Id),
         arn: String(target.Arn),
         ...(typeof target.Input === 'string' ? { input: target.Input } : {}),
         ...(typeof target.InputPath === 'string' ? { inputPath: target.InputPath } : {}),
         ...(transformer
-          ? { inputTransformer: { inputPathsMap: transformer.InputPathsMap, inputTemplate: transformer.InputTemplate } }
+          ? {
+              inputTransformer: {
+                inputPathsMap: transformer.InputPathsMap,
+                inputTemplate: transformer.InputTemplate,
+              },
+            }
           : {}),
       };
     }),
@@ -376,7 +417,8 @@ async function deliverSchedules(
   invoke: (functionArn: string, event: unknown) => Promise<unknown>,
 ): Promise<void> {
   for (const rule of model.rules) {
-    if (typeof rule.properties.ScheduleExpression !== 'string' || rule.properties.State === 'DISABLED') continue;
+    if (typeof rule.properties.ScheduleExpression !== 'string' || rule.properties.State === 'DISABLED')
+      continue;
     for (const target of (rule.properties.Targets as { Arn: string }[] | undefined) ?? []) {
       const decision = authorize({
         caller: { kind: 'service', service: 'events.amazonaws.com' },
@@ -404,7 +446,11 @@ async function deliverSchedules(
 }
 
 /** The table as the template declares it (keys, billing); dynalite ignores what it cannot do (TTL, PITR). */
-async function createTable(dynamo: LocalDynamo, name: string, properties: Record<string, unknown>): Promise<void> {
+async function createTable(
+  dynamo: LocalDynamo,
+  name: string,
+  properties: Record<string, unknown>,
+): Promise<void> {
   try {
     await dynamo.client.send(
       new CreateTableCommand({

@@ -63,7 +63,10 @@ export function physicalResources(
         });
         break;
       case 'AWS::IAM::Role':
-        add(generated, { Arn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${generated}`, RoleId: `AROA${suffix(generated)}` });
+        add(generated, {
+          Arn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${generated}`,
+          RoleId: `AROA${suffix(generated)}`,
+        });
         break;
       case 'AWS::Logs::LogGroup':
         add(generated, { Arn: arn('logs', `log-group:${generated}:*`) });

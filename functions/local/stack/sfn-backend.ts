@@ -5,6 +5,8 @@
  * runner. Execution names are unique per state machine, as in AWS: the same name with the same
  * input while it runs answers with the same execution; with other input, ExecutionAlreadyExists.
  */
+
+import { authorize, type Statement } from '../aws/iam.ts';
 import {
   type AslDefinition,
   pendingCallbacks,
@@ -17,7 +19,6 @@ import {
   type WorkflowExecution,
   type WorkflowResult,
 } from '../state-machine/index.ts';
-import { authorize, type Statement } from '../aws/iam.ts';
 
 export interface LocalExecutionRecord {
   readonly name: string;
@@ -57,7 +58,10 @@ export class LocalStepFunctions {
 
   async startExecution(request: { stateMachineArn: string; name?: string; input?: string }) {
     if (request.stateMachineArn !== this.options.stateMachineArn) {
-      throw new NamedError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
+      throw new NamedError(
+        'StateMachineDoesNotExist',
+        `State Machine Does Not Exist: '${request.stateMachineArn}'`,
+      );
     }
     const name = request.name ?? crypto.randomUUID();
     const input = request.input ?? '{}';
@@ -96,7 +100,9 @@ export class LocalStepFunctions {
 
   /** The state machine whose execution holds `token`, if a task is waiting for it. */
   stateMachineOfToken(token: string): string | undefined {
-    return pendingCallbacks().some((pending) => pending.token === token) ? this.options.stateMachineArn : undefined;
+    return pendingCallbacks().some((pending) => pending.token === token)
+      ? this.options.stateMachineArn
+      : undefined;
   }
 
   describeExecution(executionArn: string) {

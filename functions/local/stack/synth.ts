@@ -65,7 +65,10 @@ export function synthesizeStack(options: SynthOptions = {}): SynthesizedStack {
         logicalId,
         path: fn.node.path.split('/').slice(1).join('/'),
         entry: fn.entry,
-        bundle: options.bundle && typeof assetPath === 'string' ? join(assembly.directory, assetPath, 'index.mjs') : undefined,
+        bundle:
+          options.bundle && typeof assetPath === 'string'
+            ? join(assembly.directory, assetPath, 'index.mjs')
+            : undefined,
         step: stepOf.get(fn),
       };
     });

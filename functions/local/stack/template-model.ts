@@ -3,7 +3,12 @@
  * environment and role statements, and the stack's topics, keys, secrets, alarms, rules and
  * resource policies — every CloudFormation token replaced by its local value.
  */
-import { type PhysicalResource, type ResolveContext, resolveIntrinsics, resolveString } from './intrinsics.ts';
+import {
+  type PhysicalResource,
+  type ResolveContext,
+  resolveIntrinsics,
+  resolveString,
+} from './intrinsics.ts';
 import type { TemplateResource } from './physical.ts';
 import type { CfnTemplate } from './synth.ts';
 
@@ -30,7 +35,13 @@ export interface TemplateModel {
   readonly rules: { logicalId: string; arn: string; properties: Record<string, unknown> }[];
   readonly lambdaPermissions: Record<string, unknown>[];
   readonly functionUrls: { logicalId: string; url: string; functionArn: string; authType: string }[];
-  readonly stateMachines: { logicalId: string; arn: string; roleArn: string; definition: string; statements: Statement[] }[];
+  readonly stateMachines: {
+    logicalId: string;
+    arn: string;
+    roleArn: string;
+    definition: string;
+    statements: Statement[];
+  }[];
 }
 
 const of = (template: CfnTemplate, type: string) =>
@@ -65,8 +76,8 @@ export function readTemplate(template: CfnTemplate, context: ResolveContext): Te
   const functions = of(template, 'AWS::Lambda::Function').map(([logicalId, resource]): FunctionModel => {
     const props = properties(resource);
     const where = `function ${logicalId}`;
-    const variables = ((props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
-      {}) as Record<string, unknown>;
+    const variables = ((props.Environment as { Variables?: Record<string, unknown> } | undefined)
+      ?.Variables ?? {}) as Record<string, unknown>;
     const roleArn = resolveString(props.Role, context, where);
     return {
       logicalId,
@@ -74,7 +85,10 @@ export function readTemplate(template: CfnTemplate, context: ResolveContext): Te
       arn: physical(logicalId).attributes.Arn ?? '',
       roleArn,
       environment: Object.fromEntries(
-        Object.entries(variables).map(([name, value]) => [name, resolveString(value, context, `${where} env ${name}`)]),
+        Object.entries(variables).map(([name, value]) => [
+          name,
+          resolveString(value, context, `${where} env ${name}`),
+        ]),
       ),
       statements: roleStatements(roleArn),
       memoryMb: Number(props.MemorySize ?? 128),
@@ -97,7 +111,9 @@ export function readTemplate(template: CfnTemplate, context: ResolveContext): Te
             (topic) => resolveString(topic, context, logicalId) === arn,
           ),
         )
-        .flatMap(([policyId, topicPolicy]) => asStatements(resolve(properties(topicPolicy).PolicyDocument, policyId)));
+        .flatMap(([policyId, topicPolicy]) =>
+          asStatements(resolve(properties(topicPolicy).PolicyDocument, policyId)),
+        );
       const key = properties(resource).KmsMasterKeyId;
       return {
         logicalId,
