@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloudWatchMetricsPublisher } from '../../functions/adapters/cloudwatch-metrics-publisher.ts';
-import type { AlarmConfig } from '../../functions/local/aws/alarms.ts';
+import type { AlarmConfig, AlarmStateChangeEvent } from '../../functions/local/aws/alarms.ts';
 import type { EventRule, LambdaPermission } from '../../functions/local/aws/event-bus.ts';
 import {
   type AwsGateway,
@@ -157,7 +157,7 @@ const ingest = principal('ingest-fn', [
 
 let gateway: AwsGateway | undefined;
 let now = T0;
-const invoked: { functionArn: string; event: Record<string, never> }[] = [];
+const invoked: { functionArn: string; event: AlarmStateChangeEvent }[] = [];
 const published: PublishedMessage[] = [];
 
 async function start(overrides: Partial<AwsGatewayOptions> = {}): Promise<AwsGateway> {
@@ -174,7 +174,7 @@ async function start(overrides: Partial<AwsGatewayOptions> = {}): Promise<AwsGat
     rules,
     lambdaPermissions: [permitDispatcher],
     invokeLambda: (functionArn, event) => {
-      invoked.push({ functionArn, event: event as Record<string, never> });
+      invoked.push({ functionArn, event: event as AlarmStateChangeEvent });
     },
     onPublish: (message) => published.push(message),
     clock: () => now,
@@ -289,9 +289,7 @@ describe('AWS gateway: alarms', () => {
         },
       },
     });
-    expect(
-      JSON.parse((event as { detail: { state: { reasonData: string } } }).detail.state.reasonData),
-    ).toMatchObject({
+    expect(JSON.parse(event.detail.state.reasonData ?? '{}')).toMatchObject({
       recentDatapoints: [1],
       threshold: 0,
     });
