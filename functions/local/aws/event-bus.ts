@@ -1,5 +1,5 @@
 import type { DecisionLog } from './decisions.ts';
-import { matchesPattern } from './event-pattern.ts';
+import { assertSupportedPattern, matchesPattern } from './event-pattern.ts';
 import type { Statement } from './iam.ts';
 import { applyInputTransformer, type InputTransformer, readPath } from './input-transformer.ts';
 import type { SnsTopics } from './sns.ts';
@@ -77,7 +77,11 @@ export function lambdaPolicy(permissions: readonly LambdaPermission[], functionA
 export class EventBus {
   private readonly log: Delivery[] = [];
 
-  constructor(private readonly options: EventBusOptions) {}
+  /** Throws UnsupportedEventPatternError for a rule whose pattern it cannot match faithfully. */
+  constructor(private readonly options: EventBusOptions) {
+    for (const rule of options.rules)
+      if (rule.eventPattern !== undefined) assertSupportedPattern(rule.eventPattern, `rule ${rule.arn}`);
+  }
 
   deliveries(): Delivery[] {
     return [...this.log];

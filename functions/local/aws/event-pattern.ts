@@ -101,3 +101,22 @@ function numericMatch(conditions: unknown[], value: number): boolean {
   }
   return true;
 }
+
+/** Walks a whole pattern and throws UnsupportedEventPatternError for anything `matchesPattern` cannot do. */
+export function assertSupportedPattern(pattern: unknown, path = 'pattern'): void {
+  if (!isObject(pattern)) throw new UnsupportedEventPatternError(`${path} must be a JSON object`);
+  for (const [key, sub] of Object.entries(pattern)) {
+    if (key === '$or') throw new UnsupportedEventPatternError(`${path}: $or is not supported locally`);
+    if (isObject(sub)) {
+      assertSupportedPattern(sub, `${path}.${key}`);
+      continue;
+    }
+    if (!Array.isArray(sub))
+      throw new UnsupportedEventPatternError(`${path}.${key} must be an array or an object`);
+    for (const alternative of sub) {
+      if (!isObject(alternative) || 'exists' in alternative) continue;
+      // Probing each filter with a value of every type reaches every branch that can throw.
+      for (const probe of ['', 0]) matchFilter(alternative, probe);
+    }
+  }
+}

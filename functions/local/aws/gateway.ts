@@ -96,7 +96,15 @@ export async function startAwsGateway(options: AwsGatewayOptions): Promise<AwsGa
   const apply = (transitions: AlarmTransition[]): Promise<void> => {
     effects = effects.then(async () => {
       for (const transition of transitions) {
-        await bus.put(transition.event as unknown as Record<string, unknown>);
+        try {
+          await bus.put(transition.event as unknown as Record<string, unknown>);
+        } catch (error) {
+          // One broken delivery must not stop later effects; the runtime sees it in the console.
+          console.error(
+            `local event bus: delivering the ${transition.alarm.name} state change failed`,
+            error,
+          );
+        }
         history.push(...runAlarmActions(transition, topics, where));
       }
     });
