@@ -3,6 +3,7 @@
  * Figures and ratios to the targets are printed; nothing is asserted (machines are noisy).
  */
 import { benchBacktest } from './backtest.ts';
+import { benchBundles } from './bundles.ts';
 import { benchEvaluate } from './evaluate.ts';
 import { benchIngest } from './ingest.ts';
 
@@ -10,6 +11,7 @@ const benches: [string, () => Promise<Record<string, number | string>>][] = [
   ['ingest', benchIngest],
   ['evaluate', benchEvaluate],
   ['backtest', benchBacktest],
+  ['bundles', benchBundles],
 ];
 
 for (const [name, bench] of benches) {

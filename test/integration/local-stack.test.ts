@@ -108,13 +108,14 @@ describe('the stack as synthesized, run locally', () => {
   });
 
   it('runs a workflow step to its own domain error, with no variable missing and no call denied', async () => {
+    const deniedBefore = denied.length;
     await expect(stack.invoke('confirm-trigger', STATE)).rejects.toMatchObject({
       name: 'IncidentNotFoundError',
     });
     await expect(stack.invoke('revert-commit', { ...STATE, incidentId: 'inc-other' })).rejects.toMatchObject({
       name: 'IncidentNotFoundError',
     });
-    expect(denied).toEqual([]);
+    expect(denied.slice(deniedBefore)).toEqual([]);
   });
 });
 

@@ -59,6 +59,8 @@ export interface DemoSummary {
 
 const SIM_START = Date.parse('2026-11-27T09:00:00Z');
 const EMAILS_PER_MINUTE = 7;
+/** Healthy v1 history before the bad deploy: enough for baselines and the RCA chart's context. */
+const HISTORY_HOURS = 6;
 const DEPLOY_PIPELINE_MINUTES = 3;
 /** Prompt v2 lets one-time-password emails into `critical`: the bug the demo catches. */
 const BAD_PROMPT: SimulatedBehaviour = {
@@ -151,7 +153,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         throw new Error(`ingest answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     };
 
-    say('history: one day of prompt v1 traffic (healthy), GDS reports for v1 and v2');
+    say('history: six hours of prompt v1 traffic (healthy), GDS reports for v1 and v2');
     await clock.frozen(async () => {
       const history = seedHistory();
       for (let index = 0; index < history.length; index += 1_000)
@@ -385,7 +387,7 @@ function gdsReport(
   return { type: 'gds_report', id, ts: new Date(ts).toISOString(), version, dataset: 'gds-1', critical };
 }
 
-/** A day of healthy v1 traffic and the GDS reports, sent through the ingest URL like live traffic. */
+/** Six hours of healthy v1 traffic and the GDS reports, sent through the ingest URL like live traffic. */
 function seedHistory(): Record<string, unknown>[] {
   const v1 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v1' };
   const v2 = { ...v1, prompt: 'v2' };
@@ -393,7 +395,7 @@ function seedHistory(): Record<string, unknown>[] {
     ...simulateTraffic({
       version: v1,
       behaviour: HEALTHY,
-      from: SIM_START - 24 * 3_600_000,
+      from: SIM_START - HISTORY_HOURS * 3_600_000,
       to: SIM_START - 5 * 60_000,
       emailsPerMinute: EMAILS_PER_MINUTE,
       idPrefix: 'history',
