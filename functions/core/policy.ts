@@ -152,6 +152,8 @@ export const policySchema = z.strictObject({
     .strictObject({
       maxEventsPerBatch: z.number().int().positive().max(100_000).default(1000),
       maxBodyBytes: z.number().int().positive().default(4_000_000),
+      /** How far ahead of the receiver's clock an event's `ts` may be (clients' clocks drift). */
+      maxClockSkew: durationSchema.default('5m'),
     })
     .prefault({}),
 });

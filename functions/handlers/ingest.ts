@@ -8,7 +8,7 @@ import { PayloadTooLargeError, ValidationError } from '../core/errors.ts';
 import { ingestBatch } from '../core/ingest.ts';
 import { ingestMetricData } from '../core/ingest-metrics.ts';
 import type { Policy } from '../core/policy.ts';
-import type { MetricsPublisher, MetricsStore } from '../ports.ts';
+import type { Clock, MetricsPublisher, MetricsStore } from '../ports.ts';
 
 /** The slice of the Powertools logger this handler uses; tests pass a recorder. */
 export interface IngestLogger {
@@ -23,6 +23,8 @@ export interface IngestDeps {
   logger?: IngestLogger;
   /** Custom metrics for the CloudWatch alarms (cloud); absent locally. */
   publisher?: MetricsPublisher;
+  /** Event timestamps are judged against this clock (default: the system's). */
+  clock?: Clock;
 }
 
 export type IngestHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -72,7 +74,8 @@ export function makeIngestHandler(deps: IngestDeps | (() => IngestDeps)): Ingest
     if (events.length === 0) return badRequest(log, 'body holds no events');
 
     try {
-      const result = await ingestBatch(store, events, policy, batchId);
+      const now = (resolved.clock?.now() ?? new Date()).getTime();
+      const result = await ingestBatch(store, events, policy, { batchId, now });
       const metricsPublished = await publishMetrics(resolved.publisher, result, log);
       log.info('batch ingested', {
         batchId: result.batchId,

@@ -22,6 +22,8 @@ const V1 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
 const V2 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v1' };
 const T0 = Date.parse('2026-11-27T10:00:00Z');
 const MIN = 60_000;
+/** The receiving clock: a day after the traffic, well inside the timestamp window. */
+const NOW = T0 + 24 * 60 * MIN;
 const TTL_MS = parseDuration(DEFAULT_POLICY.store.bucketTtl);
 
 function classification(
@@ -162,7 +164,7 @@ describe('DynamoDbMetricsStore on dynalite', () => {
       },
     ];
 
-    const result = await ingestBatch(store, events, DEFAULT_POLICY);
+    const result = await ingestBatch(store, events, DEFAULT_POLICY, { now: NOW });
 
     expect(result).toMatchObject({ accepted: 9, rejected: [], duplicates: 0, alreadyApplied: 0 });
     expect(await readAll(store)).toEqual([
@@ -221,7 +223,8 @@ describe('DynamoDbMetricsStore on dynalite', () => {
     const { store } = await freshStore();
     const events = traffic('a', 300, 5);
     const results = [];
-    for (let i = 0; i < 3; i++) results.push(await ingestBatch(store, events, DEFAULT_POLICY, 'batch-1'));
+    for (let i = 0; i < 3; i++)
+      results.push(await ingestBatch(store, events, DEFAULT_POLICY, { now: NOW, batchId: 'batch-1' }));
 
     expect(results.map((r) => [r.writes, r.alreadyApplied])).toEqual([
       [5, 0],
@@ -229,7 +232,7 @@ describe('DynamoDbMetricsStore on dynalite', () => {
       [0, 5],
     ]);
     expect(await readAll(store)).toEqual(
-      await expectedBuckets(prepareBatch(events, DEFAULT_POLICY).aggregate),
+      await expectedBuckets(prepareBatch(events, DEFAULT_POLICY, { now: NOW }).aggregate),
     );
   });
 
@@ -262,18 +265,18 @@ describe('DynamoDbMetricsStore on dynalite', () => {
     };
 
     const results = [
-      await ingestBatch(store, events, DEFAULT_POLICY),
-      await ingestBatch(store, reordered, DEFAULT_POLICY),
-      await ingestBatch(store, respelled, DEFAULT_POLICY),
+      await ingestBatch(store, events, DEFAULT_POLICY, { now: NOW }),
+      await ingestBatch(store, reordered, DEFAULT_POLICY, { now: NOW }),
+      await ingestBatch(store, respelled, DEFAULT_POLICY, { now: NOW }),
     ];
 
     expect(new Set(results.map((r) => r.batchId)).size).toBe(1);
     expect(results.map((r) => r.writes)).toEqual([4, 0, 0]);
-    const once = await expectedBuckets(prepareBatch(events, DEFAULT_POLICY).aggregate);
+    const once = await expectedBuckets(prepareBatch(events, DEFAULT_POLICY, { now: NOW }).aggregate);
     expect(await readAll(store)).toEqual(once);
 
     // Control: different content is a different batch and does count.
-    const other = await ingestBatch(store, traffic('c', 10, 1), DEFAULT_POLICY);
+    const other = await ingestBatch(store, traffic('c', 10, 1), DEFAULT_POLICY, { now: NOW });
     expect(other.batchId).not.toBe(results[0]?.batchId);
     expect(other.writes).toBe(1);
     expect((await readAll(store))[0]?.classified).toBe((once[0]?.classified ?? 0) + 10);
@@ -288,7 +291,7 @@ describe('DynamoDbMetricsStore on dynalite', () => {
     events[77] = { ...(events[77] as object), latencyMs: -5 };
     events[99] = { ...(events[99] as object), ts: 'yesterday' };
 
-    const result = await ingestBatch(store, events, DEFAULT_POLICY);
+    const result = await ingestBatch(store, events, DEFAULT_POLICY, { now: NOW });
 
     expect(result.accepted).toBe(95);
     expect(result.rejected).toEqual([
@@ -316,13 +319,15 @@ describe('DynamoDbMetricsStore on dynalite', () => {
     const stored = await readAll(store);
     expect(stored.reduce((sum, bucket) => sum + bucket.classified, 0)).toBe(95);
     const valid = events.filter((_, index) => ![3, 20, 41, 77, 99].includes(index));
-    expect(stored).toEqual(await expectedBuckets(prepareBatch(valid, DEFAULT_POLICY).aggregate));
+    expect(stored).toEqual(
+      await expectedBuckets(prepareBatch(valid, DEFAULT_POLICY, { now: NOW }).aggregate),
+    );
   });
 
   it('finishes a partially applied batch on retry with every bucket counted exactly once', async () => {
     const { store } = await freshStore();
     const events = [...traffic('p', 600, 12), ...traffic('q', 200, 6, V2)];
-    const prepared = prepareBatch(events, DEFAULT_POLICY, 'crashy');
+    const prepared = prepareBatch(events, DEFAULT_POLICY, { now: NOW, batchId: 'crashy' });
     const total = bucketCount(prepared.aggregate);
     // The "crash": only the even minutes of V1 were written before the process died.
     const partial = subAggregate(
@@ -333,7 +338,7 @@ describe('DynamoDbMetricsStore on dynalite', () => {
     expect(applied).toBe(6);
     expect((await store.applyBatch('crashy', partial)).writes).toBe(applied);
 
-    const retry = await ingestBatch(store, events, DEFAULT_POLICY, 'crashy');
+    const retry = await ingestBatch(store, events, DEFAULT_POLICY, { now: NOW, batchId: 'crashy' });
 
     expect(retry.writes).toBe(total - applied);
     expect(retry.alreadyApplied).toBe(applied);
@@ -357,6 +362,7 @@ describe('DynamoDbMetricsStore on dynalite', () => {
         },
       ],
       DEFAULT_POLICY,
+      { now: NOW },
     );
 
     const items = await scan(dynamo.client, table);
@@ -377,7 +383,7 @@ describe('DynamoDbMetricsStore on dynalite', () => {
     const { store } = await freshStore();
     const requests = recordRequests(dynamo.client);
     const events = [...traffic('w', 500, 10), ...traffic('x', 500, 10, V2)];
-    const prepared = prepareBatch(events, DEFAULT_POLICY);
+    const prepared = prepareBatch(events, DEFAULT_POLICY, { now: NOW });
 
     const result = await store.applyBatch(prepared.batchId, prepared.aggregate);
 
@@ -410,7 +416,7 @@ describe('DynamoDbMetricsStore on dynalite', () => {
     const events = Array.from({ length: 450 }, (_, i) =>
       classification(`wide-${i}`, T0, { latencyMs: 1.02 ** (i + 1) }),
     );
-    const prepared = prepareBatch(events, DEFAULT_POLICY, 'wide');
+    const prepared = prepareBatch(events, DEFAULT_POLICY, { now: NOW, batchId: 'wide' });
     expect(
       Object.keys(prepared.aggregate.series.get(seriesKey(V1))?.buckets.get(T0)?.latency ?? {}),
     ).toHaveLength(450);
@@ -440,7 +446,7 @@ describe('DynamoDbMetricsStore on dynalite', () => {
   it('pages through long query results', async () => {
     const { store } = await freshStore({ queryPageSize: 7 });
     const events = Array.from({ length: 50 }, (_, i) => classification(`pg-${i}`, T0 + i * MIN));
-    await ingestBatch(store, events, DEFAULT_POLICY);
+    await ingestBatch(store, events, DEFAULT_POLICY, { now: NOW });
 
     const buckets = await readAll(store);
 
@@ -449,13 +455,14 @@ describe('DynamoDbMetricsStore on dynalite', () => {
 
   it('keeps firstSeen/lastSeen as min/max across batches in any order', async () => {
     const { store } = await freshStore();
-    await ingestBatch(store, [classification('s1', T0 + 60 * MIN)], DEFAULT_POLICY);
+    await ingestBatch(store, [classification('s1', T0 + 60 * MIN)], DEFAULT_POLICY, { now: NOW });
     await ingestBatch(
       store,
       [classification('s2', T0), classification('s3', T0 + 120 * MIN)],
       DEFAULT_POLICY,
+      { now: NOW },
     );
-    await ingestBatch(store, [classification('s4', T0 + 90 * MIN)], DEFAULT_POLICY);
+    await ingestBatch(store, [classification('s4', T0 + 90 * MIN)], DEFAULT_POLICY, { now: NOW });
 
     expect(await store.listVersionSightings()).toEqual([
       { version: V1, firstSeen: T0, lastSeen: T0 + 120 * MIN },
@@ -474,7 +481,7 @@ describe('startLocalDynamo', () => {
         tableName: 'persisted',
         bucketTtlMs: TTL_MS,
       });
-      await ingestBatch(store, traffic('r', 30, 3), DEFAULT_POLICY);
+      await ingestBatch(store, traffic('r', 30, 3), DEFAULT_POLICY, { now: NOW });
       await first.stop();
 
       const second = await startLocalDynamo({ path: dir });

@@ -155,7 +155,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       executions.push(execution);
       return execution.result;
     });
-    const ingest = makeIngestHandler({ store: local.store, policy });
+    const ingest = makeIngestHandler({ store: local.store, policy, clock });
     const evaluator = makeEvaluatorHandler(() => ({ ...deps, notificationLog, workflow: starter }));
 
     say('history: one day of prompt v1 traffic (healthy), GDS reports for v1 and v2');
