@@ -14,6 +14,8 @@ const CONTENT_HASH_PREFIX = 'sha256:';
 
 export interface PreparedBatch {
   batchId: string;
+  /** Hash of the accepted, normalised events: a re-used batchId must carry the same. */
+  contentHash: string;
   aggregate: BatchAggregate;
   /** Valid events counted by this batch (each id once). */
   accepted: number;
@@ -92,8 +94,10 @@ export function prepareBatch(
   });
   const aggregate = aggregateEvents(unique, emptyAggregate());
   aggregate.duplicates = duplicates;
+  const contentHash = contentBatchId(unique);
   return {
-    batchId: batchId ?? contentBatchId(unique),
+    batchId: batchId ?? contentHash,
+    contentHash,
     aggregate,
     accepted: unique.length,
     rejected,
@@ -109,7 +113,7 @@ export async function ingestBatch(
   options: BatchOptions,
 ): Promise<IngestResult> {
   const prepared = prepareBatch(rawEvents, policy, options);
-  const applied = await store.applyBatch(prepared.batchId, prepared.aggregate);
+  const applied = await store.applyBatch(prepared.batchId, prepared.aggregate, prepared.contentHash);
   return {
     batchId: prepared.batchId,
     accepted: prepared.accepted,

@@ -1,14 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { DynamoDbMetricsStore } from '../../functions/adapters/dynamodb-metrics-store.ts';
 import { MemoryMetricsStore } from '../../functions/adapters/memory-metrics-store.ts';
 import {
   type BatchAggregate,
   bucketCount,
-  emptyAggregate,
   seriesKey,
 } from '../../functions/core/aggregate.ts';
 import { emptyBucket, type MinuteBucket } from '../../functions/core/buckets.ts';
@@ -325,18 +324,20 @@ describe('DynamoDbMetricsStore on dynalite', () => {
   });
 
   it('finishes a partially applied batch on retry with every bucket counted exactly once', async () => {
-    const { store } = await freshStore();
+    const { store, table } = await freshStore();
     const events = [...traffic('p', 600, 12), ...traffic('q', 200, 6, V2)];
     const prepared = prepareBatch(events, DEFAULT_POLICY, { now: NOW, batchId: 'crashy' });
     const total = bucketCount(prepared.aggregate);
-    // The "crash": only the even minutes of V1 were written before the process died.
-    const partial = subAggregate(
-      prepared.aggregate,
-      (series, minute) => series === seriesKey(V1) && ((minute - T0) / MIN) % 2 === 0,
+    // The "crash": only the even minutes of V1 reach the table; every other bucket write fails.
+    const crashing = storeFailingBucketWrites(
+      table,
+      (pk, sk) => pk === `B#${seriesKey(V1)}` && ((Date.parse(sk) - T0) / MIN) % 2 === 0,
     );
-    const applied = bucketCount(partial);
-    expect(applied).toBe(6);
-    expect((await store.applyBatch('crashy', partial)).writes).toBe(applied);
+    await expect(
+      ingestBatch(crashing, events, DEFAULT_POLICY, { now: NOW, batchId: 'crashy' }),
+    ).rejects.toThrow(/simulated crash/);
+    const applied = 6;
+    expect((await readAll(store)).length).toBe(applied);
 
     const retry = await ingestBatch(store, events, DEFAULT_POLICY, { now: NOW, batchId: 'crashy' });
 
@@ -374,12 +375,18 @@ describe('DynamoDbMetricsStore on dynalite', () => {
       const start = Date.parse(String(item.sk?.S));
       expect(Number(item.expiresAt?.N)).toBe(start / 1000 + 35 * 24 * 3600);
     }
-    for (const item of items.filter((item) => !isBucket(item))) {
+    // The batch item outlives every retry the timestamp window still accepts (TTL + a day).
+    const batches = items.filter((item) => String(item.pk?.S).startsWith('M#'));
+    expect(batches).toHaveLength(1);
+    expect(Number(batches[0]?.expiresAt?.N)).toBeGreaterThanOrEqual(Math.floor((Date.now() + TTL_MS) / 1000));
+    for (const item of items.filter((item) => !isBucket(item) && !String(item.pk?.S).startsWith('M#'))) {
       expect(item.expiresAt).toBeUndefined();
     }
+    // Nothing of the batch stays on its buckets once it is complete.
+    for (const item of buckets) expect(item.pending).toBeUndefined();
   });
 
-  it('costs one conditional UpdateItem per touched (series, minute) bucket', async () => {
+  it('costs one conditional UpdateItem per touched bucket, one token removal each, and three batch-item writes', async () => {
     const { store } = await freshStore();
     const requests = recordRequests(dynamo.client);
     const events = [...traffic('w', 500, 10), ...traffic('x', 500, 10, V2)];
@@ -387,26 +394,31 @@ describe('DynamoDbMetricsStore on dynalite', () => {
 
     const result = await store.applyBatch(prepared.batchId, prepared.aggregate);
 
-    const bucketWrites = requests.filter(
-      (r) =>
-        r.operation === 'UpdateItem' &&
-        String((r.body.Key as Record<string, { S: string }>).pk?.S).startsWith('B#'),
-    );
+    const writesTo = (prefix: string) =>
+      requests.filter(
+        (r) =>
+          r.operation === 'UpdateItem' &&
+          String((r.body.Key as Record<string, { S: string }>).pk?.S).startsWith(prefix),
+      );
+    const applies = (prefix: string) =>
+      writesTo(prefix).filter((r) => String(r.body.UpdateExpression).includes('ADD'));
+    const removals = (prefix: string) =>
+      writesTo(prefix).filter((r) => String(r.body.UpdateExpression).startsWith('DELETE'));
     expect(bucketCount(prepared.aggregate)).toBe(20);
     expect(result.writes).toBe(20);
-    expect(bucketWrites).toHaveLength(20);
-    for (const write of bucketWrites) expect(write.body.ConditionExpression).toContain('NOT contains');
+    expect(applies('B#')).toHaveLength(20);
+    for (const write of applies('B#')) expect(write.body.ConditionExpression).toContain('NOT contains');
     // Plus one hourly rollup per (series, hour) — both series sit in one hour — with the same
-    // exactly-once condition, and two small min/max updates per version seen; nothing else writes.
+    // exactly-once condition, and two small min/max updates per version seen.
     expect(result.rollups).toEqual({ writes: 2, alreadyApplied: 0 });
-    const rollupWrites = requests.filter(
-      (r) =>
-        r.operation === 'UpdateItem' &&
-        String((r.body.Key as Record<string, { S: string }>).pk?.S).startsWith('R#'),
-    );
-    expect(rollupWrites).toHaveLength(2);
-    for (const write of rollupWrites) expect(write.body.ConditionExpression).toContain('NOT contains');
-    expect(requests.filter((r) => r.operation !== 'Query')).toHaveLength(20 + 2 + 2 * 2);
+    expect(applies('R#')).toHaveLength(2);
+    for (const write of applies('R#')) expect(write.body.ConditionExpression).toContain('NOT contains');
+    // The complete batch takes its token off each bucket and rollup again: items stay bounded.
+    expect(removals('B#')).toHaveLength(20);
+    expect(removals('R#')).toHaveLength(2);
+    // The batch item: register, finish, cleaned.
+    expect(writesTo('M#')).toHaveLength(3);
+    expect(requests.filter((r) => r.operation !== 'Query')).toHaveLength(2 * (20 + 2) + 2 * 2 + 3);
   });
 
   it('splits a bucket too wide for one 4 KB expression into parts, each idempotent', async () => {
@@ -503,14 +515,27 @@ describe('startLocalDynamo', () => {
   });
 });
 
-function subAggregate(
-  aggregate: BatchAggregate,
-  keep: (series: string, minute: number) => boolean,
-): BatchAggregate {
-  const part = emptyAggregate();
-  for (const series of aggregate.series.values()) {
-    const buckets = new Map([...series.buckets].filter(([minute]) => keep(series.series, minute)));
-    if (buckets.size > 0) part.series.set(series.series, { ...series, buckets });
-  }
-  return part;
+/** A store on its own client whose bucket writes fail unless `reaches(pk, sk)`. */
+function storeFailingBucketWrites(
+  table: string,
+  reaches: (pk: string, sk: string) => boolean,
+): DynamoDbMetricsStore {
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  onTestFinished(() => client.destroy());
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const key = (args.input as { Key?: { pk?: unknown; sk?: unknown } }).Key;
+      const isBucketWrite =
+        context.commandName === 'UpdateItemCommand' && typeof key?.pk === 'string' && key.pk.startsWith('B#');
+      if (isBucketWrite && !reaches(key.pk as string, String(key.sk))) throw new Error('simulated crash');
+      return next(args);
+    },
+    { step: 'initialize', name: 'failBucketWrites' },
+  );
+  return new DynamoDbMetricsStore({ client, tableName: table, bucketTtlMs: TTL_MS });
 }
