@@ -77,6 +77,7 @@ Examples:
     const evaluation = options.events
       ? await evaluateEventsFile(options.events, policy, {
           ...options,
+          now: Date.now(),
           onProblem: (line) => process.stderr.write(`${line}\n`),
           onProgress: progress(json),
         })
@@ -110,6 +111,7 @@ Examples:
     const json = Boolean(options.json);
     const result = await withLocalStore(options.stateDir, (store) =>
       ingestFile(store, file, policy, {
+        now: Date.now(),
         onProblem: (line) => process.stderr.write(`${line}\n`),
         onProgress: progress(json),
       }),

@@ -28,9 +28,11 @@ export interface ApplyBatchResult {
 export interface MetricsStore {
   /**
    * Applies a batch exactly once per bucket: a retry with the same `batchId` re-applies only
-   * the buckets the earlier attempt did not reach.
+   * the buckets the earlier attempt did not reach. `contentHash` (default: the batch id, which is
+   * then itself a content hash) is remembered with the batch: the same id with another hash
+   * throws `BatchIdConflictError` and changes nothing.
    */
-  applyBatch(batchId: string, aggregate: BatchAggregate): Promise<ApplyBatchResult>;
+  applyBatch(batchId: string, aggregate: BatchAggregate, contentHash?: string): Promise<ApplyBatchResult>;
   /** Buckets of a series with `fromMinute <= minute <= toMinute`, oldest first. */
   readBuckets(series: string, fromMinute: number, toMinute: number): Promise<MinuteBucket[]>;
   /**

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SentinelError } from '../core/errors.ts';
 import { executionNameFor, type Incident } from '../core/incident/incident.ts';
-import { versionKey } from '../core/version.ts';
+import { encodeKey } from '../core/version.ts';
 import type { IncidentStore } from '../ports.ts';
 import { queryAllItems } from './dynamodb-query.ts';
 
@@ -131,7 +131,9 @@ export class DynamoDbIncidentStore implements IncidentStore {
 }
 
 function lockSortKey(incident: Pick<Incident, 'service' | 'version'>): string {
-  return `${incident.service}|${versionKey(incident.version)}`;
+  // One encoding for every key part, so no service or version string can alias another's lock.
+  const { model, modelVersion, prompt } = incident.version;
+  return encodeKey([incident.service, model, modelVersion, prompt]);
 }
 
 function toItem(incident: Incident): Record<string, unknown> {

@@ -1,20 +1,30 @@
 import { type BatchAggregate, seriesKey, type VersionSighting } from '../core/aggregate.ts';
 import { emptyBucket, hourlyRollups, type MinuteBucket, mergeBucket } from '../core/buckets.ts';
+import { BatchIdConflictError } from '../core/errors.ts';
 import type { GdsReportEvent } from '../core/events.ts';
 import { type Version, versionKey } from '../core/version.ts';
 import type { ApplyBatchResult, MetricsStore } from '../ports.ts';
 
 /**
  * The metrics store held in memory: evaluates an events file without a database, and backs
- * replays. Same batch-idempotency rule as the DynamoDB adapter: a bucket remembers its batches.
+ * replays. Same batch rules as the DynamoDB adapter: a bucket remembers its batches (memory has no
+ * item size limit, so no cleanup is needed), and a batch id remembers its content hash.
  */
 export class MemoryMetricsStore implements MetricsStore {
   private readonly buckets: StoredBuckets = new Map();
   private readonly rollups: StoredBuckets = new Map();
   private readonly reports = new Map<string, Map<string, GdsReportEvent>>();
   private readonly sightings = new Map<string, VersionSighting>();
+  private readonly contentHashes = new Map<string, string>();
 
-  async applyBatch(batchId: string, aggregate: BatchAggregate): Promise<ApplyBatchResult> {
+  async applyBatch(
+    batchId: string,
+    aggregate: BatchAggregate,
+    contentHash: string = batchId,
+  ): Promise<ApplyBatchResult> {
+    const known = this.contentHashes.get(batchId);
+    if (known !== undefined && known !== contentHash) throw new BatchIdConflictError(batchId);
+    this.contentHashes.set(batchId, contentHash);
     let writes = 0;
     let alreadyApplied = 0;
     const rollups = { writes: 0, alreadyApplied: 0 };

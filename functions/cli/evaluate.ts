@@ -3,6 +3,7 @@ import { aggregateEvents, emptyAggregate } from '../core/aggregate.ts';
 import { ValidationError } from '../core/errors.ts';
 import { loadEvaluationInput, newestLiveVersion } from '../core/evaluation-input.ts';
 import type { SentinelEvent } from '../core/events.ts';
+import { timestampWindow } from '../core/ingest.ts';
 import type { Policy } from '../core/policy.ts';
 import { evaluateVersion } from '../core/triggers/evaluate.ts';
 import type { Evaluation } from '../core/triggers/types.ts';
@@ -51,6 +52,8 @@ export function parseAt(text: string | undefined, fallback: number): number {
 
 export interface FileEvaluationOptions extends VersionOptions {
   at?: string;
+  /** The caller's clock (epoch ms); without `at`, event timestamps are judged against it. */
+  now: number;
   onProblem?: (line: string) => void;
   onProgress?: (linesRead: number) => void;
 }
@@ -58,7 +61,8 @@ export interface FileEvaluationOptions extends VersionOptions {
 /**
  * Evaluates straight from an events file: the events are folded into an in-memory store with
  * the same aggregation the ingestion uses, so file and store evaluations agree. Events after
- * `at` are left out; without `--at` the newest event's time is used.
+ * `at` are left out; without `--at` the newest event's time is used. Timestamps are bounded as at
+ * ingest, relative to `at` when given (a file is judged as if it arrived then), else to `now`.
  */
 export async function evaluateEventsFile(
   path: string,
@@ -78,7 +82,7 @@ export async function evaluateEventsFile(
       if (!newestAny || event.ts > newestAny.ts) newestAny = event;
       events.push(event);
     },
-    { onProgress: options.onProgress },
+    { onProgress: options.onProgress, window: timestampWindow(policy, requestedAt ?? options.now) },
   );
   for (const problem of problems) options.onProblem?.(formatProblem(problem));
   const at = requestedAt ?? newestTs;

@@ -1,6 +1,6 @@
 import { aggregateEvents, emptyAggregate } from '../core/aggregate.ts';
 import type { SentinelEvent } from '../core/events.ts';
-import { contentBatchId } from '../core/ingest.ts';
+import { contentBatchId, timestampWindow } from '../core/ingest.ts';
 import type { Policy } from '../core/policy.ts';
 import type { MetricsStore } from '../ports.ts';
 import { formatProblem, readEventsFile } from './read-events-file.ts';
@@ -24,8 +24,13 @@ export interface FileIngestResult {
 export async function ingestFile(
   store: MetricsStore,
   path: string,
-  _policy: Policy,
-  hooks: { onProblem?: (line: string) => void; onProgress?: (linesRead: number) => void } = {},
+  policy: Policy,
+  hooks: {
+    /** The caller's clock (epoch ms): timestamps are bounded against it as at HTTP ingest. */
+    now: number;
+    onProblem?: (line: string) => void;
+    onProgress?: (linesRead: number) => void;
+  },
 ): Promise<FileIngestResult> {
   const result: FileIngestResult = {
     accepted: 0,
@@ -59,7 +64,7 @@ export async function ingestFile(
       chunk.push(event);
       if (chunk.length >= FILE_CHUNK_EVENTS) pending.push(flush());
     },
-    { onProgress: hooks.onProgress },
+    { onProgress: hooks.onProgress, window: timestampWindow(policy, hooks.now) },
   );
   await Promise.all(pending);
   await flush();

@@ -1,6 +1,11 @@
-import type { SentinelEvent } from '../core/events.ts';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { SentinelError } from '../core/errors.ts';
+import type { SentinelEvent, TimestampWindow } from '../core/events.ts';
 import { parseEvent } from '../core/events.ts';
-import { readJsonLines } from '../local/jsonl.ts';
+import { jsonErrorColumn } from './json-error-column.ts';
 
 export interface EventsFileProblem {
   line: number;
@@ -12,6 +17,13 @@ export interface ReadEventsOptions {
   /** Called with the number of lines read so far, every `progressEvery` lines. */
   onProgress?: (linesRead: number) => void;
   progressEvery?: number;
+  /** Events whose `ts` falls outside are reported as problems (see `timestampWindow`). */
+  window?: TimestampWindow;
+}
+
+/** The events file cannot be opened or read: names the file and the reason, never a stack. */
+export class EventsFileError extends SentinelError {
+  override readonly name = 'EventsFileError';
 }
 
 /**
@@ -26,23 +38,61 @@ export async function readEventsFile(
   const problems: EventsFileProblem[] = [];
   const every = options.progressEvery ?? 100_000;
   let events = 0;
-  let lines = 0;
-  for await (const entry of readJsonLines(path)) {
-    lines += 1;
-    if (options.onProgress && lines % every === 0) options.onProgress(lines);
-    if ('error' in entry) {
-      problems.push({ line: entry.line, field: '(line)', message: entry.error });
-      continue;
+  let line = 0;
+  const lines = createInterface({ input: await openEvents(path), crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    for await (const text of lines) {
+      line += 1;
+      if (options.onProgress && line % every === 0) options.onProgress(line);
+      if (text.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        // JSON.parse's message quotes the line, which may hold a snippet: give the position only.
+        const column = jsonErrorColumn(text);
+        const where = column === undefined ? '' : ` (at column ${column})`;
+        problems.push({ line, field: '(line)', message: `not valid JSON${where}` });
+        continue;
+      }
+      const parsed = parseEvent(value, line, options.window);
+      if (!parsed.ok) {
+        problems.push({ line, field: parsed.rejection.field, message: parsed.rejection.message });
+        continue;
+      }
+      events += 1;
+      onEvent(parsed.event);
     }
-    const parsed = parseEvent(entry.value, entry.line);
-    if (!parsed.ok) {
-      problems.push({ line: entry.line, field: parsed.rejection.field, message: parsed.rejection.message });
-      continue;
-    }
-    events += 1;
-    onEvent(parsed.event);
+  } catch (error) {
+    throw readFailure(path, error);
   }
   return { events, problems };
+}
+
+/** Checks the path first, so a missing file or a directory is a one-line answer, not a stack trace. */
+async function openEvents(path: string): Promise<Readable> {
+  if (path === '-') return process.stdin;
+  try {
+    if ((await stat(path)).isDirectory()) throw new EventsFileError(`cannot read ${path}: is a directory`);
+  } catch (error) {
+    throw readFailure(path, error);
+  }
+  return createReadStream(path, { encoding: 'utf8' });
+}
+
+const REASONS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'no such file (a part of the path is not a directory)',
+};
+
+function readFailure(path: string, error: unknown): unknown {
+  if (error instanceof SentinelError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return error;
+  return new EventsFileError(`cannot read ${path}: ${REASONS[code] ?? code}`);
 }
 
 export function formatProblem(problem: EventsFileProblem): string {

@@ -7,12 +7,10 @@ import {
   minuteOf,
 } from './buckets.ts';
 import type { GdsReportEvent, SentinelEvent } from './events.ts';
-import { type Version, versionKey } from './version.ts';
+import { seriesKey, type Version, versionKey } from './version.ts';
 
-/** Live traffic of a version, or a candidate's shadow traffic (never mixed into the live series). */
-export function seriesKey(version: Version, shadow = false): string {
-  return shadow ? `shadow|${versionKey(version)}` : versionKey(version);
-}
+/** Re-exported: callers have always taken series keys from here; the encoding lives in version.ts. */
+export { seriesKey };
 
 export interface SeriesAggregate {
   series: string;

@@ -48,6 +48,15 @@ export const COUNTER_FIELDS = [
 
 export type CounterField = (typeof COUNTER_FIELDS)[number];
 
+/**
+ * Counters saturate at `Number.MAX_SAFE_INTEGER` instead of turning inexact (or Infinity, which
+ * no store can write). Event limits keep real traffic far below it; only abuse reaches it, and a
+ * saturated cost still reads as the spike it is.
+ */
+export function addSaturating(a: number, b: number): number {
+  return Math.min(a + b, Number.MAX_SAFE_INTEGER);
+}
+
 export function minuteOf(ts: number): number {
   return Math.floor(ts / MINUTE_MS) * MINUTE_MS;
 }
@@ -95,7 +104,7 @@ export function addClassification(bucket: MinuteBucket, event: ClassificationEve
   if (event.importance === 'critical' && event.otp) bucket.otpCritical += 1;
   if (event.error === true) bucket.errors += 1;
   if (event.costUsd !== undefined) {
-    bucket.costNanoUsd += Math.round(event.costUsd * NANO_USD_PER_USD);
+    bucket.costNanoUsd = addSaturating(bucket.costNanoUsd, Math.round(event.costUsd * NANO_USD_PER_USD));
     bucket.costCount += 1;
   }
   if (event.latencyMs !== undefined) addToHistogram(bucket.latency, event.latencyMs);
@@ -111,7 +120,7 @@ export function addCorrection(bucket: MinuteBucket, event: CorrectionEvent): voi
 
 /** Adds `from` into `into` (same minute assumed). */
 export function mergeBucket(into: MinuteBucket, from: MinuteBucket): void {
-  for (const field of COUNTER_FIELDS) into[field] += from[field];
+  for (const field of COUNTER_FIELDS) into[field] = addSaturating(into[field], from[field]);
   mergeHistograms(into.latency, from.latency);
 }
 

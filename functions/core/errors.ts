@@ -24,3 +24,14 @@ export class PolicyError extends SentinelError {
 export class PayloadTooLargeError extends SentinelError {
   override readonly name = 'PayloadTooLargeError';
 }
+
+/**
+ * A caller re-used a `batchId` for different content. Counting it would break "re-sending a batch
+ * is a no-op"; dropping it silently would lose events: it is refused (HTTP 409), naming the id.
+ */
+export class BatchIdConflictError extends SentinelError {
+  override readonly name = 'BatchIdConflictError';
+  constructor(readonly batchId: string) {
+    super(`batchId ${batchId} was already used for different events; send new events under a new batchId`);
+  }
+}

@@ -6,11 +6,61 @@ export const IMPORTANCE_CLASSES = ['critical', 'time_sensitive', 'routine'] as c
 export type Importance = (typeof IMPORTANCE_CLASSES)[number];
 export const EVENT_TYPES = ['classification', 'correction', 'gds_report'] as const;
 
+/**
+ * Bounds on every field (README "Events"). Strings end up in DynamoDB keys and items (1 KB sort
+ * keys, 400 KB items); numbers are summed into integer counters that must stay exact
+ * (`Number.MAX_SAFE_INTEGER`): at the caps below even a 100,000-event batch of maximal values sums
+ * to at most 1e15 nano-dollars, and the counters saturate rather than overflow beyond that.
+ */
+export const EVENT_LIMITS = {
+  idChars: 256,
+  datasetChars: 256,
+  snippetChars: 10_000,
+  maxCostUsd: 10,
+  maxLatencyMs: 3_600_000,
+  maxCount: 1_000_000_000,
+  /** Objects and arrays nested deeper than this are refused before any schema looks at them. */
+  maxDepth: 8,
+} as const;
+
+/**
+ * How an error names a value without echoing it: short enum-like strings are quoted (people need
+ * to see "Routine" vs "routine"), anything else is described by its kind. Never JSON.stringify a
+ * user value here: a deeply nested one overflows the stack, a long one may be an email snippet.
+ */
+export function describeInput(value: unknown): string {
+  if (typeof value === 'string') {
+    return value.length <= 32 && /^[\w .:-]*$/.test(value)
+      ? `"${value}"`
+      : `a string of ${value.length} characters`;
+  }
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'a non-finite number';
+  return typeof value;
+}
+
 const importanceSchema = z.enum(IMPORTANCE_CLASSES, {
-  error: (issue) => `must be one of ${IMPORTANCE_CLASSES.join(', ')} (got ${JSON.stringify(issue.input)})`,
+  error: (issue) => `must be one of ${IMPORTANCE_CLASSES.join(', ')} (got ${describeInput(issue.input)})`,
 });
-const nonNegative = z.number('must be a number').finite('must be finite').nonnegative('must not be negative');
-const count = z.number('must be a number').int('must be a whole number').nonnegative('must not be negative');
+const number = (max: number, unit: string) =>
+  z
+    .number('must be a number')
+    .finite('must be finite')
+    .nonnegative('must not be negative')
+    .max(max, `must be at most ${max.toLocaleString('en-US')}${unit}`);
+// The bound comes before the whole-number check: 1e300 is "too large", not "not whole".
+const count = z
+  .number('must be a number')
+  .nonnegative('must not be negative')
+  .max(EVENT_LIMITS.maxCount, `must be at most ${EVENT_LIMITS.maxCount.toLocaleString('en-US')}`)
+  .int('must be a whole number');
+const boundedString = (max: number) =>
+  z
+    .string('must be a string')
+    .min(1, 'must be a non-empty string')
+    .max(max, `must be at most ${max.toLocaleString('en-US')} characters`);
 const timestamp = z
   .string('must be an ISO 8601 UTC timestamp such as 2026-11-27T10:00:00Z')
   .refine(
@@ -24,10 +74,7 @@ function isCalendarDate(text: string): boolean {
   const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
 }
-const id = z
-  .string('must be a string')
-  .min(1, 'must be a non-empty string')
-  .max(256, 'must be at most 256 characters');
+const id = boundedString(EVENT_LIMITS.idChars);
 
 const common = {
   id,
@@ -39,9 +86,15 @@ const classificationSchema = z.object({
   ...common,
   type: z.literal('classification'),
   importance: importanceSchema,
-  latencyMs: nonNegative.optional(),
-  costUsd: nonNegative.optional(),
-  snippet: z.string('must be a string').optional(),
+  latencyMs: number(EVENT_LIMITS.maxLatencyMs, ' ms').optional(),
+  costUsd: number(EVENT_LIMITS.maxCostUsd, ' USD').optional(),
+  snippet: z
+    .string('must be a string')
+    .max(
+      EVENT_LIMITS.snippetChars,
+      `must be at most ${EVENT_LIMITS.snippetChars.toLocaleString('en-US')} characters`,
+    )
+    .optional(),
   otp: z.boolean('must be true or false').optional(),
   error: z.boolean('must be true or false').optional(),
   shadow: z.boolean('must be true or false').optional(),
@@ -61,7 +114,7 @@ const confusionSchema = z.object({ tp: count, fp: count, fn: count });
 const gdsReportSchema = z.object({
   ...common,
   type: z.literal('gds_report'),
-  dataset: z.string('must be a string').min(1, 'must be a non-empty string'),
+  dataset: boundedString(EVENT_LIMITS.datasetChars),
   critical: confusionSchema,
   time_sensitive: confusionSchema.optional(),
   routine: confusionSchema.optional(),
@@ -118,17 +171,33 @@ export interface EventRejection {
 
 export type EventParseResult = { ok: true; event: SentinelEvent } | { ok: false; rejection: EventRejection };
 
-const schemaByType = {
+/** A Map, not an object literal: `"constructor"` or `"__proto__"` must not find an inherited member. */
+const schemaByType = new Map<string, (typeof SCHEMAS)[keyof typeof SCHEMAS]>();
+const SCHEMAS = {
   classification: classificationSchema,
   correction: correctionSchema,
   gds_report: gdsReportSchema,
 } as const;
+for (const type of EVENT_TYPES) schemaByType.set(type, SCHEMAS[type]);
+
+/**
+ * The instants an event's `ts` may name, decided by the caller (core reads no clock): not after
+ * `notAfter` (now plus a small clock skew), not before `notBefore` (older buckets have expired).
+ * `describe*` say in words what the bound is, for the rejection message.
+ */
+export interface TimestampWindow {
+  notBefore: number;
+  notAfter: number;
+  describeNotBefore: string;
+  describeNotAfter: string;
+}
 
 /**
  * Validates one raw event. The first problem is reported with the field's dotted path;
- * a snippet is turned into an `otp` verdict here and never leaves this function.
+ * a snippet is turned into an `otp` verdict here and never leaves this function. With a `window`,
+ * a timestamp outside it is rejected as `ts`.
  */
-export function parseEvent(raw: unknown, index: number): EventParseResult {
+export function parseEvent(raw: unknown, index: number, window?: TimestampWindow): EventParseResult {
   const reject = (field: string, message: string, eventId: string | null = null): EventParseResult => ({
     ok: false,
     rejection: { index, id: eventId, field, message },
@@ -137,29 +206,61 @@ export function parseEvent(raw: unknown, index: number): EventParseResult {
     return reject('(event)', 'must be a JSON object');
   }
   const record = raw as Record<string, unknown>;
-  const eventId = typeof record.id === 'string' ? record.id : null;
-  if (typeof record.type !== 'string' || !(record.type in schemaByType)) {
+  const eventId =
+    typeof record.id === 'string' && record.id.length <= EVENT_LIMITS.idChars ? record.id : null;
+  const deep = tooDeepField(record, EVENT_LIMITS.maxDepth);
+  if (deep !== undefined) {
+    return reject(deep, `nests deeper than ${EVENT_LIMITS.maxDepth} levels`, eventId);
+  }
+  const schema = typeof record.type === 'string' ? schemaByType.get(record.type) : undefined;
+  if (schema === undefined) {
     return reject(
       'type',
       record.type === undefined
         ? `is required; one of ${EVENT_TYPES.join(', ')}`
-        : `must be one of ${EVENT_TYPES.join(', ')} (got ${JSON.stringify(record.type)})`,
+        : `must be one of ${EVENT_TYPES.join(', ')} (got ${describeInput(record.type)})`,
       eventId,
     );
   }
-  const parsed = schemaByType[record.type as keyof typeof schemaByType].safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(event)';
+    const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '(event)';
     // zod does not report the input by default, so look at the raw event: only an absent field
     // is "required"; a present one of the wrong type keeps the schema's own message.
+    // An unknown key's name is the caller's text: list what is allowed instead of echoing it.
     const message =
       issue?.code === 'invalid_type' && valueAt(record, issue.path) === undefined
         ? 'is required'
-        : issue?.message;
+        : issue?.code === 'unrecognized_keys'
+          ? 'has unknown fields; allowed are model, modelVersion, prompt'
+          : issue?.message;
     return reject(field, message ?? 'is invalid', eventId);
   }
+  if (window !== undefined) {
+    const ts = parsed.data.ts;
+    if (ts > window.notAfter) return reject('ts', `must not be after ${window.describeNotAfter}`, eventId);
+    if (ts < window.notBefore) return reject('ts', `must not be before ${window.describeNotBefore}`, eventId);
+  }
   return { ok: true, event: normalise(parsed.data) };
+}
+
+/**
+ * The top-level field under which the value nests deeper than `limit` (or "(event)"), else
+ * undefined. Iterative, and it stops at the limit, so a 10,000-deep value costs ~`limit` steps
+ * per branch and never the stack.
+ */
+function tooDeepField(record: Record<string, unknown>, limit: number): string | undefined {
+  for (const [key, value] of Object.entries(record)) {
+    const stack: [unknown, number][] = [[value, 1]];
+    while (stack.length > 0) {
+      const [node, depth] = stack.pop() as [unknown, number];
+      if (typeof node !== 'object' || node === null) continue;
+      if (depth >= limit) return /^[A-Za-z_]{1,32}$/.test(key) ? key : '(event)';
+      for (const child of Object.values(node)) stack.push([child, depth + 1]);
+    }
+  }
+  return undefined;
 }
 
 function valueAt(record: unknown, path: readonly PropertyKey[]): unknown {
@@ -171,7 +272,7 @@ function valueAt(record: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-function normalise(data: z.infer<(typeof schemaByType)[keyof typeof schemaByType]>): SentinelEvent {
+function normalise(data: z.infer<(typeof SCHEMAS)[keyof typeof SCHEMAS]>): SentinelEvent {
   if (data.type !== 'classification') return data;
   const { snippet, otp, ...rest } = data;
   return { ...rest, otp: otp === true || (snippet !== undefined && detectOtp(snippet)) };

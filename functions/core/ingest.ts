@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { ApplyBatchResult, MetricsStore } from '../ports.ts';
 import { aggregateEvents, type BatchAggregate, emptyAggregate } from './aggregate.ts';
 import { PayloadTooLargeError, ValidationError } from './errors.ts';
-import { type EventRejection, parseEvent, type SentinelEvent } from './events.ts';
-import type { Policy } from './policy.ts';
+import { type EventRejection, parseEvent, type SentinelEvent, type TimestampWindow } from './events.ts';
+import { type Policy, windowMs } from './policy.ts';
 
 /**
  * Caller-chosen batch ids are kept short and free of `#`, which the store uses to mark the parts
@@ -14,6 +14,8 @@ const CONTENT_HASH_PREFIX = 'sha256:';
 
 export interface PreparedBatch {
   batchId: string;
+  /** Hash of the accepted, normalised events: a re-used batchId must carry the same. */
+  contentHash: string;
   aggregate: BatchAggregate;
   /** Valid events counted by this batch (each id once). */
   accepted: number;
@@ -31,12 +33,40 @@ export interface IngestResult extends ApplyBatchResult {
   duplicates: number;
 }
 
+export interface BatchOptions {
+  /** The caller's clock (epoch ms): timestamps are judged against it, core reads no clock. */
+  now: number;
+  batchId?: string | undefined;
+}
+
+/**
+ * The timestamps ingest accepts at `now`: up to `ingest.maxClockSkew` ahead (clients' clocks
+ * drift a little; a year-9999 event would otherwise become the newest version for ever), and no
+ * older than `store.bucketTtl` (its bucket would expire at once, or count with an expired past).
+ */
+export function timestampWindow(policy: Policy, now: number): TimestampWindow {
+  const skew = policy.ingest.maxClockSkew;
+  const ttl = policy.store.bucketTtl;
+  const notAfter = now + windowMs(skew);
+  const notBefore = now - windowMs(ttl);
+  return {
+    notAfter,
+    notBefore,
+    describeNotAfter: `${new Date(notAfter).toISOString()} (now + ingest.maxClockSkew ${skew})`,
+    describeNotBefore: `${new Date(notBefore).toISOString()} (now − store.bucketTtl ${ttl})`,
+  };
+}
+
 /**
  * Validates and folds one batch. Bad events are reported and skipped; the rest still count.
  * Without a `batchId` the id is a hash of the accepted content, so re-sending the same events
  * (in any order, with any timestamp spelling) is recognised as the same batch.
  */
-export function prepareBatch(rawEvents: readonly unknown[], policy: Policy, batchId?: string): PreparedBatch {
+export function prepareBatch(
+  rawEvents: readonly unknown[],
+  policy: Policy,
+  { now, batchId }: BatchOptions,
+): PreparedBatch {
   const limit = policy.ingest.maxEventsPerBatch;
   if (rawEvents.length > limit) {
     throw new PayloadTooLargeError(`a batch holds at most ${limit} events (got ${rawEvents.length})`);
@@ -48,8 +78,9 @@ export function prepareBatch(rawEvents: readonly unknown[], policy: Policy, batc
   const unique: SentinelEvent[] = [];
   const seen = new Set<string>();
   let duplicates = 0;
+  const window = timestampWindow(policy, now);
   rawEvents.forEach((raw, index) => {
-    const parsed = parseEvent(raw, index);
+    const parsed = parseEvent(raw, index, window);
     if (!parsed.ok) {
       rejected.push(parsed.rejection);
       return;
@@ -63,8 +94,10 @@ export function prepareBatch(rawEvents: readonly unknown[], policy: Policy, batc
   });
   const aggregate = aggregateEvents(unique, emptyAggregate());
   aggregate.duplicates = duplicates;
+  const contentHash = contentBatchId(unique);
   return {
-    batchId: batchId ?? contentBatchId(unique),
+    batchId: batchId ?? contentHash,
+    contentHash,
     aggregate,
     accepted: unique.length,
     rejected,
@@ -77,10 +110,10 @@ export async function ingestBatch(
   store: MetricsStore,
   rawEvents: readonly unknown[],
   policy: Policy,
-  batchId?: string,
+  options: BatchOptions,
 ): Promise<IngestResult> {
-  const prepared = prepareBatch(rawEvents, policy, batchId);
-  const applied = await store.applyBatch(prepared.batchId, prepared.aggregate);
+  const prepared = prepareBatch(rawEvents, policy, options);
+  const applied = await store.applyBatch(prepared.batchId, prepared.aggregate, prepared.contentHash);
   return {
     batchId: prepared.batchId,
     accepted: prepared.accepted,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema, parseDuration } from './duration.ts';
+import { durationBetween, parseDuration } from './duration.ts';
 import { PolicyError } from './errors.ts';
 import { verificationPolicySchema } from './verification/policy.ts';
 
@@ -7,154 +7,243 @@ const fraction = z.number('must be a number').min(0, 'must be ≥ 0').max(1, 'mu
 const positive = z.number('must be a number').positive('must be > 0');
 const nonNegative = z.number('must be a number').nonnegative('must be ≥ 0');
 const minimum = z.number('must be a number').int('must be a whole number').nonnegative('must be ≥ 0');
+/** Minute counts become CloudWatch evaluation periods: 0 periods is an alarm that cannot be made. */
+const minutes = z
+  .number('must be a number')
+  .int('must be a whole number')
+  .min(1, 'must be ≥ 1')
+  .max(1440, 'must be ≤ 1440 (a day of minutes)');
+/** A trigger window: under a minute holds no whole bucket, so the trigger would turn inconclusive (off). */
+const triggerWindow = durationBetween('1m', '30d');
+/** Lambda's synchronous payload limit: a larger body never reaches the handler. */
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
 /** Every number the runbook names, with the seed's defaults (ARCHITECTURE.md §4). */
-export const policySchema = z.strictObject({
-  /** The one classifier service this deployment watches. */
-  service: z.string().min(1).default('shopq-classifier'),
-  /** `dry-run` records and notifies but never writes to the application repository. */
-  mode: z.enum(['active', 'dry-run']).default('active'),
-  baseline: z
-    .strictObject({
-      costPerClassificationUsd: positive.default(0.001),
-      distribution: z
-        .strictObject({
-          critical: fraction.default(0.15),
-          time_sensitive: fraction.default(0.25),
-          routine: fraction.default(0.6),
-        })
-        .prefault({})
-        .refine(
-          (shares) => Math.abs(shares.critical + shares.time_sensitive + shares.routine - 1) < 1e-6,
-          'shares must add up to 1',
-        ),
-    })
-    .prefault({}),
-  triggers: z
-    .strictObject({
-      otp_in_critical: z
-        .strictObject({ window: durationSchema.default('24h'), breachAbove: minimum.default(0) })
-        .prefault({}),
-      critical_precision: z
-        .strictObject({
-          warningBelow: fraction.default(0.95),
-          breachBelow: fraction.default(0.9),
-          maxReportAge: durationSchema.default('7d'),
-          minSamples: minimum.default(20),
-        })
-        .prefault({}),
-      critical_recall: z
-        .strictObject({
-          warningBelow: fraction.default(0.85),
-          breachBelow: fraction.default(0.8),
-          maxReportAge: durationSchema.default('7d'),
-          minSamples: minimum.default(20),
-        })
-        .prefault({}),
-      fp_budget: z
-        .strictObject({
-          window: durationSchema.default('24h'),
-          breachAbovePer100: nonNegative.default(5),
-          minEmails: minimum.default(100),
-        })
-        .prefault({}),
-      latency_p95: z
-        .strictObject({
-          window: durationSchema.default('24h'),
-          thresholdMs: positive.default(3000),
-          warningAboveMinutes: minimum.default(10),
-          breachAboveMinutes: minimum.default(30),
-          minSamplesPerMinute: minimum.default(5),
-        })
-        .prefault({}),
-      cost_spike: z
-        .strictObject({
-          window: durationSchema.default('24h'),
-          breachAboveRatio: positive.default(2),
-          minEmails: minimum.default(100),
-        })
-        .prefault({}),
-      distribution_drift: z
-        .strictObject({
-          window: durationSchema.default('24h'),
-          warningAbovePp: nonNegative.default(5),
-          breachAbovePp: nonNegative.default(10),
-          minEmails: minimum.default(200),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
-  /** Where the application repository keeps its versions (ARCHITECTURE.md §5). */
-  repository: z
-    .strictObject({
-      versionFile: z.string().min(1).default('shopq/versioning.py'),
-      promptFiles: z.array(z.string().min(1)).default(['shopq/prompts/classifier_prompt.txt']),
-      modelReferenceFiles: z.array(z.string().min(1)).default([]),
-      versionsLog: z.string().min(1).default('VERSIONS.md'),
-      /** Procedure C: a rollback branch and pull request, or a commit straight on the default branch. */
-      full: z.enum(['branch', 'direct']).default('branch'),
-      /** Procedure B restores a model only if its newest GDS report (when one exists) meets these. */
-      gdsGate: z
-        .strictObject({ minPrecision: fraction.default(0.95), minRecall: fraction.default(0.85) })
-        .prefault({}),
-    })
-    .prefault({}),
-  /** Which versions the scheduled evaluator judges: those seen in live traffic this recently. */
-  evaluator: z.strictObject({ activeWithin: durationSchema.default('15m') }).prefault({}),
-  workflow: z
-    .strictObject({
-      /** A revert that has not shown up in live traffic by then escalates. */
-      deployTimeout: durationSchema.default('30m'),
-      /** How long a manual trigger waits for a human before it expires with a page. */
-      approvalTimeout: durationSchema.default('24h'),
-    })
-    .prefault({}),
-  /** People's steering: cooldown between automatic rollbacks, warning dedupe, approval links. */
-  control: z
-    .strictObject({
-      /** At most one automatic rollback per service within this span; a second breach pages instead. */
-      cooldown: durationSchema.default('6h'),
-      /** Repeated warnings for the same trigger and version go out once per this span (pages never). */
-      warningDedupe: durationSchema.default('1h'),
-    })
-    .prefault({}),
-  /** Post-rollback verification stages (runbook "Post-Rollback Verification"). */
-  verification: verificationPolicySchema,
-  /** Runbook "Version Change Workflow (Prevention)": the pre-deploy gate and the shadow period. */
-  prevention: z
-    .strictObject({
-      gate: z
-        .strictObject({
-          minCriticalPrecision: fraction.default(0.95),
-          minCriticalRecall: fraction.default(0.85),
-          /** OTP emails the candidate may classify as critical on the golden set; a report without the count fails. */
-          maxOtpInCritical: minimum.default(0),
-        })
-        .prefault({}),
-      shadow: z
-        .strictObject({
-          minSpan: durationSchema.default('3d'),
-          minPairedEmails: minimum.default(500),
-          maxDistributionPp: nonNegative.default(5),
-          maxOtpInCritical: minimum.default(0),
-          maxCostRatio: positive.default(2),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
-  store: z
-    .strictObject({
-      /** Buckets expire after this long (DynamoDB TTL). */
-      bucketTtl: durationSchema.default('35d'),
-    })
-    .prefault({}),
-  ingest: z
-    .strictObject({
-      maxEventsPerBatch: z.number().int().positive().max(100_000).default(1000),
-      maxBodyBytes: z.number().int().positive().default(4_000_000),
-    })
-    .prefault({}),
-});
+export const policySchema = z
+  .strictObject({
+    /** The one classifier service this deployment watches. */
+    service: z.string().min(1).default('shopq-classifier'),
+    /** `dry-run` records and notifies but never writes to the application repository. */
+    mode: z.enum(['active', 'dry-run']).default('active'),
+    baseline: z
+      .strictObject({
+        costPerClassificationUsd: positive.default(0.001),
+        distribution: z
+          .strictObject({
+            critical: fraction.default(0.15),
+            time_sensitive: fraction.default(0.25),
+            routine: fraction.default(0.6),
+          })
+          .prefault({})
+          .refine(
+            (shares) => Math.abs(shares.critical + shares.time_sensitive + shares.routine - 1) < 1e-6,
+            'shares must add up to 1',
+          ),
+      })
+      .prefault({}),
+    triggers: z
+      .strictObject({
+        otp_in_critical: z
+          .strictObject({ window: triggerWindow.default('24h'), breachAbove: minimum.default(0) })
+          .prefault({}),
+        critical_precision: z
+          .strictObject({
+            warningBelow: fraction.default(0.95),
+            breachBelow: fraction.default(0.9),
+            maxReportAge: durationBetween('1h', '366d').default('7d'),
+            minSamples: minimum.default(20),
+          })
+          .prefault({}),
+        critical_recall: z
+          .strictObject({
+            warningBelow: fraction.default(0.85),
+            breachBelow: fraction.default(0.8),
+            maxReportAge: durationBetween('1h', '366d').default('7d'),
+            minSamples: minimum.default(20),
+          })
+          .prefault({}),
+        fp_budget: z
+          .strictObject({
+            window: triggerWindow.default('24h'),
+            breachAbovePer100: nonNegative.default(5),
+            minEmails: minimum.default(100),
+          })
+          .prefault({}),
+        latency_p95: z
+          .strictObject({
+            window: triggerWindow.default('24h'),
+            thresholdMs: positive.default(3000),
+            warningAboveMinutes: minutes.default(10),
+            breachAboveMinutes: minutes.default(30),
+            minSamplesPerMinute: minutes.default(5),
+          })
+          .prefault({}),
+        cost_spike: z
+          .strictObject({
+            window: triggerWindow.default('24h'),
+            breachAboveRatio: positive.default(2),
+            minEmails: minimum.default(100),
+          })
+          .prefault({}),
+        distribution_drift: z
+          .strictObject({
+            window: triggerWindow.default('24h'),
+            warningAbovePp: nonNegative.default(5),
+            breachAbovePp: nonNegative.default(10),
+            minEmails: minimum.default(200),
+          })
+          .prefault({}),
+      })
+      .prefault({})
+      .superRefine(checkTriggerOrder),
+    /** Where the application repository keeps its versions (ARCHITECTURE.md §5). */
+    repository: z
+      .strictObject({
+        versionFile: z.string().min(1).default('shopq/versioning.py'),
+        promptFiles: z.array(z.string().min(1)).default(['shopq/prompts/classifier_prompt.txt']),
+        modelReferenceFiles: z.array(z.string().min(1)).default([]),
+        versionsLog: z.string().min(1).default('VERSIONS.md'),
+        /** Procedure C: a rollback branch and pull request, or a commit straight on the default branch. */
+        full: z.enum(['branch', 'direct']).default('branch'),
+        /** Procedure B restores a model only if its newest GDS report (when one exists) meets these. */
+        gdsGate: z
+          .strictObject({ minPrecision: fraction.default(0.95), minRecall: fraction.default(0.85) })
+          .prefault({}),
+      })
+      .prefault({}),
+    /** Which versions the scheduled evaluator judges: those seen in live traffic this recently. */
+    evaluator: z.strictObject({ activeWithin: durationBetween('1m', '30d').default('15m') }).prefault({}),
+    workflow: z
+      .strictObject({
+        /** A revert that has not shown up in live traffic by then escalates. */
+        deployTimeout: durationBetween('1m', '7d').default('30m'),
+        /** How long a manual trigger waits for a human before it expires with a page. */
+        approvalTimeout: durationBetween('1m', '30d').default('24h'),
+      })
+      .prefault({}),
+    /** People's steering: cooldown between automatic rollbacks, warning dedupe, approval links. */
+    control: z
+      .strictObject({
+        /** At most one automatic rollback per service within this span; a second breach pages instead. */
+        cooldown: durationBetween('0s', '30d').default('6h'),
+        /** Repeated warnings for the same trigger and version go out once per this span (pages never). */
+        warningDedupe: durationBetween('1m', '7d').default('1h'),
+      })
+      .prefault({}),
+    /** Post-rollback verification stages (runbook "Post-Rollback Verification"). */
+    verification: verificationPolicySchema,
+    /** Runbook "Version Change Workflow (Prevention)": the pre-deploy gate and the shadow period. */
+    prevention: z
+      .strictObject({
+        gate: z
+          .strictObject({
+            minCriticalPrecision: fraction.default(0.95),
+            minCriticalRecall: fraction.default(0.85),
+            /** OTP emails the candidate may classify as critical on the golden set; a report without the count fails. */
+            maxOtpInCritical: minimum.default(0),
+          })
+          .prefault({}),
+        shadow: z
+          .strictObject({
+            minSpan: durationBetween('1h', '90d').default('3d'),
+            minPairedEmails: minimum.default(500),
+            maxDistributionPp: nonNegative.default(5),
+            maxOtpInCritical: minimum.default(0),
+            maxCostRatio: positive.default(2),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    store: z
+      .strictObject({
+        /** Buckets expire after this long (DynamoDB TTL). */
+        bucketTtl: durationBetween('1h', '366d').default('35d'),
+      })
+      .prefault({}),
+    ingest: z
+      .strictObject({
+        maxEventsPerBatch: z.number().int().positive().max(100_000).default(1000),
+        maxBodyBytes: z
+          .number()
+          .int()
+          .positive()
+          .max(MAX_BODY_BYTES, `must be ≤ ${MAX_BODY_BYTES} (6 MB, the Lambda payload limit)`)
+          .default(4_000_000),
+        /** How far ahead of the receiver's clock an event's `ts` may be (clients' clocks drift). */
+        maxClockSkew: durationBetween('0s', '1h').default('5m'),
+      })
+      .prefault({}),
+  })
+  .superRefine(checkWindowsFitTtl);
+
+type TriggersShape = {
+  critical_precision: { warningBelow: number; breachBelow: number };
+  critical_recall: { warningBelow: number; breachBelow: number };
+  latency_p95: { warningAboveMinutes: number; breachAboveMinutes: number };
+  distribution_drift: { warningAbovePp: number; breachAbovePp: number };
+};
+
+/**
+ * Warning must come before breach, in the direction the value worsens: precision and recall
+ * worsen downwards (warning ≥ breach), latency minutes and drift upwards (warning ≤ breach).
+ * The wrong order would make a breach that never warned, or a warning that can never fire.
+ */
+function checkTriggerOrder(triggers: TriggersShape, context: z.RefinementCtx): void {
+  const order = (path: [string, string], ok: boolean, message: string) => {
+    if (!ok) context.addIssue({ code: 'custom', path, message });
+  };
+  for (const id of ['critical_precision', 'critical_recall'] as const) {
+    const t = triggers[id];
+    order([id, 'warningBelow'], t.warningBelow >= t.breachBelow, `must be ≥ breachBelow (${t.breachBelow})`);
+  }
+  const latency = triggers.latency_p95;
+  order(
+    ['latency_p95', 'warningAboveMinutes'],
+    latency.warningAboveMinutes <= latency.breachAboveMinutes,
+    `must be ≤ breachAboveMinutes (${latency.breachAboveMinutes})`,
+  );
+  const drift = triggers.distribution_drift;
+  order(
+    ['distribution_drift', 'warningAbovePp'],
+    drift.warningAbovePp <= drift.breachAbovePp,
+    `must be ≤ breachAbovePp (${drift.breachAbovePp})`,
+  );
+}
+
+/** Refinements may see fields that already failed their own check: those are reported there. */
+function safeDuration(text: string): number {
+  try {
+    return parseDuration(text);
+  } catch {
+    return 0;
+  }
+}
+
+/** Buckets older than the TTL are gone: a window longer than it would judge on missing data. */
+function checkWindowsFitTtl(
+  policy: { triggers: Record<string, object>; store: { bucketTtl: string } },
+  context: z.RefinementCtx,
+): void {
+  let longest = 0;
+  let longestPath = '';
+  for (const [id, trigger] of Object.entries(policy.triggers)) {
+    const window = (trigger as { window?: unknown }).window;
+    if (typeof window !== 'string') continue;
+    const ms = safeDuration(window);
+    if (ms > longest) {
+      longest = ms;
+      longestPath = `triggers.${id}.window`;
+    }
+  }
+  const ttl = safeDuration(policy.store.bucketTtl);
+  if (ttl > 0 && ttl < longest) {
+    context.addIssue({
+      code: 'custom',
+      path: ['store', 'bucketTtl'],
+      message: `must be ≥ the longest trigger window (${longestPath})`,
+    });
+  }
+}
 
 export type Policy = z.infer<typeof policySchema>;
 export type TriggerPolicies = Policy['triggers'];

@@ -2,15 +2,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { policyFromEnv } from '../commons/env.ts';
+import { policyFromEnv, systemClock } from '../commons/env.ts';
 import { logger } from '../commons/logger.ts';
 import { metricsPublisherFromEnv } from '../commons/metrics-publisher.ts';
 import { metricsStoreFromEnv } from '../commons/table.ts';
-import { PayloadTooLargeError, ValidationError } from '../core/errors.ts';
+import { BatchIdConflictError, PayloadTooLargeError, ValidationError } from '../core/errors.ts';
 import { ingestBatch } from '../core/ingest.ts';
 import { ingestMetricData } from '../core/ingest-metrics.ts';
 import type { Policy } from '../core/policy.ts';
-import type { MetricsPublisher, MetricsStore } from '../ports.ts';
+import type { Clock, MetricsPublisher, MetricsStore } from '../ports.ts';
 
 /** The slice of the Powertools logger this handler uses; tests pass a recorder. */
 export interface IngestLogger {
@@ -25,6 +25,8 @@ export interface IngestDeps {
   logger?: IngestLogger;
   /** Custom metrics for the CloudWatch alarms (cloud); absent locally. */
   publisher?: MetricsPublisher;
+  /** Event timestamps are judged against this clock (default: the system's). */
+  clock?: Clock;
 }
 
 export type IngestHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -74,7 +76,8 @@ export function makeIngestHandler(deps: IngestDeps | (() => IngestDeps)): Ingest
     if (events.length === 0) return badRequest(log, 'body holds no events');
 
     try {
-      const result = await ingestBatch(store, events, policy, batchId);
+      const now = (resolved.clock ?? systemClock).now().getTime();
+      const result = await ingestBatch(store, events, policy, { batchId, now });
       const metricsPublished = await publishMetrics(resolved.publisher, result, log);
       log.info('batch ingested', {
         batchId: result.batchId,
@@ -95,6 +98,10 @@ export function makeIngestHandler(deps: IngestDeps | (() => IngestDeps)): Ingest
         batchId: result.batchId,
       });
     } catch (error) {
+      if (error instanceof BatchIdConflictError) {
+        log.warn('ingest rejected', { status: 409, batchId: error.batchId });
+        return json(409, { error: error.message, batchId: error.batchId });
+      }
       if (error instanceof PayloadTooLargeError) {
         log.warn('ingest rejected', { status: 413, events: events.length });
         return json(413, { error: error.message });

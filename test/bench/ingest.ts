@@ -156,7 +156,7 @@ async function benchRate(perDay: number): Promise<RateFigures> {
 
       // What ingest does in process: validate, drop snippets, hash, fold.
       let started = process.hrtime.bigint();
-      const prepared = prepareBatch(raw, POLICY);
+      const prepared = prepareBatch(raw, POLICY, { now: START + 86_400_000 });
       prepareSeconds += seconds(started);
       if (prepared.rejected.length > 0)
         throw new Error(`synthetic events rejected: ${prepared.rejected[0]?.message}`);

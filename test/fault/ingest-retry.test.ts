@@ -14,6 +14,7 @@ const V1 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
 const V2 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v1' };
 const T0 = Date.parse('2026-11-27T10:00:00Z');
 const MIN = 60_000;
+const NOW = T0 + 60 * MIN;
 const TTL_MS = 35 * 86_400_000;
 
 class SimulatedCrash extends Error {
@@ -35,7 +36,7 @@ const EVENTS = Array.from({ length: 1000 }, (_, i) => ({
   costUsd: 0.001,
   error: i % 50 === 0,
 }));
-const PREPARED = prepareBatch(EVENTS, DEFAULT_POLICY);
+const PREPARED = prepareBatch(EVENTS, DEFAULT_POLICY, { now: NOW });
 const BUCKETS = bucketCount(PREPARED.aggregate);
 
 async function freshTable(): Promise<string> {
@@ -124,16 +125,16 @@ describe('a batch interrupted part-way and retried', () => {
     expect(BUCKETS).toBe(20);
     const table = await freshTable();
 
-    await expect(ingestBatch(crashingStore(table, k, mode), EVENTS, DEFAULT_POLICY)).rejects.toThrow(
-      SimulatedCrash,
-    );
+    await expect(
+      ingestBatch(crashingStore(table, k, mode), EVENTS, DEFAULT_POLICY, { now: NOW }),
+    ).rejects.toThrow(SimulatedCrash);
     const afterCrash = await storedBuckets(store(table));
     if (mode === 'beforeSend') expect(afterCrash).toBe(k);
     else expect(afterCrash).toBeGreaterThan(k);
     expect(afterCrash).toBeLessThan(BUCKETS + (mode === 'ackLost' ? 1 : 0));
 
     // The retry is a new delivery of the same content: no batchId, the content hash matches.
-    const retry = await ingestBatch(store(table), EVENTS, DEFAULT_POLICY);
+    const retry = await ingestBatch(store(table), EVENTS, DEFAULT_POLICY, { now: NOW });
 
     expect(retry.batchId).toBe(PREPARED.batchId);
     expect(retry.writes + retry.alreadyApplied).toBe(BUCKETS);
@@ -147,19 +148,22 @@ describe('a batch interrupted part-way and retried', () => {
     const stored: number[] = [];
     for (const k of [3, 3, 11]) {
       await expect(
-        ingestBatch(crashingStore(table, k, 'beforeSend'), EVENTS, DEFAULT_POLICY, 'job-42'),
+        ingestBatch(crashingStore(table, k, 'beforeSend'), EVENTS, DEFAULT_POLICY, {
+          now: NOW,
+          batchId: 'job-42',
+        }),
       ).rejects.toThrow(SimulatedCrash);
       stored.push(await storedBuckets(store(table)));
     }
     // The second attempt re-sends the same first three buckets: they are recognised, not re-added.
     expect(stored).toEqual([3, 3, 11]);
-    const retry = await ingestBatch(store(table), EVENTS, DEFAULT_POLICY, 'job-42');
+    const retry = await ingestBatch(store(table), EVENTS, DEFAULT_POLICY, { now: NOW, batchId: 'job-42' });
     expect(retry).toMatchObject({ writes: BUCKETS - 11, alreadyApplied: 11 });
     await expectExactlyOnce(store(table));
   });
 
   it('does not swallow store errors other than "already applied"', async () => {
-    await expect(ingestBatch(store('no-such-table'), EVENTS, DEFAULT_POLICY)).rejects.toThrow(
+    await expect(ingestBatch(store('no-such-table'), EVENTS, DEFAULT_POLICY, { now: NOW })).rejects.toThrow(
       /non-existent table|not found/i,
     );
   });
@@ -174,7 +178,9 @@ describe('concurrent duplicate deliveries', () => {
     const target = store(table);
 
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => ingestBatch(target, EVENTS, DEFAULT_POLICY, batchId)),
+      Array.from({ length: 5 }, () =>
+        ingestBatch(target, EVENTS, DEFAULT_POLICY, { now: NOW, batchId: batchId }),
+      ),
     );
 
     expect(results.reduce((sum, r) => sum + r.writes, 0)).toBe(BUCKETS);

@@ -29,7 +29,7 @@ describe('the evaluator handler', () => {
       costUsd: 0.001,
       ...(index === 0 ? { snippet: 'Your verification code is 123456' } : {}),
     }));
-    await ingestBatch(local.store, events, DEFAULT_POLICY);
+    await ingestBatch(local.store, events, DEFAULT_POLICY, { now: AT });
   });
   afterAll(async () => {
     await local.close();

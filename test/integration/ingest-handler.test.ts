@@ -17,6 +17,8 @@ import { type IngestServer, startIngestServer } from '../../functions/local/http
 const V1 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
 const T0 = Date.parse('2026-11-27T10:00:00Z');
 const TABLE = 'ingest-handler';
+/** The receiver's clock: a day after the traffic, so the fixtures never age out of the window. */
+const RECEIVER_CLOCK = { now: () => new Date(T0 + 86_400_000) };
 /** Distinctive snippet text that must never appear in a response, a log line or the table. */
 const OTP_SNIPPET = 'Your verification code is 731902 CANARY-ZEBRA';
 const PLAIN_SNIPPET = 'Lunch on Friday? CANARY-OTTER';
@@ -83,7 +85,7 @@ beforeAll(async () => {
   server = await startIngestServer({
     port: 0,
     host: '127.0.0.1',
-    handler: middy(makeIngestHandler({ store, policy, logger: recorder })),
+    handler: middy(makeIngestHandler({ store, policy, logger: recorder, clock: RECEIVER_CLOCK })),
   });
 });
 
@@ -145,6 +147,16 @@ describe('ingest handler over HTTP', () => {
     );
     for (let i = 0; i < 3; i++) expect((await post(bare)).status).toBe(200);
     expect([await classifiedIn(10), await classifiedIn(11)]).toEqual([50, 50]);
+  });
+
+  it('answers 409 naming the batchId when it is re-used for other events, and counts nothing of them', async () => {
+    const first = Array.from({ length: 4 }, (_, i) => classification(`r-${i}`, 40));
+    expect((await post(JSON.stringify({ batchId: 'reused-9', events: first }))).status).toBe(200);
+    const other = Array.from({ length: 7 }, (_, i) => classification(`s-${i}`, 40));
+    const answer = await post(JSON.stringify({ batchId: 'reused-9', events: other }));
+    expect(answer.status).toBe(409);
+    expect(answer.json).toMatchObject({ batchId: 'reused-9', error: expect.stringContaining('reused-9') });
+    expect(await classifiedIn(40)).toBe(4);
   });
 
   it('reports duplicate ids within a batch and counts them once', async () => {

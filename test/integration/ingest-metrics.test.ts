@@ -54,7 +54,7 @@ describe('ingestMetricData (pure mapping)', () => {
   it('matches the names the alarms watch, and publishes only the written live buckets', () => {
     expect(METRIC_NAMES.otpInCritical).toBe('OtpInCritical');
     expect(METRIC_NAMES.latencyP95).toBe('ClassificationLatencyP95');
-    const prepared = prepareBatch(batch(), DEFAULT_POLICY);
+    const prepared = prepareBatch(batch(), DEFAULT_POLICY, { now: T0 });
     const data = ingestMetricData(prepared.aggregate, [
       { series: seriesKey(V2), minute: T0 },
       { series: seriesKey(V2, true), minute: T0 },
@@ -155,6 +155,7 @@ describe('ingest handler publishes what the batch wrote', () => {
     const handler = makeIngestHandler({
       store: new MemoryMetricsStore(),
       policy: DEFAULT_POLICY,
+      clock: { now: () => new Date(T0) },
       publisher,
       logger: quiet,
     });
@@ -174,6 +175,7 @@ describe('ingest handler publishes what the batch wrote', () => {
     const handler = makeIngestHandler({
       store: new MemoryMetricsStore(),
       policy: DEFAULT_POLICY,
+      clock: { now: () => new Date(T0) },
       publisher: {
         publish: async () => {
           throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });

@@ -1,14 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { DynamoDbMetricsStore } from '../../functions/adapters/dynamodb-metrics-store.ts';
 import { MemoryMetricsStore } from '../../functions/adapters/memory-metrics-store.ts';
 import {
   type BatchAggregate,
   bucketCount,
-  emptyAggregate,
   seriesKey,
 } from '../../functions/core/aggregate.ts';
 import { emptyBucket, type MinuteBucket } from '../../functions/core/buckets.ts';
@@ -22,6 +21,8 @@ const V1 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
 const V2 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v1' };
 const T0 = Date.parse('2026-11-27T10:00:00Z');
 const MIN = 60_000;
+/** The receiving clock: a day after the traffic, well inside the timestamp window. */
+const NOW = T0 + 24 * 60 * MIN;
 const TTL_MS = parseDuration(DEFAULT_POLICY.store.bucketTtl);
 
 function classification(
@@ -162,7 +163,7 @@ describe('DynamoDbMetricsStore on dynalite', () => {
       },
     ];
 
-    const result = await ingestBatch(store, events, DEFAULT_POLICY);
+    const result = await ingestBatch(store, events, DEFAULT_POLICY, { now: NOW });
 
     expect(result).toMatchObject({ accepted: 9, rejected: [], duplicates: 0, alreadyApplied: 0 });
     expect(await readAll(store)).toEqual([
@@ -221,7 +222,8 @@ describe('DynamoDbMetricsStore on dynalite', () => {
     const { store } = await freshStore();
     const events = traffic('a', 300, 5);
     const results = [];
-    for (let i = 0; i < 3; i++) results.push(await ingestBatch(store, events, DEFAULT_POLICY, 'batch-1'));
+    for (let i = 0; i < 3; i++)
+      results.push(await ingestBatch(store, events, DEFAULT_POLICY, { now: NOW, batchId: 'batch-1' }));
 
     expect(results.map((r) => [r.writes, r.alreadyApplied])).toEqual([
       [5, 0],
@@ -229,7 +231,7 @@ describe('DynamoDbMetricsStore on dynalite', () => {
       [0, 5],
     ]);
     expect(await readAll(store)).toEqual(
-      await expectedBuckets(prepareBatch(events, DEFAULT_POLICY).aggregate),
+      await expectedBuckets(prepareBatch(events, DEFAULT_POLICY, { now: NOW }).aggregate),
     );
   });
 
@@ -262,18 +264,18 @@ describe('DynamoDbMetricsStore on dynalite', () => {
     };
 
     const results = [
-      await ingestBatch(store, events, DEFAULT_POLICY),
-      await ingestBatch(store, reordered, DEFAULT_POLICY),
-      await ingestBatch(store, respelled, DEFAULT_POLICY),
+      await ingestBatch(store, events, DEFAULT_POLICY, { now: NOW }),
+      await ingestBatch(store, reordered, DEFAULT_POLICY, { now: NOW }),
+      await ingestBatch(store, respelled, DEFAULT_POLICY, { now: NOW }),
     ];
 
     expect(new Set(results.map((r) => r.batchId)).size).toBe(1);
     expect(results.map((r) => r.writes)).toEqual([4, 0, 0]);
-    const once = await expectedBuckets(prepareBatch(events, DEFAULT_POLICY).aggregate);
+    const once = await expectedBuckets(prepareBatch(events, DEFAULT_POLICY, { now: NOW }).aggregate);
     expect(await readAll(store)).toEqual(once);
 
     // Control: different content is a different batch and does count.
-    const other = await ingestBatch(store, traffic('c', 10, 1), DEFAULT_POLICY);
+    const other = await ingestBatch(store, traffic('c', 10, 1), DEFAULT_POLICY, { now: NOW });
     expect(other.batchId).not.toBe(results[0]?.batchId);
     expect(other.writes).toBe(1);
     expect((await readAll(store))[0]?.classified).toBe((once[0]?.classified ?? 0) + 10);
@@ -288,7 +290,7 @@ describe('DynamoDbMetricsStore on dynalite', () => {
     events[77] = { ...(events[77] as object), latencyMs: -5 };
     events[99] = { ...(events[99] as object), ts: 'yesterday' };
 
-    const result = await ingestBatch(store, events, DEFAULT_POLICY);
+    const result = await ingestBatch(store, events, DEFAULT_POLICY, { now: NOW });
 
     expect(result.accepted).toBe(95);
     expect(result.rejected).toEqual([
@@ -316,24 +318,28 @@ describe('DynamoDbMetricsStore on dynalite', () => {
     const stored = await readAll(store);
     expect(stored.reduce((sum, bucket) => sum + bucket.classified, 0)).toBe(95);
     const valid = events.filter((_, index) => ![3, 20, 41, 77, 99].includes(index));
-    expect(stored).toEqual(await expectedBuckets(prepareBatch(valid, DEFAULT_POLICY).aggregate));
+    expect(stored).toEqual(
+      await expectedBuckets(prepareBatch(valid, DEFAULT_POLICY, { now: NOW }).aggregate),
+    );
   });
 
   it('finishes a partially applied batch on retry with every bucket counted exactly once', async () => {
-    const { store } = await freshStore();
+    const { store, table } = await freshStore();
     const events = [...traffic('p', 600, 12), ...traffic('q', 200, 6, V2)];
-    const prepared = prepareBatch(events, DEFAULT_POLICY, 'crashy');
+    const prepared = prepareBatch(events, DEFAULT_POLICY, { now: NOW, batchId: 'crashy' });
     const total = bucketCount(prepared.aggregate);
-    // The "crash": only the even minutes of V1 were written before the process died.
-    const partial = subAggregate(
-      prepared.aggregate,
-      (series, minute) => series === seriesKey(V1) && ((minute - T0) / MIN) % 2 === 0,
+    // The "crash": only the even minutes of V1 reach the table; every other bucket write fails.
+    const crashing = storeFailingBucketWrites(
+      table,
+      (pk, sk) => pk === `B#${seriesKey(V1)}` && ((Date.parse(sk) - T0) / MIN) % 2 === 0,
     );
-    const applied = bucketCount(partial);
-    expect(applied).toBe(6);
-    expect((await store.applyBatch('crashy', partial)).writes).toBe(applied);
+    await expect(
+      ingestBatch(crashing, events, DEFAULT_POLICY, { now: NOW, batchId: 'crashy' }),
+    ).rejects.toThrow(/simulated crash/);
+    const applied = 6;
+    expect((await readAll(store)).length).toBe(applied);
 
-    const retry = await ingestBatch(store, events, DEFAULT_POLICY, 'crashy');
+    const retry = await ingestBatch(store, events, DEFAULT_POLICY, { now: NOW, batchId: 'crashy' });
 
     expect(retry.writes).toBe(total - applied);
     expect(retry.alreadyApplied).toBe(applied);
@@ -357,6 +363,7 @@ describe('DynamoDbMetricsStore on dynalite', () => {
         },
       ],
       DEFAULT_POLICY,
+      { now: NOW },
     );
 
     const items = await scan(dynamo.client, table);
@@ -368,39 +375,50 @@ describe('DynamoDbMetricsStore on dynalite', () => {
       const start = Date.parse(String(item.sk?.S));
       expect(Number(item.expiresAt?.N)).toBe(start / 1000 + 35 * 24 * 3600);
     }
-    for (const item of items.filter((item) => !isBucket(item))) {
+    // The batch item outlives every retry the timestamp window still accepts (TTL + a day).
+    const batches = items.filter((item) => String(item.pk?.S).startsWith('M#'));
+    expect(batches).toHaveLength(1);
+    expect(Number(batches[0]?.expiresAt?.N)).toBeGreaterThanOrEqual(Math.floor((Date.now() + TTL_MS) / 1000));
+    for (const item of items.filter((item) => !isBucket(item) && !String(item.pk?.S).startsWith('M#'))) {
       expect(item.expiresAt).toBeUndefined();
     }
+    // Nothing of the batch stays on its buckets once it is complete.
+    for (const item of buckets) expect(item.pending).toBeUndefined();
   });
 
-  it('costs one conditional UpdateItem per touched (series, minute) bucket', async () => {
+  it('costs one conditional UpdateItem per touched bucket, one token removal each, and three batch-item writes', async () => {
     const { store } = await freshStore();
     const requests = recordRequests(dynamo.client);
     const events = [...traffic('w', 500, 10), ...traffic('x', 500, 10, V2)];
-    const prepared = prepareBatch(events, DEFAULT_POLICY);
+    const prepared = prepareBatch(events, DEFAULT_POLICY, { now: NOW });
 
     const result = await store.applyBatch(prepared.batchId, prepared.aggregate);
 
-    const bucketWrites = requests.filter(
-      (r) =>
-        r.operation === 'UpdateItem' &&
-        String((r.body.Key as Record<string, { S: string }>).pk?.S).startsWith('B#'),
-    );
+    const writesTo = (prefix: string) =>
+      requests.filter(
+        (r) =>
+          r.operation === 'UpdateItem' &&
+          String((r.body.Key as Record<string, { S: string }>).pk?.S).startsWith(prefix),
+      );
+    const applies = (prefix: string) =>
+      writesTo(prefix).filter((r) => String(r.body.UpdateExpression).includes('ADD'));
+    const removals = (prefix: string) =>
+      writesTo(prefix).filter((r) => String(r.body.UpdateExpression).startsWith('DELETE'));
     expect(bucketCount(prepared.aggregate)).toBe(20);
     expect(result.writes).toBe(20);
-    expect(bucketWrites).toHaveLength(20);
-    for (const write of bucketWrites) expect(write.body.ConditionExpression).toContain('NOT contains');
+    expect(applies('B#')).toHaveLength(20);
+    for (const write of applies('B#')) expect(write.body.ConditionExpression).toContain('NOT contains');
     // Plus one hourly rollup per (series, hour) — both series sit in one hour — with the same
-    // exactly-once condition, and two small min/max updates per version seen; nothing else writes.
+    // exactly-once condition, and two small min/max updates per version seen.
     expect(result.rollups).toEqual({ writes: 2, alreadyApplied: 0 });
-    const rollupWrites = requests.filter(
-      (r) =>
-        r.operation === 'UpdateItem' &&
-        String((r.body.Key as Record<string, { S: string }>).pk?.S).startsWith('R#'),
-    );
-    expect(rollupWrites).toHaveLength(2);
-    for (const write of rollupWrites) expect(write.body.ConditionExpression).toContain('NOT contains');
-    expect(requests.filter((r) => r.operation !== 'Query')).toHaveLength(20 + 2 + 2 * 2);
+    expect(applies('R#')).toHaveLength(2);
+    for (const write of applies('R#')) expect(write.body.ConditionExpression).toContain('NOT contains');
+    // The complete batch takes its token off each bucket and rollup again: items stay bounded.
+    expect(removals('B#')).toHaveLength(20);
+    expect(removals('R#')).toHaveLength(2);
+    // The batch item: register, finish, cleaned.
+    expect(writesTo('M#')).toHaveLength(3);
+    expect(requests.filter((r) => r.operation !== 'Query')).toHaveLength(2 * (20 + 2) + 2 * 2 + 3);
   });
 
   it('splits a bucket too wide for one 4 KB expression into parts, each idempotent', async () => {
@@ -410,7 +428,7 @@ describe('DynamoDbMetricsStore on dynalite', () => {
     const events = Array.from({ length: 450 }, (_, i) =>
       classification(`wide-${i}`, T0, { latencyMs: 1.02 ** (i + 1) }),
     );
-    const prepared = prepareBatch(events, DEFAULT_POLICY, 'wide');
+    const prepared = prepareBatch(events, DEFAULT_POLICY, { now: NOW, batchId: 'wide' });
     expect(
       Object.keys(prepared.aggregate.series.get(seriesKey(V1))?.buckets.get(T0)?.latency ?? {}),
     ).toHaveLength(450);
@@ -440,7 +458,7 @@ describe('DynamoDbMetricsStore on dynalite', () => {
   it('pages through long query results', async () => {
     const { store } = await freshStore({ queryPageSize: 7 });
     const events = Array.from({ length: 50 }, (_, i) => classification(`pg-${i}`, T0 + i * MIN));
-    await ingestBatch(store, events, DEFAULT_POLICY);
+    await ingestBatch(store, events, DEFAULT_POLICY, { now: NOW });
 
     const buckets = await readAll(store);
 
@@ -449,13 +467,14 @@ describe('DynamoDbMetricsStore on dynalite', () => {
 
   it('keeps firstSeen/lastSeen as min/max across batches in any order', async () => {
     const { store } = await freshStore();
-    await ingestBatch(store, [classification('s1', T0 + 60 * MIN)], DEFAULT_POLICY);
+    await ingestBatch(store, [classification('s1', T0 + 60 * MIN)], DEFAULT_POLICY, { now: NOW });
     await ingestBatch(
       store,
       [classification('s2', T0), classification('s3', T0 + 120 * MIN)],
       DEFAULT_POLICY,
+      { now: NOW },
     );
-    await ingestBatch(store, [classification('s4', T0 + 90 * MIN)], DEFAULT_POLICY);
+    await ingestBatch(store, [classification('s4', T0 + 90 * MIN)], DEFAULT_POLICY, { now: NOW });
 
     expect(await store.listVersionSightings()).toEqual([
       { version: V1, firstSeen: T0, lastSeen: T0 + 120 * MIN },
@@ -474,7 +493,7 @@ describe('startLocalDynamo', () => {
         tableName: 'persisted',
         bucketTtlMs: TTL_MS,
       });
-      await ingestBatch(store, traffic('r', 30, 3), DEFAULT_POLICY);
+      await ingestBatch(store, traffic('r', 30, 3), DEFAULT_POLICY, { now: NOW });
       await first.stop();
 
       const second = await startLocalDynamo({ path: dir });
@@ -496,14 +515,27 @@ describe('startLocalDynamo', () => {
   });
 });
 
-function subAggregate(
-  aggregate: BatchAggregate,
-  keep: (series: string, minute: number) => boolean,
-): BatchAggregate {
-  const part = emptyAggregate();
-  for (const series of aggregate.series.values()) {
-    const buckets = new Map([...series.buckets].filter(([minute]) => keep(series.series, minute)));
-    if (buckets.size > 0) part.series.set(series.series, { ...series, buckets });
-  }
-  return part;
+/** A store on its own client whose bucket writes fail unless `reaches(pk, sk)`. */
+function storeFailingBucketWrites(
+  table: string,
+  reaches: (pk: string, sk: string) => boolean,
+): DynamoDbMetricsStore {
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  onTestFinished(() => client.destroy());
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const key = (args.input as { Key?: { pk?: unknown; sk?: unknown } }).Key;
+      const isBucketWrite =
+        context.commandName === 'UpdateItemCommand' && typeof key?.pk === 'string' && key.pk.startsWith('B#');
+      if (isBucketWrite && !reaches(key.pk as string, String(key.sk))) throw new Error('simulated crash');
+      return next(args);
+    },
+    { step: 'initialize', name: 'failBucketWrites' },
+  );
+  return new DynamoDbMetricsStore({ client, tableName: table, bucketTtlMs: TTL_MS });
 }

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseEvent } from '../../functions/core/events.ts';
+import { timestampWindow } from '../../functions/core/ingest.ts';
+import { DEFAULT_POLICY } from '../../functions/core/policy.ts';
 
 const version = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
 const classification = {
@@ -221,5 +223,117 @@ describe('snippets', () => {
         },
       ),
     );
+  });
+});
+
+describe('hostile input is rejected event by event, never thrown (audit)', () => {
+  const deep = (depth: number): unknown => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`);
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])(
+    'type "%s" (an inherited name) is an unknown type',
+    (type) => {
+      expect(rejection({ ...classification, type })).toMatchObject({
+        field: 'type',
+        message: `must be one of classification, correction, gds_report (got "${type}")`,
+      });
+    },
+  );
+
+  it.each([
+    ['importance', { ...classification, importance: deep(10_000) }],
+    ['type', { ...classification, type: deep(10_000) }],
+    ['version', { ...classification, version: { model: deep(10_000), modelVersion: '2', prompt: 'p' } }],
+    ['extra', { ...classification, extra: deep(10_000) }],
+  ])('10,000-deep nesting in %s', (field, raw) => {
+    const problem = rejection(raw);
+    expect(problem.field).toBe(field);
+    expect(problem.message).toBe('nests deeper than 8 levels');
+  });
+
+  it('describes a wrong value by its kind, never by echoing it', () => {
+    expect(rejection({ ...classification, importance: { a: [1, 2] } }).message).toMatch(/got an object\)$/);
+    const long = `Your verification code is 987654 ${'x'.repeat(40)}`;
+    const problem = rejection({ ...classification, importance: long });
+    expect(problem.message).toMatch(/got a string of 73 characters\)$/);
+    expect(problem.message).not.toContain('987654');
+  });
+
+  it.each([
+    [
+      'version.model',
+      { ...classification, version: { ...version, model: 'm'.repeat(1500) } },
+      /at most 100 characters/,
+    ],
+    [
+      'version.prompt',
+      { ...classification, version: { ...version, prompt: 'p'.repeat(101) } },
+      /at most 100 characters/,
+    ],
+    ['id', { ...classification, id: 'i'.repeat(257) }, /at most 256 characters/],
+    ['emailId', { ...correction, emailId: 'e'.repeat(257) }, /at most 256 characters/],
+    ['dataset', { ...gdsReport, dataset: 'd'.repeat(2_000_000) }, /at most 256 characters/],
+    ['snippet', { ...classification, snippet: 's'.repeat(10_001) }, /at most 10,000 characters/],
+    ['costUsd', { ...classification, costUsd: 9e6 }, /at most 10 USD/],
+    ['costUsd', { ...classification, costUsd: 1e300 }, /at most 10 USD/],
+    ['latencyMs', { ...classification, latencyMs: 1e300 }, /at most 3,600,000 ms/],
+    ['critical.tp', { ...gdsReport, critical: { tp: 1e300, fp: 0, fn: 0 } }, /at most 1,000,000,000/],
+    ['critical.fn', { ...gdsReport, critical: { tp: 1, fp: 0, fn: 2 ** 60 } }, /at most 1,000,000,000/],
+    ['otpInCritical', { ...gdsReport, otpInCritical: 1e10 }, /at most 1,000,000,000/],
+  ])('%s beyond its limit', (field, raw, message) => {
+    const problem = rejection(raw);
+    expect(problem.field).toBe(field);
+    expect(problem.message).toMatch(message);
+  });
+
+  it('an unknown version field is named without echoing its key', () => {
+    const problem = rejection({ ...classification, version: { ...version, 'code 987654': 1 } });
+    expect(problem.field).toBe('version');
+    expect(problem.message).not.toContain('987654');
+  });
+
+  it('accepts every value at its limit', () => {
+    const atLimit = parseEvent(
+      {
+        ...classification,
+        id: 'i'.repeat(256),
+        version: { model: 'm'.repeat(100), modelVersion: 'v'.repeat(100), prompt: 'p'.repeat(100) },
+        costUsd: 10,
+        latencyMs: 3_600_000,
+        snippet: 's'.repeat(10_000),
+      },
+      0,
+    );
+    expect(atLimit.ok).toBe(true);
+    expect(parseEvent({ ...gdsReport, critical: { tp: 1e9, fp: 1e9, fn: 1e9 } }, 0).ok).toBe(true);
+  });
+});
+
+describe('the timestamp window', () => {
+  const now = Date.parse('2026-11-27T12:00:00Z');
+  const window = timestampWindow(DEFAULT_POLICY, now);
+  const at = (ts: string) => parseEvent({ ...classification, ts }, 3, window);
+
+  it('is now + 5 min clock skew back to now − the 35 d bucket TTL', () => {
+    expect(window.notAfter).toBe(now + 5 * 60_000);
+    expect(window.notBefore).toBe(now - 35 * 86_400_000);
+    expect(at('2026-11-27T12:05:00Z').ok).toBe(true);
+    expect(at('2026-10-23T12:00:00Z').ok).toBe(true);
+  });
+
+  it.each([
+    [
+      '9999-12-31T23:59:59Z',
+      /^must not be after 2026-11-27T12:05:00.000Z \(now \+ ingest.maxClockSkew 5m\)$/,
+    ],
+    ['2026-11-27T12:05:00.001Z', /must not be after/],
+    ['0001-01-01T00:00:00Z', /^must not be before 2026-10-23T12:00:00.000Z \(now − store.bucketTtl 35d\)$/],
+    ['2026-10-23T11:59:59Z', /must not be before/],
+  ])('rejects %s as ts, naming the bound', (ts, message) => {
+    const result = at(ts);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.rejection).toMatchObject({ field: 'ts', id: 'e-1', index: 3 });
+      expect(result.rejection.message).toMatch(message);
+    }
   });
 });

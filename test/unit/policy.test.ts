@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { parseDuration } from '../../functions/core/duration.ts';
 import { PolicyError } from '../../functions/core/errors.ts';
 import { DEFAULT_POLICY, parsePolicy } from '../../functions/core/policy.ts';
 
@@ -105,5 +106,79 @@ describe('invalid policies name the field path', () => {
     expect(message).toMatch(/^policy file p\.json is invalid:/);
     expect(message).toContain('triggers.fp_budget.minEmails');
     expect(message).toContain('triggers.cost_spike.breachAboveRatio');
+  });
+});
+
+describe('semantic validation (audit): each bad value names its field and the bound', () => {
+  const problem = (document: unknown): string => {
+    try {
+      parsePolicy(document, 'p');
+    } catch (error) {
+      expect(error).toBeInstanceOf(PolicyError);
+      return (error as Error).message;
+    }
+    throw new Error('expected the policy to be rejected');
+  };
+
+  it.each([
+    [
+      { triggers: { fp_budget: { window: '99999999999999999999d' } } },
+      'triggers.fp_budget.window: must be a duration',
+    ],
+    [{ triggers: { cost_spike: { window: '999999d' } } }, 'triggers.cost_spike.window: must be at most 30d'],
+    [
+      { triggers: { otp_in_critical: { window: '0m' } } },
+      'triggers.otp_in_critical.window: must be at least 1m',
+    ],
+    [{ triggers: { latency_p95: { window: '30s' } } }, 'triggers.latency_p95.window: must be at least 1m'],
+    [{ workflow: { approvalTimeout: '1s' } }, 'workflow.approvalTimeout: must be at least 1m'],
+    [
+      { triggers: { latency_p95: { warningAboveMinutes: 0 } } },
+      'triggers.latency_p95.warningAboveMinutes: must be ≥ 1',
+    ],
+    [
+      { triggers: { latency_p95: { warningAboveMinutes: 40 } } },
+      'triggers.latency_p95.warningAboveMinutes: must be ≤ breachAboveMinutes (30)',
+    ],
+    [
+      { triggers: { critical_precision: { warningBelow: 0.85 } } },
+      'triggers.critical_precision.warningBelow: must be ≥ breachBelow (0.9)',
+    ],
+    [
+      { triggers: { critical_recall: { breachBelow: 0.9 } } },
+      'triggers.critical_recall.warningBelow: must be ≥ breachBelow (0.9)',
+    ],
+    [
+      { triggers: { distribution_drift: { warningAbovePp: 12 } } },
+      'triggers.distribution_drift.warningAbovePp: must be ≤ breachAbovePp (10)',
+    ],
+    [{ store: { bucketTtl: '0s' } }, 'store.bucketTtl: must be at least 1h'],
+    [
+      { store: { bucketTtl: '12h' } },
+      'store.bucketTtl: must be ≥ the longest trigger window (triggers.otp_in_critical.window)',
+    ],
+    [
+      { ingest: { maxBodyBytes: 1e15 } },
+      'ingest.maxBodyBytes: must be ≤ 6291456 (6 MB, the Lambda payload limit)',
+    ],
+    [{ ingest: { maxClockSkew: '2h' } }, 'ingest.maxClockSkew: must be at most 1h'],
+  ])('%j', (document, message) => {
+    expect(problem(document)).toContain(message);
+  });
+
+  it('parseDuration refuses what would make evaluation loop', () => {
+    expect(() => parseDuration('99999999999999999999d')).toThrow(/not a duration/);
+    expect(() => parseDuration('999999d')).toThrow(/longer than 366d/);
+    expect(parseDuration('366d')).toBe(366 * 86_400_000);
+  });
+
+  it('accepts the edges', () => {
+    expect(() =>
+      parsePolicy({
+        triggers: { otp_in_critical: { window: '1m' }, latency_p95: { warningAboveMinutes: 30 } },
+        workflow: { approvalTimeout: '1m' },
+        ingest: { maxBodyBytes: 6 * 1024 * 1024 },
+      }),
+    ).not.toThrow();
   });
 });

@@ -8,7 +8,7 @@ import type {
 } from '../../ports.ts';
 import { DEFAULT_POLICY, type Policy } from '../policy.ts';
 import type { Evaluation } from '../triggers/types.ts';
-import { versionKey } from '../version.ts';
+import { encodeKey, versionKey } from '../version.ts';
 import { cooldownAlreadyPaged, cooldownHit } from './cooldown.ts';
 import { executionNameFor, firedTriggers, type Incident, incidentIdFor } from './incident.ts';
 import { cooldownReason, escalationMessage, warningMessage } from './messages.ts';
@@ -170,7 +170,14 @@ async function warn(deps: DispatchDeps, evaluation: Evaluation): Promise<Dispatc
     const result = await notifyOnce(
       { notifier: deps.notifier, log: deps.notificationLog, clock: deps.clock },
       warningMessage(deps.service, evaluation.version, trigger),
-      `warning|${deps.service}|${trigger.id}|${versionKey(evaluation.version)}`,
+      encodeKey([
+        'warning',
+        deps.service,
+        trigger.id,
+        evaluation.version.model,
+        evaluation.version.modelVersion,
+        evaluation.version.prompt,
+      ]),
       every,
     );
     if (result.sent) sent += 1;
