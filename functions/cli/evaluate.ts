@@ -78,7 +78,7 @@ export async function evaluateEventsFile(
       if (!newestAny || event.ts > newestAny.ts) newestAny = event;
       events.push(event);
     },
-    { onProgress: options.onProgress },
+    { onProgress: options.onProgress, otp: policy.otp },
   );
   for (const problem of problems) options.onProblem?.(formatProblem(problem));
   const at = requestedAt ?? newestTs;

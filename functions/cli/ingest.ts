@@ -24,7 +24,7 @@ export interface FileIngestResult {
 export async function ingestFile(
   store: MetricsStore,
   path: string,
-  _policy: Policy,
+  policy: Policy,
   hooks: { onProblem?: (line: string) => void; onProgress?: (linesRead: number) => void } = {},
 ): Promise<FileIngestResult> {
   const result: FileIngestResult = {
@@ -59,7 +59,7 @@ export async function ingestFile(
       chunk.push(event);
       if (chunk.length >= FILE_CHUNK_EVENTS) pending.push(flush());
     },
-    { onProgress: hooks.onProgress },
+    { onProgress: hooks.onProgress, otp: policy.otp },
   );
   await Promise.all(pending);
   await flush();

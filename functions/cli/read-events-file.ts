@@ -1,5 +1,6 @@
 import type { SentinelEvent } from '../core/events.ts';
 import { parseEvent } from '../core/events.ts';
+import type { OtpExtensions } from '../core/otp.ts';
 import { readJsonLines } from '../local/jsonl.ts';
 
 export interface EventsFileProblem {
@@ -12,6 +13,8 @@ export interface ReadEventsOptions {
   /** Called with the number of lines read so far, every `progressEvery` lines. */
   onProgress?: (linesRead: number) => void;
   progressEvery?: number;
+  /** The policy's OTP detector extensions, applied to every snippet. */
+  otp?: OtpExtensions;
 }
 
 /**
@@ -34,7 +37,7 @@ export async function readEventsFile(
       problems.push({ line: entry.line, field: '(line)', message: entry.error });
       continue;
     }
-    const parsed = parseEvent(entry.value, entry.line);
+    const parsed = parseEvent(entry.value, entry.line, options.otp);
     if (!parsed.ok) {
       problems.push({ line: entry.line, field: parsed.rejection.field, message: parsed.rejection.message });
       continue;

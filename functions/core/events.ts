@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { detectOtp } from './otp.ts';
+import { isOtp, type OtpExtensions } from './otp.ts';
 import { type Version, versionSchema } from './version.ts';
 
 export const IMPORTANCE_CLASSES = ['critical', 'time_sensitive', 'routine'] as const;
@@ -126,9 +126,10 @@ const schemaByType = {
 
 /**
  * Validates one raw event. The first problem is reported with the field's dotted path;
- * a snippet is turned into an `otp` verdict here and never leaves this function.
+ * a snippet is turned into an `otp` verdict here (with the policy's detector extensions, when
+ * the caller has a policy) and never leaves this function.
  */
-export function parseEvent(raw: unknown, index: number): EventParseResult {
+export function parseEvent(raw: unknown, index: number, otpExtensions?: OtpExtensions): EventParseResult {
   const reject = (field: string, message: string, eventId: string | null = null): EventParseResult => ({
     ok: false,
     rejection: { index, id: eventId, field, message },
@@ -159,7 +160,7 @@ export function parseEvent(raw: unknown, index: number): EventParseResult {
         : issue?.message;
     return reject(field, message ?? 'is invalid', eventId);
   }
-  return { ok: true, event: normalise(parsed.data) };
+  return { ok: true, event: normalise(parsed.data, otpExtensions) };
 }
 
 function valueAt(record: unknown, path: readonly PropertyKey[]): unknown {
@@ -171,8 +172,12 @@ function valueAt(record: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-function normalise(data: z.infer<(typeof schemaByType)[keyof typeof schemaByType]>): SentinelEvent {
+function normalise(
+  data: z.infer<(typeof schemaByType)[keyof typeof schemaByType]>,
+  otpExtensions: OtpExtensions | undefined,
+): SentinelEvent {
   if (data.type !== 'classification') return data;
   const { snippet, otp, ...rest } = data;
-  return { ...rest, otp: otp === true || (snippet !== undefined && detectOtp(snippet)) };
+  // The classifier's own `"otp": true` counts whatever the detector says of the snippet.
+  return { ...rest, otp: otp === true || (snippet !== undefined && isOtp(snippet, otpExtensions)) };
 }

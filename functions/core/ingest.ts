@@ -49,7 +49,7 @@ export function prepareBatch(rawEvents: readonly unknown[], policy: Policy, batc
   const seen = new Set<string>();
   let duplicates = 0;
   rawEvents.forEach((raw, index) => {
-    const parsed = parseEvent(raw, index);
+    const parsed = parseEvent(raw, index, policy.otp);
     if (!parsed.ok) {
       rejected.push(parsed.rejection);
       return;
