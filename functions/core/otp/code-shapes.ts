@@ -14,7 +14,7 @@ export interface CodeToken {
 }
 
 /** Not inside a longer word or number, a decimal, a date, a path, an amount or an e-mail address. */
-const BEFORE = String.raw`(?<![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_./@#$€£¥+,])`;
+const BEFORE = String.raw`(?<![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_./@#$€£¥+,]|\p{N}-)`;
 const AFTER = String.raw`(?![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_@%€$£¥]|[./]\p{N})`;
 const CODE = new RegExp(
   String.raw`${BEFORE}(?:\p{N}{2,5}(?:[ -]\p{N}{2,5}){1,3}|(?=[a-z0-9-]{0,16}\d)[a-z0-9]{3,5}(?:-[a-z0-9]{3,5}){1,2}|(?=[a-z]{0,9}\d)[a-z0-9]{4,10})${AFTER}`,

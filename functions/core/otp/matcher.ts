@@ -15,30 +15,41 @@ export interface Entry {
 
 /** Latin, Greek and Cyrillic words end at a non-letter; CJK words need no boundary. */
 const WORD_CHAR = String.raw`[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_]`;
-const BEFORE = `(?<!${WORD_CHAR})`;
-const AFTER = `(?!${WORD_CHAR})`;
-const CJK_EDGE_START = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}[]/u;
-const CJK_EDGE_END = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\])]$/u;
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
 /**
  * Finds the entries of one lexicon category in a text with a single regex: one capture group per
- * language, so a hit names its language without a second scan.
+ * language, so a hit names its language without a second scan. The word boundaries wrap all
+ * Latin-script entries at once: a lookbehind in front of every alternative would be tried at
+ * every position for every entry (a hundred times slower).
  */
 export class LexiconMatcher {
   private readonly pattern: RegExp;
-  private readonly languages: (Language | undefined)[];
+  private readonly languages: (Language | undefined)[] = [];
 
   constructor(entries: readonly Entry[]) {
-    const byLanguage = new Map<Language | undefined, string[]>();
+    const words = new Map<Language | undefined, string[]>();
+    const cjk = new Map<Language | undefined, string[]>();
     for (const entry of entries) {
       const source = foldText(entry.source);
-      const list = byLanguage.get(entry.language) ?? [];
-      list.push(`${CJK_EDGE_START.test(source) ? '' : BEFORE}(?:${source})${isCjkEnd(source) ? '' : AFTER}`);
-      byLanguage.set(entry.language, list);
+      const into = CJK.test(source) ? cjk : words;
+      const list = into.get(entry.language) ?? [];
+      list.push(source);
+      into.set(entry.language, list);
     }
-    this.languages = [...byLanguage.keys()];
-    const groups = [...byLanguage.values()].map((alternatives) => `(${alternatives.join('|')})`);
-    this.pattern = new RegExp(groups.length > 0 ? groups.join('|') : '(?!)', 'gu');
+    const parts: string[] = [];
+    if (words.size > 0) {
+      const groups = [...words].map(([language, sources]) => {
+        this.languages.push(language);
+        return `(${sources.join('|')})`;
+      });
+      parts.push(`(?<!${WORD_CHAR})(?:${groups.join('|')})(?!${WORD_CHAR})`);
+    }
+    for (const [language, sources] of cjk) {
+      this.languages.push(language);
+      parts.push(`(${sources.join('|')})`);
+    }
+    this.pattern = new RegExp(parts.length > 0 ? parts.join('|') : '(?!)', 'gu');
   }
 
   /** Every hit, left to right, none overlapping. */
@@ -67,13 +78,4 @@ export class LexiconMatcher {
     this.pattern.lastIndex = 0;
     return this.pattern.test(text);
   }
-}
-
-/** A source ending in a CJK character (or a CJK class or group) needs no word boundary after it. */
-function isCjkEnd(source: string): boolean {
-  if (!CJK_EDGE_END.test(source)) return false;
-  const last = source.at(-1);
-  if (last !== ']' && last !== ')') return true;
-  const open = source.lastIndexOf(last === ']' ? '[' : '(');
-  return /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(source.slice(open));
 }

@@ -164,7 +164,7 @@ export const CONNECTOR_GAP = new RegExp(
 );
 /** "123456" ⟵ "code": "123456 is your Instagram code", "G-123456 ist dein Google-Code". */
 export const COPULA_GAP = new RegExp(
-  String.raw`^[^\p{L}\p{N}]{0,4}(?:(?:${COPULAS})[^\p{L}\p{N}]{1,3}(?:[\p{L}\p{N}]{1,24}[^\p{L}\p{N}]{1,3}){0,4}|[^\p{L}\p{N}]{0,3})$`,
+  String.raw`^[^\p{L}\p{N}]{0,4}(?:(?:${COPULAS})[^\p{L}\p{N}]{1,3}(?:[\p{L}\p{N}]{1,24}[^\p{L}\p{N}]{1,3}){0,4})$`,
   'u',
 );
 /** "enter" ⟶ "123456": "enter the code", "geben Sie den Code", "请输入". */

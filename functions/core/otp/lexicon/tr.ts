@@ -32,7 +32,7 @@ export const tr: Lexicon = {
   ],
   magicLinks: [String.raw`(?:giriş|oturum açma|sihirli) bağlant\p{L}{0,4}`],
   accountContext: [
-    'giriş',
+    String.raw`giriş\p{L}{0,4}`,
     String.raw`oturum aç\p{L}{0,6}`,
     String.raw`doğrula\p{L}{0,6}`,
     String.raw`hesab\p{L}{0,6}`,
