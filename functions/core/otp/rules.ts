@@ -142,9 +142,9 @@ class Scan {
    * parcel, booking, meeting or discount. Account words inside the candidate itself ("security
    * code") do not count; a tie goes to commerce ("account number").
    */
-  topic(start: number, end: number): 'account' | 'commerce' | 'none' {
-    const account = distance(this.hits('account', ACCOUNT), start, end, true);
-    const commerce = distance(this.hits('commerce', COMMERCE), start, end, false);
+  topic(start: number, end: number, own: Hit): 'account' | 'commerce' | 'none' {
+    const account = distance(this.hits('account', ACCOUNT), start, end, own);
+    const commerce = distance(this.hits('commerce', COMMERCE), start, end, undefined);
     if (account === undefined && commerce === undefined) return 'none';
     if (commerce === undefined) return 'account';
     if (account === undefined) return 'commerce';
@@ -230,7 +230,7 @@ function nounWithCode(
       const start = Math.min(hit.start, token.start);
       const end = Math.max(hit.end, token.end);
       if (scan.vetoedByPolicy(start, end)) continue;
-      const topic = scan.topic(start, end);
+      const topic = scan.topic(start, end, hit);
       if (topic === 'commerce') continue;
       if (rule === 'qualified-code' && (tight || token.kind !== 'letters'))
         return match(scan, rule, hit, start, end);
@@ -259,7 +259,7 @@ function imperative(scan: Scan): Match | undefined {
       const start = Math.min(hit.start, token.start);
       const end = Math.max(hit.end, token.end);
       if (scan.touchesHarmless(token.start, token.end) || scan.vetoedByPolicy(start, end)) continue;
-      if (scan.topic(start, end) === 'account') return match(scan, 'imperative', hit, start, end);
+      if (scan.topic(start, end, hit) === 'account') return match(scan, 'imperative', hit, start, end);
     }
   }
   return undefined;
@@ -269,7 +269,8 @@ function imperative(scan: Scan): Match | undefined {
 function contextualSecret(scan: Scan): Match | undefined {
   for (const hit of scan.hits('contextual', CONTEXTUAL)) {
     if (scan.touchesHarmless(hit.start, hit.end) || scan.vetoedByPolicy(hit.start, hit.end)) continue;
-    if (scan.topic(hit.start, hit.end) !== 'commerce') return withCode(scan, 'contextual-secret-noun', hit);
+    if (scan.topic(hit.start, hit.end, hit) !== 'commerce')
+      return withCode(scan, 'contextual-secret-noun', hit);
   }
   return undefined;
 }
@@ -339,19 +340,19 @@ function anyWithin(hits: readonly Hit[], start: number, end: number, excludeInsi
   return false;
 }
 
-/** Distance from a span to the nearest hit within CONTEXT, or undefined. */
+/** Distance from a span to the nearest hit within CONTEXT (hits inside `own` do not count), or undefined. */
 function distance(
   hits: readonly Hit[],
   start: number,
   end: number,
-  excludeOverlap: boolean,
+  own: Hit | undefined,
 ): number | undefined {
   let best: number | undefined;
   for (let index = firstHitEndingAfter(hits, start - CONTEXT); index < hits.length; index++) {
     const hit = hits[index] as Hit;
     if (hit.start > end + CONTEXT) break;
+    if (own !== undefined && hit.end > own.start && hit.start < own.end) continue;
     const overlaps = hit.end > start && hit.start < end;
-    if (overlaps && excludeOverlap) continue;
     const gap = overlaps ? 0 : hit.end <= start ? start - hit.end : hit.start - end;
     if (best === undefined || gap < best) best = gap;
   }

@@ -71,6 +71,7 @@ export const es: Lexicon = {
     'regalo',
     'postal',
     'reunión',
+    'sala',
     'billete',
     'entradas?',
     'evento',

@@ -65,6 +65,7 @@ export const it: Lexicon = {
     'cap',
     'postale',
     'riunione',
+    'sala',
     'biglietto',
     'evento',
     'acquisto',

@@ -55,6 +55,7 @@ export const pt: Lexicon = {
     'vale[ -]presente',
     'cep',
     'reunião',
+    'sala',
     'bilhete',
     'ingresso',
     'evento',
