@@ -5,11 +5,13 @@
 import { benchBacktest } from './backtest.ts';
 import { benchEvaluate } from './evaluate.ts';
 import { benchIngest } from './ingest.ts';
+import { benchOtp } from './otp.ts';
 
 const benches: [string, () => Promise<Record<string, number | string>>][] = [
   ['ingest', benchIngest],
   ['evaluate', benchEvaluate],
   ['backtest', benchBacktest],
+  ['otp', benchOtp],
 ];
 
 for (const [name, bench] of benches) {

@@ -17,7 +17,7 @@ export interface CodeToken {
 const BEFORE = String.raw`(?<![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_./@#$€£¥+,]|\p{N}-)`;
 const AFTER = String.raw`(?![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_@%€$£¥]|[./]\p{N})`;
 const CODE = new RegExp(
-  String.raw`${BEFORE}(?:\p{N}{2,5}(?:[ -]\p{N}{2,5}){1,3}|(?=[a-z0-9-]{0,16}\d)[a-z0-9]{3,5}(?:-[a-z0-9]{3,5}){1,2}|(?=[a-z]{0,9}\d)[a-z0-9]{4,10})${AFTER}`,
+  String.raw`(?=[a-z0-9\p{N}])${BEFORE}(?:\p{N}{2,5}(?:[ -]\p{N}{2,5}){1,3}|(?=[a-z0-9-]{0,16}\d)[a-z0-9]{3,5}(?:-[a-z0-9]{3,5}){1,2}|(?=[a-z]{0,9}\d)[a-z0-9]{4,10})${AFTER}`,
   'gu',
 );
 const CAPITALS = new RegExp(`${BEFORE}[A-Z]{4,10}${AFTER}`, 'gu');

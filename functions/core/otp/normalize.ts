@@ -31,12 +31,16 @@ const QUOTES = /[\u2018\u2019\u201B\u2032\u02BC]/g;
 /** Marks on a Latin letter after canonical decomposition; kana keep their voicing marks. */
 const LATIN_MARKS = /(\p{Script=Latin})\p{M}+/gu;
 const WHITESPACE = /\s+/g;
+const ACCENTED_LATIN = /[\u00C0-\u024F\u1E00-\u1EFF]/;
 const NON_ASCII = /[\u0080-\uFFFF]/;
 
 /** Folds accents and compatibility forms only; used for lexicon sources and user phrases too. */
 export function foldText(text: string): string {
   if (!NON_ASCII.test(text)) return text;
-  return text.normalize('NFKC').normalize('NFD').replace(LATIN_MARKS, '$1').normalize('NFC');
+  const composed = text.normalize('NFKC');
+  // Decomposing is only needed where a Latin letter carries an accent (NFKC has composed them).
+  if (!ACCENTED_LATIN.test(composed)) return composed;
+  return composed.normalize('NFD').replace(LATIN_MARKS, '$1').normalize('NFC');
 }
 
 export function normalizeText(raw: string): NormalizedText {
