@@ -62,6 +62,7 @@ export const en: Lexicon = {
     'valid (?:for|only)',
     'new device',
     'requested',
+    'you asked for',
     'app',
     'session',
     'sign[ -]?up',

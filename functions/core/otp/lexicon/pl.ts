@@ -37,6 +37,7 @@ export const pl: Lexicon = {
     'potwierdź (?:swój|swoje|swoją|adres|numer|tożsamość)',
     String.raw`autoryzac\p{L}{0,3}`,
     String.raw`przelew\p{L}{0,2}`,
+    String.raw`aplikacj\p{L}{0,2}`,
     String.raw`urządzeni\p{L}{0,2}`,
   ],
   commerceContext: [
