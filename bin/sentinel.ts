@@ -18,6 +18,7 @@ import {
   writeRca,
 } from '../functions/cli/incidents.ts';
 import { ingestFile } from '../functions/cli/ingest.ts';
+import { registerOtpCommand } from '../functions/cli/otp.ts';
 import { registerPolicyCommand } from '../functions/cli/policy.ts';
 import { registerPreventionCommands } from '../functions/cli/prevention/commands.ts';
 import { formatRollback, manualRollback } from '../functions/cli/rollback.ts';
@@ -368,6 +369,7 @@ Examples:
 
 registerPreventionCommands(program, DEFAULT_STATE_DIR);
 registerPolicyCommand(program);
+registerOtpCommand(program);
 
 async function withLocalStore<T>(
   stateDir: string,

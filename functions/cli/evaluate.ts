@@ -82,7 +82,11 @@ export async function evaluateEventsFile(
       if (!newestAny || event.ts > newestAny.ts) newestAny = event;
       events.push(event);
     },
-    { onProgress: options.onProgress, window: timestampWindow(policy, requestedAt ?? options.now) },
+    {
+      onProgress: options.onProgress,
+      window: timestampWindow(policy, requestedAt ?? options.now),
+      otp: policy.otp,
+    },
   );
   for (const problem of problems) options.onProblem?.(formatProblem(problem));
   const at = requestedAt ?? newestTs;

@@ -64,7 +64,7 @@ export async function ingestFile(
       chunk.push(event);
       if (chunk.length >= FILE_CHUNK_EVENTS) pending.push(flush());
     },
-    { onProgress: hooks.onProgress, window: timestampWindow(policy, hooks.now) },
+    { onProgress: hooks.onProgress, window: timestampWindow(policy, hooks.now), otp: policy.otp },
   );
   await Promise.all(pending);
   await flush();

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { SentinelError } from '../core/errors.ts';
 import type { SentinelEvent, TimestampWindow } from '../core/events.ts';
 import { parseEvent } from '../core/events.ts';
+import type { OtpExtensions } from '../core/otp.ts';
 import { jsonErrorColumn } from './json-error-column.ts';
 
 export interface EventsFileProblem {
@@ -19,6 +20,8 @@ export interface ReadEventsOptions {
   progressEvery?: number;
   /** Events whose `ts` falls outside are reported as problems (see `timestampWindow`). */
   window?: TimestampWindow;
+  /** The policy's OTP detector extensions, applied to every snippet. */
+  otp?: OtpExtensions;
 }
 
 /** The events file cannot be opened or read: names the file and the reason, never a stack. */
@@ -55,7 +58,7 @@ export async function readEventsFile(
         problems.push({ line, field: '(line)', message: `not valid JSON${where}` });
         continue;
       }
-      const parsed = parseEvent(value, line, options.window);
+      const parsed = parseEvent(value, line, { window: options.window, otp: options.otp });
       if (!parsed.ok) {
         problems.push({ line, field: parsed.rejection.field, message: parsed.rejection.message });
         continue;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { detectOtp } from './otp.ts';
+import { isOtp, type OtpExtensions } from './otp.ts';
 import { type Version, versionSchema } from './version.ts';
 
 export const IMPORTANCE_CLASSES = ['critical', 'time_sensitive', 'routine'] as const;
@@ -194,10 +194,16 @@ export interface TimestampWindow {
 
 /**
  * Validates one raw event. The first problem is reported with the field's dotted path;
- * a snippet is turned into an `otp` verdict here and never leaves this function. With a `window`,
- * a timestamp outside it is rejected as `ts`.
+ * a snippet is turned into an `otp` verdict here (with the policy's detector extensions, when
+ * the caller has a policy) and never leaves this function. With a `window`, a timestamp outside
+ * it is rejected as `ts`.
  */
-export function parseEvent(raw: unknown, index: number, window?: TimestampWindow): EventParseResult {
+export function parseEvent(
+  raw: unknown,
+  index: number,
+  options: { window?: TimestampWindow; otp?: OtpExtensions } = {},
+): EventParseResult {
+  const { window } = options;
   const reject = (field: string, message: string, eventId: string | null = null): EventParseResult => ({
     ok: false,
     rejection: { index, id: eventId, field, message },
@@ -242,7 +248,7 @@ export function parseEvent(raw: unknown, index: number, window?: TimestampWindow
     if (ts > window.notAfter) return reject('ts', `must not be after ${window.describeNotAfter}`, eventId);
     if (ts < window.notBefore) return reject('ts', `must not be before ${window.describeNotBefore}`, eventId);
   }
-  return { ok: true, event: normalise(parsed.data) };
+  return { ok: true, event: normalise(parsed.data, options.otp) };
 }
 
 /**
@@ -272,8 +278,12 @@ function valueAt(record: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-function normalise(data: z.infer<(typeof SCHEMAS)[keyof typeof SCHEMAS]>): SentinelEvent {
+function normalise(
+  data: z.infer<(typeof SCHEMAS)[keyof typeof SCHEMAS]>,
+  otpExtensions: OtpExtensions | undefined,
+): SentinelEvent {
   if (data.type !== 'classification') return data;
   const { snippet, otp, ...rest } = data;
-  return { ...rest, otp: otp === true || (snippet !== undefined && detectOtp(snippet)) };
+  // The classifier's own `"otp": true` counts whatever the detector says of the snippet.
+  return { ...rest, otp: otp === true || (snippet !== undefined && isOtp(snippet, otpExtensions)) };
 }

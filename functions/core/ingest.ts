@@ -80,7 +80,7 @@ export function prepareBatch(
   let duplicates = 0;
   const window = timestampWindow(policy, now);
   rawEvents.forEach((raw, index) => {
-    const parsed = parseEvent(raw, index, window);
+    const parsed = parseEvent(raw, index, { window, otp: policy.otp });
     if (!parsed.ok) {
       rejected.push(parsed.rejection);
       return;

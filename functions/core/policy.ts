@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationBetween, parseDuration } from './duration.ts';
 import { PolicyError } from './errors.ts';
+import { otpPolicySchema } from './otp.ts';
 import { verificationPolicySchema } from './verification/policy.ts';
 
 const fraction = z.number('must be a number').min(0, 'must be ≥ 0').max(1, 'must be ≤ 1');
@@ -154,6 +155,8 @@ export const policySchema = z
           .prefault({}),
       })
       .prefault({}),
+    /** Extensions of the OTP detector (functions/core/otp.ts); the built-in rules always apply. */
+    otp: otpPolicySchema,
     store: z
       .strictObject({
         /** Buckets expire after this long (DynamoDB TTL). */

@@ -6,11 +6,13 @@ import { benchBacktest } from './backtest.ts';
 import { benchBundles } from './bundles.ts';
 import { benchEvaluate } from './evaluate.ts';
 import { benchIngest } from './ingest.ts';
+import { benchOtp } from './otp.ts';
 
 const benches: [string, () => Promise<Record<string, number | string>>][] = [
   ['ingest', benchIngest],
   ['evaluate', benchEvaluate],
   ['backtest', benchBacktest],
+  ['otp', benchOtp],
   ['bundles', benchBundles],
 ];
 

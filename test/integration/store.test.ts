@@ -5,11 +5,7 @@ import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/clien
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { DynamoDbMetricsStore } from '../../functions/adapters/dynamodb-metrics-store.ts';
 import { MemoryMetricsStore } from '../../functions/adapters/memory-metrics-store.ts';
-import {
-  type BatchAggregate,
-  bucketCount,
-  seriesKey,
-} from '../../functions/core/aggregate.ts';
+import { type BatchAggregate, bucketCount, seriesKey } from '../../functions/core/aggregate.ts';
 import { emptyBucket, type MinuteBucket } from '../../functions/core/buckets.ts';
 import { parseDuration } from '../../functions/core/duration.ts';
 import { binOf } from '../../functions/core/histogram.ts';

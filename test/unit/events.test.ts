@@ -311,7 +311,7 @@ describe('hostile input is rejected event by event, never thrown (audit)', () =>
 describe('the timestamp window', () => {
   const now = Date.parse('2026-11-27T12:00:00Z');
   const window = timestampWindow(DEFAULT_POLICY, now);
-  const at = (ts: string) => parseEvent({ ...classification, ts }, 3, window);
+  const at = (ts: string) => parseEvent({ ...classification, ts }, 3, { window });
 
   it('is now + 5 min clock skew back to now − the 35 d bucket TTL', () => {
     expect(window.notAfter).toBe(now + 5 * 60_000);

@@ -127,23 +127,23 @@ describe('detectOtp', () => {
   });
 
   it.each(OTP_MESSAGES)('catches %j', (snippet) => {
-    expect(detectOtp(snippet)).toBe(true);
+    expect(detectOtp(snippet).otp).toBe(true);
   });
 
   it.each(ORDINARY_MESSAGES)('lets %j through', (snippet) => {
-    expect(detectOtp(snippet)).toBe(false);
+    expect(detectOtp(snippet).otp).toBe(false);
   });
 
   it.each(['verification code', 'otp', 'passcode', '2fa code'])('ignores case: %s', (phrase) => {
     for (const variant of [phrase, phrase.toUpperCase(), phrase.replace(/^./, (c) => c.toUpperCase())]) {
-      expect(detectOtp(`Your ${variant} is 123456`)).toBe(true);
+      expect(detectOtp(`Your ${variant} is 123456`).otp).toBe(true);
     }
   });
 
   it("matches whole words only, unlike the runbook's LIKE '%OTP%'", () => {
     for (const word of ['footprint', 'potpourri', 'hotpot', 'captopril', 'OTPS123']) {
-      expect(detectOtp(`see ${word} attached`)).toBe(false);
+      expect(detectOtp(`see ${word} attached`).otp).toBe(false);
     }
-    expect(detectOtp('see OTP attached')).toBe(true);
+    expect(detectOtp('see OTP attached').otp).toBe(true);
   });
 });

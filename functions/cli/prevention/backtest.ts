@@ -42,9 +42,13 @@ export async function backtestCommand(options: BacktestOptions): Promise<Backtes
   await ensureReadable(options.events, '--events');
   const aggregate = emptyAggregate();
   const seen = new Set<string>();
-  const { problems } = await readEventsFile(options.events, (event) => {
-    aggregateEvents([event], aggregate, seen);
-  });
+  const { problems } = await readEventsFile(
+    options.events,
+    (event) => {
+      aggregateEvents([event], aggregate, seen);
+    },
+    { otp: options.policy.otp },
+  );
   for (const problem of problems) options.onProblem?.(formatProblem(problem));
   const history = prepareHistory(aggregate);
   const range = { stepMs, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };

@@ -35,11 +35,15 @@ export async function shadowCommand(options: ShadowOptions): Promise<ShadowRepor
   await ensureReadable(options.events, '--events');
   const classifications: ClassificationEvent[] = [];
   let newest = Number.NEGATIVE_INFINITY;
-  const { problems } = await readEventsFile(options.events, (event) => {
-    if (event.type !== 'classification') return;
-    classifications.push(event);
-    newest = Math.max(newest, event.ts);
-  });
+  const { problems } = await readEventsFile(
+    options.events,
+    (event) => {
+      if (event.type !== 'classification') return;
+      classifications.push(event);
+      newest = Math.max(newest, event.ts);
+    },
+    { otp: options.policy.otp },
+  );
   for (const problem of problems) options.onProblem?.(formatProblem(problem));
   if (classifications.length === 0) {
     throw new ValidationError(`--events: ${options.events} holds no valid classification events`);

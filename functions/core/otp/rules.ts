@@ -1,0 +1,360 @@
+/**
+ * The rule engine over one normalized window of text. Each rule names what it found; negative
+ * rules veto a candidate locally (a "promo code" next to a login code does not hide the login
+ * code), because a missed OTP is the worst failure this product has.
+ *
+ *   secret-noun              "verification code", "OTP", "Bestätigungscode"… by itself
+ *   magic-link               "magic link", "login link", or a link that signs you in once
+ *   qualified-code           "security code", "confirmation code", "security key" + a code nearby
+ *   code-connector           "code" + a code introduced tightly: "code: 4821", "4821 is your code"
+ *   code-in-account-context  "code" / "PIN" + a code, about signing in or an account
+ *   imperative               "enter 604211 to sign in", "Type … into the app", "123456を入力"
+ *   contextual-secret-noun   "passcode" unless a meeting or a shop is the nearer topic
+ *
+ * Vetoes: a harmless kind attached to the noun ("promo code", "code postal", "クーポンコード"),
+ * an order / parcel / booking / meeting nearer than any account word, the policy's negatives.
+ */
+import { type CodeToken, findCapitalTokens, findCodeTokens } from './code-shapes.ts';
+import { guessLanguage } from './language.ts';
+import { type Language, LEXICONS, type Lexicon } from './lexicon/index.ts';
+import { type Hit, LexiconMatcher } from './matcher.ts';
+import type { NormalizedText } from './normalize.ts';
+import {
+  CONNECTOR_GAP,
+  COPULA_GAP,
+  FILLER_GAP,
+  LINK_WORDS,
+  ONE_TIME_SIGNALS,
+  RESET_WORDS,
+  SIGN_IN,
+} from './phrases.ts';
+
+export const BUILT_IN_RULES = [
+  'secret-noun',
+  'magic-link',
+  'qualified-code',
+  'code-connector',
+  'code-in-account-context',
+  'imperative',
+  'contextual-secret-noun',
+] as const;
+export type RuleId = (typeof BUILT_IN_RULES)[number] | 'policy-pattern' | 'policy-phrase';
+
+export interface Match {
+  rule: RuleId;
+  start: number;
+  end: number;
+  language: Language | undefined;
+}
+
+/** The policy's additions, compiled (see extensions.ts). */
+export interface CompiledExtensions {
+  phrases: LexiconMatcher | undefined;
+  patterns: readonly RegExp[];
+  negatives: LexiconMatcher | undefined;
+}
+
+/** How far a code may stand from its noun, in characters of normalized text. */
+const CODE_AFTER = 48;
+const CODE_BEFORE = 48;
+const TIGHT_AFTER = 24;
+const IMPERATIVE_AFTER = 36;
+const IMPERATIVE_BEFORE = 16;
+/** How far context words count for or against a candidate. */
+const CONTEXT = 100;
+/** A harmless kind counts when it touches the noun: "promo code", "code de suivi", "クーポンコード". */
+const TOUCH = 2;
+
+const lexiconMatcher = (pick: (lexicon: Lexicon) => readonly string[]) =>
+  new LexiconMatcher(
+    LEXICONS.flatMap((lexicon) => pick(lexicon).map((source) => ({ language: lexicon.language, source }))),
+  );
+const plainMatcher = (sources: readonly string[]) =>
+  new LexiconMatcher(sources.map((source) => ({ language: undefined, source })));
+
+const SECRET = lexiconMatcher((lexicon) => lexicon.secretNouns);
+const CONTEXTUAL = lexiconMatcher((lexicon) => lexicon.contextualSecretNouns);
+const QUALIFIED = lexiconMatcher((lexicon) => lexicon.qualifiedNouns);
+const CODE_NOUN = lexiconMatcher((lexicon) => lexicon.codeNouns);
+const IMPERATIVE = lexiconMatcher((lexicon) => lexicon.imperatives);
+const MAGIC = lexiconMatcher((lexicon) => lexicon.magicLinks);
+const ACCOUNT = lexiconMatcher((lexicon) => lexicon.accountContext);
+const COMMERCE = lexiconMatcher((lexicon) => lexicon.commerceContext);
+const HARMLESS = lexiconMatcher((lexicon) => lexicon.harmlessKinds);
+const LINK = plainMatcher(LINK_WORDS);
+const SIGN_IN_VERB = plainMatcher(SIGN_IN);
+const ONE_TIME = plainMatcher(ONE_TIME_SIGNALS);
+const RESET = plainMatcher(RESET_WORDS);
+
+/** One window's lazily computed facts: each list is built at most once, and only if a rule asks. */
+class Scan {
+  private cache = new Map<string, Hit[]>();
+  private codeTokens: CodeToken[] | undefined;
+
+  constructor(
+    readonly text: NormalizedText,
+    readonly extensions: CompiledExtensions | undefined,
+  ) {}
+
+  hits(name: string, matcher: LexiconMatcher): Hit[] {
+    let hits = this.cache.get(name);
+    if (hits === undefined) {
+      hits = matcher.find(this.text.lower);
+      this.cache.set(name, hits);
+    }
+    return hits;
+  }
+
+  get tokens(): CodeToken[] {
+    this.codeTokens ??= findCodeTokens(this.text.lower);
+    return this.codeTokens;
+  }
+
+  /** Code tokens starting within `max` after `from`, or ending within `max` before it. */
+  tokensAfter(from: number, max: number): CodeToken[] {
+    const tokens = this.tokens;
+    const found: CodeToken[] = [];
+    for (let index = firstEndingAfter(tokens, from); index < tokens.length; index++) {
+      const token = tokens[index] as CodeToken;
+      if (token.start - from > max) break;
+      if (token.start >= from) found.push(token);
+    }
+    return found;
+  }
+
+  tokensBefore(to: number, max: number): CodeToken[] {
+    const tokens = this.tokens;
+    const found: CodeToken[] = [];
+    for (let index = firstEndingAfter(tokens, to - max - 1); index < tokens.length; index++) {
+      const token = tokens[index] as CodeToken;
+      if (token.end > to) break;
+      if (to - token.end <= max) found.push(token);
+    }
+    return found.reverse();
+  }
+
+  touchesHarmless(start: number, end: number): boolean {
+    return anyWithin(this.hits('harmless', HARMLESS), start - TOUCH, end + TOUCH, false);
+  }
+
+  /**
+   * Which topic is nearer the candidate: an account (sign in, verify, do not share) or an order,
+   * parcel, booking, meeting or discount. Account words inside the candidate itself ("security
+   * code") do not count; a tie goes to commerce ("account number").
+   */
+  topic(start: number, end: number, own: Hit): 'account' | 'commerce' | 'none' {
+    const account = distance(this.hits('account', ACCOUNT), start, end, own);
+    const commerce = distance(this.hits('commerce', COMMERCE), start, end, undefined);
+    if (account === undefined && commerce === undefined) return 'none';
+    if (commerce === undefined) return 'account';
+    if (account === undefined) return 'commerce';
+    return account < commerce ? 'account' : 'commerce';
+  }
+
+  vetoedByPolicy(start: number, end: number): boolean {
+    const negatives = this.extensions?.negatives;
+    return (
+      negatives !== undefined &&
+      anyWithin(this.hits('policy-negative', negatives), start - CONTEXT, end + CONTEXT, false)
+    );
+  }
+}
+
+export function evaluateWindow(text: NormalizedText, extensions?: CompiledExtensions): Match | undefined {
+  const scan = new Scan(text, extensions);
+  return (
+    policyPatterns(scan) ??
+    standalone(scan, 'policy-phrase', extensions?.phrases) ??
+    standalone(scan, 'secret-noun', SECRET) ??
+    standalone(scan, 'magic-link', MAGIC) ??
+    nounWithCode(scan, 'qualified-code', QUALIFIED) ??
+    nounWithCode(scan, 'code-connector', CODE_NOUN) ??
+    imperative(scan) ??
+    contextualSecret(scan) ??
+    signInLink(scan)
+  );
+}
+
+function policyPatterns(scan: Scan): Match | undefined {
+  for (const pattern of scan.extensions?.patterns ?? []) {
+    pattern.lastIndex = 0;
+    const match = pattern.exec(scan.text.lower);
+    if (match === null) continue;
+    const end = match.index + Math.max(match[0].length, 1);
+    if (!scan.vetoedByPolicy(match.index, end))
+      return { rule: 'policy-pattern', start: match.index, end, language: undefined };
+  }
+  return undefined;
+}
+
+function standalone(scan: Scan, rule: RuleId, matcher: LexiconMatcher | undefined): Match | undefined {
+  if (matcher === undefined) return undefined;
+  for (const hit of scan.hits(rule, matcher)) {
+    if (!scan.vetoedByPolicy(hit.start, hit.end)) return withCode(scan, rule, hit);
+  }
+  return undefined;
+}
+
+/**
+ * A noun with a code near it. `qualified-code` nouns ("security code") need no more than that
+ * and no commerce topic; bare code nouns need the code introduced tightly ("code: 4821",
+ * "4821 is your code") or an account topic.
+ */
+function nounWithCode(
+  scan: Scan,
+  rule: 'qualified-code' | 'code-connector',
+  matcher: LexiconMatcher,
+): Match | undefined {
+  const { lower } = scan.text;
+  for (const hit of scan.hits(rule, matcher)) {
+    if (scan.touchesHarmless(hit.start, hit.end)) continue;
+    const candidates: { token: CodeToken; tight: boolean }[] = [];
+    for (const token of scan.tokensAfter(hit.end, CODE_AFTER)) {
+      const gap = lower.slice(hit.end, token.start);
+      candidates.push({ token, tight: gap.length <= TIGHT_AFTER && CONNECTOR_GAP.test(gap) });
+    }
+    for (const token of scan.tokensBefore(hit.start, CODE_BEFORE)) {
+      candidates.push({ token, tight: COPULA_GAP.test(lower.slice(token.end, hit.start)) });
+    }
+    if (candidates.length === 0) {
+      // An all-capital code counts only where it is introduced as one: "code: KXQWPT".
+      for (const token of findCapitalTokens(
+        scan.text.cased,
+        hit.end,
+        Math.min(lower.length, hit.end + TIGHT_AFTER),
+      )) {
+        if (CONNECTOR_GAP.test(lower.slice(hit.end, token.start))) candidates.push({ token, tight: true });
+      }
+    }
+    for (const { token, tight } of candidates) {
+      const start = Math.min(hit.start, token.start);
+      const end = Math.max(hit.end, token.end);
+      if (scan.vetoedByPolicy(start, end)) continue;
+      const topic = scan.topic(start, end, hit);
+      if (topic === 'commerce') continue;
+      if (rule === 'qualified-code' && (tight || token.kind !== 'letters'))
+        return match(scan, rule, hit, start, end);
+      if (rule === 'code-connector' && topic === 'account') {
+        return match(scan, tight ? 'code-connector' : 'code-in-account-context', hit, start, end);
+      }
+      if (rule === 'code-connector' && tight) return match(scan, rule, hit, start, end);
+    }
+  }
+  return undefined;
+}
+
+/** "Enter 604211 to sign in", "Type 4821 into the app", "123456を入力してログイン": about an account only. */
+function imperative(scan: Scan): Match | undefined {
+  const { lower } = scan.text;
+  for (const hit of scan.hits('imperative', IMPERATIVE)) {
+    const tokens = [
+      ...scan
+        .tokensAfter(hit.end, IMPERATIVE_AFTER)
+        .filter((token) => FILLER_GAP.test(lower.slice(hit.end, token.start))),
+      ...scan
+        .tokensBefore(hit.start, IMPERATIVE_BEFORE)
+        .filter((token) => FILLER_GAP.test(lower.slice(token.end, hit.start))),
+    ];
+    for (const token of tokens) {
+      const start = Math.min(hit.start, token.start);
+      const end = Math.max(hit.end, token.end);
+      if (scan.touchesHarmless(token.start, token.end) || scan.vetoedByPolicy(start, end)) continue;
+      if (scan.topic(start, end, hit) === 'account') return match(scan, 'imperative', hit, start, end);
+    }
+  }
+  return undefined;
+}
+
+/** "passcode" by itself, unless the meeting invite (or a parcel locker) is the nearer topic. */
+function contextualSecret(scan: Scan): Match | undefined {
+  for (const hit of scan.hits('contextual', CONTEXTUAL)) {
+    if (scan.touchesHarmless(hit.start, hit.end) || scan.vetoedByPolicy(hit.start, hit.end)) continue;
+    if (scan.topic(hit.start, hit.end, hit) !== 'commerce')
+      return withCode(scan, 'contextual-secret-noun', hit);
+  }
+  return undefined;
+}
+
+/**
+ * "Click the link below to sign in. It expires in 15 minutes." A link that signs you in once is
+ * an authentication secret; "log in to view your statement" (no one-time signal) and password
+ * reset links are not.
+ */
+function signInLink(scan: Scan): Match | undefined {
+  const signIns = scan.hits('sign-in', SIGN_IN_VERB);
+  if (signIns.length === 0) return undefined;
+  for (const hit of scan.hits('link', LINK)) {
+    if (!anyWithin(signIns, hit.start - 80, hit.end + 80, false)) continue;
+    if (!anyWithin(scan.hits('one-time', ONE_TIME), hit.start - 160, hit.end + 160, false)) continue;
+    if (anyWithin(scan.hits('reset', RESET), hit.start - 80, hit.end + 80, false)) continue;
+    if (!scan.vetoedByPolicy(hit.start, hit.end)) return match(scan, 'magic-link', hit, hit.start, hit.end);
+  }
+  return undefined;
+}
+
+/** A standalone match, widened to the code next to it (masked later) when there is one. */
+function withCode(scan: Scan, rule: RuleId, hit: Hit): Match {
+  const token = scan.tokensAfter(hit.end, TIGHT_AFTER)[0];
+  return match(scan, rule, hit, hit.start, token === undefined ? hit.end : token.end);
+}
+
+function match(scan: Scan, rule: RuleId, hit: Hit, start: number, end: number): Match {
+  // The words of a language-specific lexicon name their language; English words ("OTP",
+  // "code", "PIN") are used everywhere, so the text around them decides.
+  const guessed =
+    hit.language === 'en' || hit.language === undefined
+      ? guessLanguage(scan.text.lower.slice(Math.max(0, start - 80), end + 80))
+      : undefined;
+  return { rule, start, end, language: guessed ?? hit.language };
+}
+
+/** Index of the first token whose end is after `position` (tokens are sorted and disjoint). */
+function firstEndingAfter(tokens: readonly CodeToken[], position: number): number {
+  let low = 0;
+  let high = tokens.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((tokens[middle] as CodeToken).end <= position) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function firstHitEndingAfter(hits: readonly Hit[], position: number): number {
+  let low = 0;
+  let high = hits.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((hits[middle] as Hit).end < position) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function anyWithin(hits: readonly Hit[], start: number, end: number, excludeInside: boolean): boolean {
+  for (let index = firstHitEndingAfter(hits, start); index < hits.length; index++) {
+    const hit = hits[index] as Hit;
+    if (hit.start > end) return false;
+    if (!excludeInside || hit.end <= start || hit.start >= end) return true;
+  }
+  return false;
+}
+
+/** Distance from a span to the nearest hit within CONTEXT (hits inside `own` do not count), or undefined. */
+function distance(
+  hits: readonly Hit[],
+  start: number,
+  end: number,
+  own: Hit | undefined,
+): number | undefined {
+  let best: number | undefined;
+  for (let index = firstHitEndingAfter(hits, start - CONTEXT); index < hits.length; index++) {
+    const hit = hits[index] as Hit;
+    if (hit.start > end + CONTEXT) break;
+    if (own !== undefined && hit.end > own.start && hit.start < own.end) continue;
+    const overlaps = hit.end > start && hit.start < end;
+    const gap = overlaps ? 0 : hit.end <= start ? start - hit.end : hit.start - end;
+    if (best === undefined || gap < best) best = gap;
+  }
+  return best;
+}

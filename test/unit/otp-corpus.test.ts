@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { detectOtp, LANGUAGES, type Language } from '../../functions/core/otp.ts';
+
+/**
+ * The committed corpus (test/fixtures/otp-corpus.jsonl, from generate-otp-corpus.ts): realistic
+ * inbox snippets in twelve languages. A miss is the worst failure, so recall must stay ≥ 97 %;
+ * the near misses (orders, parcels, bookings, meetings, promo and postal codes) must all pass.
+ */
+interface Row {
+  language: Language;
+  otp: boolean;
+  template: number;
+  text: string;
+}
+
+const rows: Row[] = readFileSync(new URL('../fixtures/otp-corpus.jsonl', import.meta.url), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => JSON.parse(line) as Row);
+
+function breakdown(): { table: string; recall: number; falsePositives: Row[]; misses: Row[] } {
+  const misses: Row[] = [];
+  const falsePositives: Row[] = [];
+  const lines = ['language  positives  caught  recall   negatives  false+'];
+  for (const language of LANGUAGES) {
+    const positives = rows.filter((row) => row.language === language && row.otp);
+    const negatives = rows.filter((row) => row.language === language && !row.otp);
+    const missed = positives.filter((row) => !detectOtp(row.text).otp);
+    const flagged = negatives.filter((row) => detectOtp(row.text).otp);
+    misses.push(...missed);
+    falsePositives.push(...flagged);
+    const caught = positives.length - missed.length;
+    lines.push(
+      `${language.padEnd(10)}${String(positives.length).padStart(9)}${String(caught).padStart(8)}` +
+        `${((caught / Math.max(1, positives.length)) * 100).toFixed(1).padStart(8)} %` +
+        `${String(negatives.length).padStart(11)}${String(flagged.length).padStart(8)}`,
+    );
+  }
+  const positives = rows.filter((row) => row.otp).length;
+  const detail = [
+    ...misses.map((row) => `  missed [${row.language}#${row.template}] ${JSON.stringify(row.text)}`),
+    ...falsePositives.map(
+      (row) =>
+        `  false+ [${row.language}#${row.template}] ${JSON.stringify(row.text)} → ${detectOtp(row.text).rule}`,
+    ),
+  ];
+  return {
+    table: [...lines, ...detail].join('\n'),
+    recall: (positives - misses.length) / positives,
+    falsePositives,
+    misses,
+  };
+}
+
+describe('the OTP corpus', () => {
+  it('holds at least 300 positives and 300 near misses, over all twelve languages, from many templates', () => {
+    expect(rows.filter((row) => row.otp).length).toBeGreaterThanOrEqual(300);
+    expect(rows.filter((row) => !row.otp).length).toBeGreaterThanOrEqual(300);
+    expect(new Set(rows.map((row) => row.text)).size).toBe(rows.length);
+    for (const language of LANGUAGES) {
+      for (const otp of [true, false]) {
+        const some = rows.filter((row) => row.language === language && row.otp === otp);
+        expect(some.length, `${language} ${otp ? 'positives' : 'negatives'}`).toBeGreaterThanOrEqual(25);
+        expect(new Set(some.map((row) => row.template)).size, `${language} templates`).toBeGreaterThanOrEqual(
+          12,
+        );
+      }
+    }
+  });
+
+  it('catches ≥ 97 % of the OTP messages and flags none of the near misses', () => {
+    const result = breakdown();
+    const message = `\n${result.table}`;
+    expect(result.recall, message).toBeGreaterThanOrEqual(0.97);
+    expect(result.falsePositives.length, message).toBe(0);
+  });
+
+  it('never shows a code in its evidence', () => {
+    for (const row of rows.filter((candidate) => candidate.otp)) {
+      const verdict = detectOtp(row.text);
+      expect(verdict.evidence ?? '', row.text).not.toMatch(/\d{3}|[A-Z0-9]{4,}(?:[ -][A-Z0-9]{2,})?\b.*\d/);
+      expect(verdict.evidence ?? '').not.toMatch(/\p{N}{3}/u);
+    }
+  });
+});

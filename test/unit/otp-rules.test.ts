@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { parseEvent } from '../../functions/core/events.ts';
+import { prepareBatch } from '../../functions/core/ingest.ts';
+import { patternProblem } from '../../functions/core/otp/pattern-safety.ts';
+import { detectOtp } from '../../functions/core/otp.ts';
+import { DEFAULT_POLICY, parsePolicy } from '../../functions/core/policy.ts';
+
+/** One table per rule: what it catches (with the rule id and language reported) and its vetoes. */
+const RULES: [string, string, string][] = [
+  ['secret-noun', 'en', 'Your verification code is 482913'],
+  ['secret-noun', 'en', 'Do not share this OTP with anyone'],
+  ['secret-noun', 'de', 'Ihr Einmalpasswort: 7HT2K'],
+  ['secret-noun', 'fr', 'Votre mot de passe temporaire est Xk7p2qLm'],
+  ['secret-noun', 'ja', 'ワンタイムパスワード：482913'],
+  ['secret-noun', 'zh', '验证码：482913'],
+  ['secret-noun', 'ko', '인증번호 [482913]'],
+  ['secret-noun', 'tr', 'Doğrulama kodunuz: 482913'],
+  ['magic-link', 'en', 'Here is your magic link to sign in'],
+  ['magic-link', 'en', 'Click the link below to sign in. It expires in 15 minutes.'],
+  ['magic-link', 'nl', 'Gebruik deze inloglink om in te loggen'],
+  ['qualified-code', 'en', 'Your confirmation code is R7T4QZ'],
+  ['qualified-code', 'en', 'Security key: 4F7K-2M9Q'],
+  ['qualified-code', 'es', 'Código de seguridad: 449 201'],
+  ['code-connector', 'en', 'Code: 33-19-02'],
+  ['code-connector', 'en', '604211 is your Instagram code'],
+  ['code-connector', 'pl', 'Twój PIN to 4821'],
+  ['code-in-account-context', 'en', 'Here is the code for your account, 482913, keep it safe'],
+  ['imperative', 'en', 'Enter 604211 to sign in'],
+  ['imperative', 'en', "To verify it's you, enter 449-201"],
+  ['imperative', 'de', 'Geben Sie 482913 ein, um sich anzumelden'],
+  ['imperative', 'ja', 'ログインするには 482913 を入力してください'],
+  ['contextual-secret-noun', 'en', 'Your passcode is 1234'],
+];
+
+/** Near misses, each vetoed by a negative rule or lacking what a positive rule needs. */
+const NEAR_MISSES = [
+  'Your booking confirmation code is ABC123',
+  'Flight confirmation code K7T4QZ for your reservation',
+  'Join Zoom Meeting. Meeting ID: 845 123 4567 Passcode: 998877',
+  'Two-factor authentication is now enabled on your account',
+  'Your parcel is in locker 12, pickup code 482913',
+  'Use promo code SAVE20 at checkout',
+  'Code de suivi : 6A12345678',
+  'クーポンコード：SPRING2024',
+  'Sipariş kodunuz: 482913',
+  'Log in to view your statement',
+  'Reset your password with the link below. It expires in 1 hour.',
+  'Scan the QR code 482913 at the gate',
+  'Our code of conduct, revision 2026',
+  'Enter 2026 as the year of your trip booking',
+];
+
+describe('OTP rules', () => {
+  it.each(RULES)('%s (%s): %j', (rule, language, text) => {
+    expect(detectOtp(text)).toMatchObject({ otp: true, rule, language });
+  });
+
+  it.each(NEAR_MISSES)('leaves %j alone', (text) => {
+    expect(detectOtp(text)).toEqual({ otp: false });
+  });
+
+  it('masks the code in its evidence, whatever its shape', () => {
+    expect(detectOtp('Your verification code is 482913').evidence).toBe('verification code is ••••••');
+    expect(detectOtp('Your confirmation code is R7T4QZ').evidence).toBe('confirmation code is ••••••');
+    expect(detectOtp('Code: KXQWPT').evidence).toBe('code: ••••••');
+    expect(detectOtp('Enter 449-201 to sign in').evidence).toBe('enter •••-•••');
+  });
+
+  it('a veto is local: a promo code next to a login code does not hide it', () => {
+    expect(detectOtp('Use promo code SAVE20. Your sign-in code: 482913').otp).toBe(true);
+  });
+});
+
+describe('policy.otp extensions', () => {
+  const policy = parsePolicy({
+    otp: {
+      extraPhrases: ['Steam Guard'],
+      extraPatterns: [String.raw`\bclave bizum \d{4}\b`],
+      extraNegativePhrases: ['paczkomat test'],
+    },
+  });
+
+  it('default to empty lists', () => {
+    expect(DEFAULT_POLICY.otp).toEqual({ extraPhrases: [], extraPatterns: [], extraNegativePhrases: [] });
+  });
+
+  it('add phrases and patterns, and veto with negative phrases', () => {
+    expect(detectOtp('Your Steam Guard: F7K2M', policy.otp)).toMatchObject({
+      otp: true,
+      rule: 'policy-phrase',
+    });
+    expect(detectOtp('Su clave Bizum 4821', policy.otp)).toMatchObject({ otp: true, rule: 'policy-pattern' });
+    expect(detectOtp('Su clave Bizum 4821').otp).toBe(false);
+    expect(detectOtp('paczkomat test: your verification code 1234', policy.otp).otp).toBe(false);
+  });
+
+  it('refuse a pattern that does not compile or looks vulnerable, naming the field', () => {
+    expect(() => parsePolicy({ otp: { extraPatterns: ['(unclosed'] } })).toThrow(
+      /otp\.extraPatterns\.0: does not compile/,
+    );
+    expect(() => parsePolicy({ otp: { extraPatterns: ['ok', String.raw`(\d+)+$`] } })).toThrow(
+      /otp\.extraPatterns\.1: has a nested quantifier/,
+    );
+    expect(() => parsePolicy({ otp: { extraPhrases: [''] } })).toThrow(/otp\.extraPhrases\.0/);
+    expect(patternProblem('(a|ab)*c')).toMatch(/nested quantifier/);
+    expect(patternProblem(String.raw`(\w)\1`)).toMatch(/back-reference/);
+    expect(patternProblem('x*')).toMatch(/empty text/);
+    expect(patternProblem(String.raw`(?:\d{3}[ -]?){2}`)).toBeUndefined();
+  });
+
+  it('reach ingestion: the snippet is judged with the policy, then dropped', () => {
+    const event = {
+      type: 'classification',
+      id: 'e-1',
+      ts: '2026-11-27T10:00:00Z',
+      version: { model: 'm', modelVersion: '1', prompt: 'v1' },
+      importance: 'critical',
+      snippet: 'Su clave Bizum 4821',
+    };
+    const now = Date.parse('2026-11-27T12:00:00Z');
+    expect(prepareBatch([event], DEFAULT_POLICY, { now }).aggregate).not.toEqual(
+      prepareBatch([event], policy, { now }).aggregate,
+    );
+    const parsed = parseEvent(event, 0, { otp: policy.otp });
+    expect(parsed.ok && parsed.event.type === 'classification' && parsed.event.otp).toBe(true);
+    expect(parsed.ok && 'snippet' in parsed.event).toBe(false);
+  });
+});
+
+describe("the classifier's own otp flag", () => {
+  it('still counts, ORed with the detector', () => {
+    const base = {
+      type: 'classification',
+      id: 'e-2',
+      ts: '2026-11-27T10:00:00Z',
+      version: { model: 'm', modelVersion: '1', prompt: 'v1' },
+      importance: 'critical',
+    };
+    const verdict = (extra: Record<string, unknown>) => {
+      const parsed = parseEvent({ ...base, ...extra }, 0);
+      return parsed.ok && parsed.event.type === 'classification' ? parsed.event.otp : undefined;
+    };
+    expect(verdict({ otp: true, snippet: 'Lunch on Friday?' })).toBe(true);
+    expect(verdict({ otp: true })).toBe(true);
+    expect(verdict({ otp: false, snippet: 'Your verification code is 482913' })).toBe(true);
+    expect(verdict({ snippet: 'Lunch on Friday?' })).toBe(false);
+  });
+});
