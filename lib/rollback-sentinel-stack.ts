@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -32,10 +32,22 @@ export interface RollbackSentinelStackProps extends StackProps {
    */
   readonly githubTokenSecretName?: string;
   /**
-   * Application repository, `owner/name`.
-   * @default - taken from the policy by the revert step
+   * The application repository, `owner/name`, that the repository steps work on: ChooseTarget reads
+   * its stable tags and version file, RevertCommit commits the rollback, CheckDeploy reads the
+   * commit's checks (each as GITHUB_REPOSITORY). Required: without it (and without `notifyOnly`)
+   * the stack refuses to build, with a message naming the context key (`-c repository=owner/name`).
+   * @default - none: required unless `notifyOnly` is true
    */
   readonly repository?: string;
+  /**
+   * Deploy without an application repository: Sentinel detects, records and notifies, but never
+   * writes to a repository. The repository steps get `REPOSITORY_WRITES=disabled` and neither a
+   * repository nor the GitHub token, so an incident that would need a revert escalates (pages)
+   * instead. The stack says so in a `NotifyOnly` output and a synth warning. Contradicts
+   * `repository`: give one or the other.
+   * @default false
+   */
+  readonly notifyOnly?: boolean;
   /**
    * GitHub API base URL, for GitHub Enterprise.
    * @default - https://api.github.com
@@ -83,9 +95,7 @@ export class RollbackSentinelStack extends Stack {
       description: 'Rollback Sentinel: automatic, auditable rollback of LLM model and prompt versions',
       ...props,
     });
-    if (props.repository !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(props.repository)) {
-      throw new Error(`repository: "${props.repository}" must be owner/name`);
-    }
+    const notifyOnly = checkRepository(props);
     const policy = parsePolicy(props.policy ?? {}, 'policy (context)');
     const environment: Record<string, string> =
       props.policy === undefined ? {} : { POLICY_JSON: JSON.stringify(props.policy) };
@@ -109,13 +119,26 @@ export class RollbackSentinelStack extends Stack {
       table,
       notifications: this.notifications,
       githubToken,
-      repository: props.repository,
+      repository: notifyOnly ? undefined : props.repository,
       githubApiUrl: props.githubApiUrl,
       environment,
       logRetention,
       approvalTimeout: Duration.millis(parseDuration(policy.workflow.approvalTimeout)),
       ...props.workflow,
     });
+    if (notifyOnly) {
+      Annotations.of(this).addWarning(
+        'Rollback Sentinel is notify-only (notifyOnly): it detects, records and notifies, but never writes ' +
+          'to an application repository; an incident that needs a revert escalates (pages) instead. ' +
+          'Deploy with -c repository=owner/name to enable rollbacks.',
+      );
+      new CfnOutput(this, 'NotifyOnly', {
+        description: 'Rollback Sentinel runs without an application repository',
+        value:
+          'NOTIFY-ONLY: Rollback Sentinel detects and notifies but never writes to an application repository; ' +
+          'incidents that need a revert escalate. Redeploy with -c repository=owner/name to enable rollbacks.',
+      });
+    }
     this.approvals.allowCallbacks(this.workflow.stateMachine);
     this.dispatcher = new Dispatcher(this, 'Dispatcher', {
       table,
@@ -145,4 +168,33 @@ export class RollbackSentinelStack extends Stack {
       stateMachine: this.workflow.stateMachine,
     });
   }
+}
+
+/**
+ * `repository` is required unless the stack is explicitly notify-only; returns whether it is.
+ * Without this check the repository steps would only fail at run time, mid-incident.
+ */
+function checkRepository(props: RollbackSentinelStackProps): boolean {
+  const notifyOnly = props.notifyOnly === true;
+  if (notifyOnly) {
+    if (props.repository !== undefined) {
+      throw new Error(
+        `notifyOnly: a notify-only stack writes to no repository, but repository "${props.repository}" ` +
+          'was given too; pass either -c repository=owner/name or -c notifyOnly=true',
+      );
+    }
+    return true;
+  }
+  if (props.repository === undefined) {
+    throw new Error(
+      'repository: the context `repository` is required: the application repository (owner/name) that ' +
+        'ChooseTarget, RevertCommit and CheckDeploy work on, e.g. `npx cdk deploy -c repository=owner/name`. ' +
+        'To deploy a stack that only detects and notifies, and never writes to a repository, pass ' +
+        '`-c notifyOnly=true` instead.',
+    );
+  }
+  if (!/^[\w.-]+\/[\w.-]+$/.test(props.repository)) {
+    throw new Error(`repository: "${props.repository}" must be owner/name, e.g. -c repository=acme/shopq`);
+  }
+  return false;
 }

@@ -23,6 +23,12 @@ const REPOSITORY_STEPS = [
   'revert-commit',
   'check-deploy',
 ] as const satisfies readonly WorkflowStep[];
+/**
+ * What a notify-only stack sets on the repository steps instead of GITHUB_REPOSITORY: the step must
+ * not try to reach a repository and fails with a named error (the workflow escalates and pages).
+ */
+export const REPOSITORY_WRITES_DISABLED_ENV = { REPOSITORY_WRITES: 'disabled' } as const;
+
 /** Steps that tell people something: they get the topic ARNs and may publish to both topics. */
 const NOTIFYING_STEPS: ReadonlySet<WorkflowStep> = new Set([
   'notify-start',
@@ -49,8 +55,11 @@ export interface RollbackWorkflowProps {
   /** The GitHub token; only revert-commit may read it. Its ARN (never its value) goes in env. */
   readonly githubToken: ISecret;
   /**
-   * Application repository as `owner/name`.
-   * @default - not set: the revert step reads it from the policy
+   * Application repository as `owner/name`: the repository steps get it as GITHUB_REPOSITORY, with
+   * the GitHub token's ARN and a grant to read it. Left out, the workflow is notify-only: those
+   * steps get `REPOSITORY_WRITES=disabled` and neither a repository nor the token
+   * (RollbackSentinelStack leaves it out only when `notifyOnly` is set).
+   * @default - none: notify-only
    */
   readonly repository?: string;
   /**
@@ -138,12 +147,18 @@ export class RollbackWorkflow extends Construct {
     }
 
     // Only the steps that talk to the application repository may read the GitHub token:
-    // ChooseTarget reads stable tags and plans a dry run, RevertCommit writes the commit.
+    // ChooseTarget reads stable tags and plans a dry run, RevertCommit writes the commit,
+    // CheckDeploy reads the commit's checks. Notify-only: no repository, no token, and told so.
     for (const step of REPOSITORY_STEPS) {
       const fn = functions[step];
+      if (props.repository === undefined) {
+        for (const [name, value] of Object.entries(REPOSITORY_WRITES_DISABLED_ENV))
+          fn.addEnvironment(name, value);
+        continue;
+      }
       props.githubToken.grantRead(fn);
       fn.addEnvironment('GITHUB_TOKEN_SECRET_ARN', props.githubToken.secretArn);
-      if (props.repository) fn.addEnvironment('GITHUB_REPOSITORY', props.repository);
+      fn.addEnvironment('GITHUB_REPOSITORY', props.repository);
       if (props.githubApiUrl) fn.addEnvironment('GITHUB_API_URL', props.githubApiUrl);
     }
 
