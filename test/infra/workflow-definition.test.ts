@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RETRYABLE_ERROR_NAMES } from '../../functions/core/retryable.ts';
 import { TRANSIENT_ERRORS } from '../../lib/workflow/definition.ts';
 import { HAPPY_PATH } from '../support/workflow-paths.ts';
 import { type Asl, parseDefinition, type Resource, synthTemplate, walk } from './synth.ts';
@@ -129,26 +130,35 @@ describe('the rollback workflow definition', () => {
     }
   });
 
-  it('retries tasks with backoff on transient errors only', () => {
-    const transient = new Set<string>(TRANSIENT_ERRORS);
-    expect(transient).toEqual(
-      new Set([
-        'Lambda.ServiceException',
-        'Lambda.AWSLambdaException',
-        'Lambda.SdkClientException',
-        'Lambda.TooManyRequestsException',
-        'TransientError',
-      ]),
+  it('retries tasks with backoff on transient errors only: the Lambda service errors and the named retryable ones', () => {
+    const lambdaErrors = [
+      'Lambda.ServiceException',
+      'Lambda.AWSLambdaException',
+      'Lambda.SdkClientException',
+      'Lambda.TooManyRequestsException',
+    ];
+    // The names the step code throws (functions/core/retryable.ts), not a name nothing throws.
+    expect(RETRYABLE_ERROR_NAMES).toEqual(
+      expect.arrayContaining(['TransientRepositoryError', 'RateLimitedError']),
     );
+    const transient = new Set<string>([...lambdaErrors, ...RETRYABLE_ERROR_NAMES]);
+    expect(new Set(TRANSIENT_ERRORS)).toEqual(transient);
+    expect(transient.has('TransientError')).toBe(false);
     for (const [name, state] of tasks()) {
       expect(state.Retry?.length, name).toBeGreaterThan(0);
+      // Every transient error is retried by some retrier of every task, and nothing else is.
+      const retried = new Set((state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals));
+      expect(retried, name).toEqual(transient);
       for (const retrier of state.Retry ?? []) {
-        for (const error of retrier.ErrorEquals)
-          expect(transient.has(error), `${name} retries ${error}`).toBe(true);
         expect(retrier.BackoffRate, name).toBeGreaterThanOrEqual(2);
         expect(retrier.MaxAttempts, name).toBeGreaterThan(0);
       }
     }
+    // A rate limit waits longer than a dropped connection.
+    const revert = asl.States.RevertCommit?.Retry ?? [];
+    const rateLimit = revert.find((retrier) => retrier.ErrorEquals.includes('RateLimitedError'));
+    expect(rateLimit?.IntervalSeconds).toBeGreaterThanOrEqual(30);
+    expect(rateLimit?.ErrorEquals).toEqual(['RateLimitedError']);
   });
 
   it('catches every error of every task except Escalate into Escalate, keeping the state', () => {
