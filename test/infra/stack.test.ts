@@ -302,6 +302,44 @@ describe('notifications', () => {
     }
   });
 
+  it("lets CloudWatch publish each alarm's action to its topic, scoped to that alarm in this account", () => {
+    const alarms = Object.entries(
+      template.findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>,
+    );
+    const policies = Object.values(
+      template.findResources('AWS::SNS::TopicPolicy') as Record<string, Resource>,
+    );
+    expect(alarms).toHaveLength(2);
+    for (const [alarmId, alarm] of alarms) {
+      const actions = alarm.Properties.AlarmActions as { Ref: string }[];
+      expect(actions, alarmId).toHaveLength(1);
+      const topicRef = actions[0] as { Ref: string };
+      // An explicit topic policy replaces the default one: without this statement the action is dropped.
+      const policy = policies.find((candidate) =>
+        (candidate.Properties.Topics as { Ref: string }[]).some((ref) => ref.Ref === topicRef.Ref),
+      );
+      expect(policy, `${alarmId}: a policy on ${topicRef.Ref}`).toBeDefined();
+      const statements = (
+        policy?.Properties.PolicyDocument as { Statement: (Statement & { Principal: unknown })[] }
+      ).Statement;
+      const fromCloudWatch = statements.filter(
+        (s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }),
+      );
+      expect(fromCloudWatch, alarmId).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: 'sns:Publish',
+          Resource: topicRef,
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [alarmId, 'Arn'] } },
+          },
+        }),
+      );
+      for (const statement of fromCloudWatch) expect(statement.Condition, alarmId).toBeDefined();
+    }
+  });
+
   it('subscribes email and pager only when the context names them', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 0);
     const subscribed = synthTemplate({
