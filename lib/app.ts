@@ -14,7 +14,7 @@ export interface BuildAppOptions {
   /**
    * CDK context (what cdk.json and `-c key=value` provide): `repository` (required, `owner/name`,
    * unless `notifyOnly=true`), `notifyOnly`, `alertEmail`, `pagerEndpoint`, `githubTokenSecretName`,
-   * `githubApiUrl`, `policy` (JSON) or `policyFile` (a JSON or YAML policy file, as for the CLI's
+   * `githubApiUrl`, `classifierRoleArn`, `policy` (JSON) or `policyFile` (a JSON or YAML policy file, as for the CLI's
    * `--policy`).
    * @default - none: the stack defaults (and the stack then refuses to build without `repository`)
    */
@@ -75,6 +75,7 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Roll
     repository: text('repository'),
     notifyOnly: flag('notifyOnly'),
     githubApiUrl: text('githubApiUrl'),
+    classifierRoleArn: text('classifierRoleArn'),
     policy: typeof policyContext === 'string' ? JSON.parse(policyContext) : policyContext,
     ...options.stack,
   });

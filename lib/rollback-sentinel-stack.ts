@@ -1,4 +1,5 @@
 import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Role } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -48,6 +49,15 @@ export interface RollbackSentinelStackProps extends StackProps {
    * @default false
    */
   readonly notifyOnly?: boolean;
+  /**
+   * IAM role of the classifier service that sends events: it may call the ingest Function URL
+   * (`Ingestion.grantInvokeUrl`: `lambda:InvokeFunctionUrl` for AWS_IAM auth and
+   * `lambda:InvokeFunction` through the URL). Granted in the ingest function's resource policy,
+   * so the stack never edits a role it does not own; a role in another account also needs both
+   * actions in its own policy.
+   * @default - nobody: grant callers with `ingestion.grantInvokeUrl` or an IAM policy
+   */
+  readonly classifierRoleArn?: string;
   /**
    * GitHub API base URL, for GitHub Enterprise.
    * @default - https://api.github.com
@@ -148,6 +158,18 @@ export class RollbackSentinelStack extends Stack {
       logRetention,
     });
     this.ingestion = new Ingestion(this, 'Ingestion', { table, environment, logRetention });
+    if (props.classifierRoleArn !== undefined) {
+      if (!/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(props.classifierRoleArn)) {
+        throw new Error(
+          `classifierRoleArn: "${props.classifierRoleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`,
+        );
+      }
+      // Immutable: the grant goes to the function's resource policy, never onto the classifier's role.
+      const classifierRole = Role.fromRoleArn(this, 'ClassifierRole', props.classifierRoleArn, {
+        mutable: false,
+      });
+      this.ingestion.grantInvokeUrl(classifierRole);
+    }
     this.triggers = new Triggers(this, 'Triggers', {
       table,
       notifications: this.notifications,

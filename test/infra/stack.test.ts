@@ -320,7 +320,9 @@ describe('notifications', () => {
       );
       expect(policy, `${alarmId}: a policy on ${topicRef.Ref}`).toBeDefined();
       const statements = (
-        policy?.Properties.PolicyDocument as { Statement: (Statement & { Principal: unknown })[] }
+        (policy as Resource).Properties.PolicyDocument as {
+          Statement: (Statement & { Principal: unknown })[];
+        }
       ).Statement;
       const fromCloudWatch = statements.filter(
         (s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }),
