@@ -14,7 +14,7 @@ export interface BuildAppOptions {
   /**
    * CDK context (what cdk.json and `-c key=value` provide): `repository` (required, `owner/name`,
    * unless `notifyOnly=true`), `notifyOnly`, `alertEmail`, `pagerEndpoint`, `githubTokenSecretName`,
-   * `githubApiUrl`, `classifierRoleArn`, `policy` (JSON) or `policyFile` (a JSON or YAML policy file, as for the CLI's
+   * `githubApiUrl`, `classifierRoleArn`, `approvalReservedConcurrency`, `policy` (JSON) or `policyFile` (a JSON or YAML policy file, as for the CLI's
    * `--policy`).
    * @default - none: the stack defaults (and the stack then refuses to build without `repository`)
    */
@@ -64,6 +64,14 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Roll
     if (value === false || value === 'false') return false;
     throw new Error(`context ${key} must be true or false (got ${JSON.stringify(value)})`);
   };
+  const count = (key: string): number | undefined => {
+    const value: unknown = app.node.tryGetContext(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    const number = typeof value === 'number' ? value : Number(value);
+    if (!Number.isInteger(number) || number < 1)
+      throw new Error(`context ${key} must be a whole number ≥ 1 (got ${JSON.stringify(value)})`);
+    return number;
+  };
   const policyFile = text('policyFile');
   const policyContext: unknown = policyFile
     ? parseYaml(readFileSync(policyFile, 'utf8'))
@@ -76,6 +84,7 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Roll
     notifyOnly: flag('notifyOnly'),
     githubApiUrl: text('githubApiUrl'),
     classifierRoleArn: text('classifierRoleArn'),
+    approvalReservedConcurrency: count('approvalReservedConcurrency'),
     policy: typeof policyContext === 'string' ? JSON.parse(policyContext) : policyContext,
     ...options.stack,
   });

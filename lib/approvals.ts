@@ -18,6 +18,14 @@ export interface ApprovalsProps {
    */
   readonly environment?: Record<string, string>;
   /**
+   * Reserved concurrency of the approval Lambda: caps what a flood of (forged, hence refused)
+   * link requests can take from the account's Lambda pool. Opt-in: Lambda keeps a minimum of the
+   * account's concurrency unreserved, so in an account whose quota is still small (new accounts
+   * may start at 10) any reservation fails the deploy.
+   * @default - no reserved concurrency
+   */
+  readonly reservedConcurrency?: number;
+  /**
    * Retention of the approval Lambda's logs.
    * @default RetentionDays.ONE_MONTH
    */
@@ -33,7 +41,8 @@ export interface ApprovalsProps {
  * HMAC-SHA256 over incident, decision, expiry and a digest of the pending task token, with a key
  * only this construct's secret holds. A link expires (the approval timeout), is single-use (the
  * record's answered check and a conditional write) and is bound to one approval request.
- * Concurrency is capped, so a flood of forged links cannot exhaust the account's Lambda pool.
+ * `reservedConcurrency` caps the function, so a flood of forged links cannot exhaust the
+ * account's Lambda pool (opt-in: a small account quota cannot reserve any).
  */
 export class Approvals extends Construct {
   readonly function: SentinelFunction;
@@ -57,7 +66,7 @@ export class Approvals extends Construct {
       entry: handlerEntry('approval.ts'),
       description: 'Signed approval links: records the answer once and resumes the rollback workflow',
       logRetention: props.logRetention,
-      reservedConcurrentExecutions: 5,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       environment: {
         TABLE_NAME: props.table.tableName,
         APPROVAL_SIGNING_SECRET_ARN: this.signingKey.secretArn,

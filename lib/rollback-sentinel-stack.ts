@@ -83,6 +83,13 @@ export interface RollbackSentinelStackProps extends StackProps {
     'approvalTimeout' | 'deployPollInterval' | 'verifyRetryWait' | 'executionTimeout' | 'stateNames'
   >;
   /**
+   * Reserved concurrency of the approval endpoint's Lambda (e.g. 5), capping what a flood of
+   * forged links can take from the account's pool. Opt-in: accounts with a small concurrency
+   * quota cannot reserve any, and the deploy would fail.
+   * @default - no reserved concurrency
+   */
+  readonly approvalReservedConcurrency?: number;
+  /**
    * Retention of every log group of the stack.
    * @default RetentionDays.ONE_MONTH
    */
@@ -123,7 +130,12 @@ export class RollbackSentinelStack extends Stack {
       props.githubTokenSecretName ?? DEFAULT_GITHUB_TOKEN_SECRET_NAME,
     );
 
-    this.approvals = new Approvals(this, 'Approvals', { table, environment, logRetention });
+    this.approvals = new Approvals(this, 'Approvals', {
+      table,
+      environment,
+      logRetention,
+      reservedConcurrency: props.approvalReservedConcurrency,
+    });
     this.workflow = new RollbackWorkflow(this, 'Workflow', {
       approvalLinks: { url: this.approvals.url.url, signingKey: this.approvals.signingKey },
       table,
