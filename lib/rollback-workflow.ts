@@ -12,6 +12,7 @@ import { handlerEntry } from './paths.ts';
 import { SentinelFunction } from './sentinel-function.ts';
 import {
   buildRollbackDefinition,
+  ESCALATED_ERROR,
   type StateNames,
   WORKFLOW_STEPS,
   type WorkflowStep,
@@ -112,8 +113,9 @@ export interface RollbackWorkflowProps {
 
 /**
  * The rollback state machine (Standard, logged, traced) and one Lambda per step, each with
- * only the permissions its step needs. A Step Functions execution that times out or is aborted
- * never reached Escalate, so an EventBridge rule pages for those.
+ * only the permissions its step needs. A Step Functions execution that times out, is aborted, or
+ * fails without reaching the Escalated state (Escalate itself failed) paged nobody, so an
+ * EventBridge rule pages for those.
  */
 export class RollbackWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -213,14 +215,23 @@ export class RollbackWorkflow extends Construct {
         'support no resource-level permissions, see https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html.',
     });
 
+    // The safety net: an execution that ends without a completed escalation paged nobody. That is
+    // a timeout or an abort (Escalate never ran), or FAILED with any error but the Escalated Fail
+    // state's own (Escalate itself failed: its Lambda threw, or its retries ran out). A FAILED
+    // execution that reached Escalated has paged already and is left alone.
     new Rule(this, 'EndedWithoutEscalation', {
-      description: 'Pages when a rollback execution times out or is aborted (Escalate never ran)',
+      description:
+        'Pages when a rollback execution times out, is aborted, or fails without reaching Escalated (Escalate never ran or failed)',
       eventPattern: {
         source: ['aws.states'],
         detailType: ['Step Functions Execution Status Change'],
         detail: {
           stateMachineArn: [this.stateMachine.stateMachineArn],
-          status: ['TIMED_OUT', 'ABORTED'],
+          $or: [
+            { status: ['TIMED_OUT', 'ABORTED'] },
+            // `anything-but` needs a value; a failure without an error name has a null one.
+            { status: ['FAILED'], error: [{ 'anything-but': [ESCALATED_ERROR] }, null] },
+          ],
         },
       },
       targets: [
@@ -228,7 +239,9 @@ export class RollbackWorkflow extends Construct {
           message: RuleTargetInput.fromText(
             `Rollback workflow execution ${EventField.fromPath('$.detail.name')} ended ${EventField.fromPath(
               '$.detail.status',
-            )} without escalating: the rollback may be half done; check the incident record.`,
+            )} without a completed escalation: it timed out, was aborted, or FAILED because Escalate never ran or ` +
+              `failed itself (error ${EventField.fromPath('$.detail.error')}), so nobody may have been paged. ` +
+              'The rollback may be half done; check the incident record and the execution history.',
           ),
         }),
       ],
