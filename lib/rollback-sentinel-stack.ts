@@ -75,8 +75,12 @@ export interface RollbackSentinelStackProps extends StackProps {
    */
   readonly evaluationInterval?: Duration;
   /**
-   * Workflow knobs (waits, timeouts, state names).
-   * @default - the RollbackWorkflow defaults; approval timeout from the policy
+   * Workflow knobs (waits, timeouts, state names). The approval timeout and the verification
+   * retry wait come from the policy (`workflow.approvalTimeout`,
+   * `verification.inconclusive.retryAfter`), the same values the step Lambdas read; a value given
+   * here wins over the policy's (for tests and demos with shortened waits; in a deployment, change
+   * the policy instead, so the definition and the Lambdas agree).
+   * @default - the RollbackWorkflow defaults; approval timeout and verification retry wait from the policy
    */
   readonly workflow?: Pick<
     RollbackWorkflowProps,
@@ -145,8 +149,13 @@ export class RollbackSentinelStack extends Stack {
       githubApiUrl: props.githubApiUrl,
       environment,
       logRetention,
-      approvalTimeout: Duration.millis(parseDuration(policy.workflow.approvalTimeout)),
       ...props.workflow,
+      // `??`, not spread order: a knob passed as undefined still falls back to the policy.
+      approvalTimeout:
+        props.workflow?.approvalTimeout ?? Duration.millis(parseDuration(policy.workflow.approvalTimeout)),
+      verifyRetryWait:
+        props.workflow?.verifyRetryWait ??
+        Duration.millis(parseDuration(policy.verification.inconclusive.retryAfter)),
     });
     if (notifyOnly) {
       Annotations.of(this).addWarning(

@@ -84,8 +84,9 @@ export interface RollbackWorkflowProps {
    */
   readonly deployPollInterval?: Duration;
   /**
-   * Pause before an inconclusive verification stage is judged again.
-   * @default Duration.minutes(15)
+   * Pause before an inconclusive verification stage is judged again (RollbackSentinelStack passes
+   * the policy's `verification.inconclusive.retryAfter`).
+   * @default Duration.minutes(15) (the policy default)
    */
   readonly verifyRetryWait?: Duration;
   /**

@@ -147,7 +147,8 @@ export interface RollbackDefinitionOptions {
   readonly deployPollInterval?: Duration;
   /**
    * Pause before an inconclusive verification stage is judged again.
-   * @default Duration.minutes(15) (the policy's `verification.inconclusive.retryAfter`)
+   * @default Duration.minutes(15) (the policy default; RollbackSentinelStack passes the policy's
+   * `verification.inconclusive.retryAfter`)
    */
   readonly verifyRetryWait?: Duration;
   /**

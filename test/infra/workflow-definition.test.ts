@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RETRYABLE_ERROR_NAMES } from '../../functions/core/retryable.ts';
 import { TRANSIENT_ERRORS } from '../../lib/workflow/definition.ts';
@@ -98,6 +99,21 @@ describe('the rollback workflow definition', () => {
       `${verify.replace('Verify', '')}Result?`,
     ]);
     expect(asl.States[extend]?.Seconds).toBe(15 * 60);
+  });
+
+  it("waits the policy's verification.inconclusive.retryAfter before judging an inconclusive stage again", () => {
+    const policy = { verification: { inconclusive: { retryAfter: '7m' } } };
+    const fromPolicy = parseDefinition(synthTemplate({ context: { policy: JSON.stringify(policy) } })).asl;
+    for (const extend of ['ExtendImmediate', 'ExtendShortTerm', 'ExtendLongTerm'])
+      expect(fromPolicy.States[extend]?.Seconds, extend).toBe(7 * 60);
+    // An explicit stack prop wins over the policy (tests, demos with shortened waits).
+    const overridden = parseDefinition(
+      synthTemplate({
+        context: { policy: JSON.stringify(policy) },
+        stack: { workflow: { verifyRetryWait: Duration.seconds(90) } },
+      }),
+    ).asl;
+    expect(overridden.States.ExtendShortTerm?.Seconds).toBe(90);
   });
 
   it('never proceeds on a malformed step result: missing fields escalate', () => {
