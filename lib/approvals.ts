@@ -8,6 +8,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { handlerEntry } from './paths.ts';
 import { SentinelFunction } from './sentinel-function.ts';
+import { grantTableAccess } from './table-access.ts';
 
 export interface ApprovalsProps {
   /** Where the incidents (and their parked task tokens) live. */
@@ -73,7 +74,7 @@ export class Approvals extends Construct {
         ...props.environment,
       },
     });
-    props.table.grantReadWriteData(this.function);
+    grantTableAccess(props.table, this.function, 'approval');
     this.signingKey.grantRead(this.function);
 
     this.url = this.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
@@ -84,17 +85,18 @@ export class Approvals extends Construct {
   }
 
   /**
-   * Lets the approval Lambda resume executions of `stateMachine` (SendTaskSuccess/Failure act on a
-   * task token, whose resource is the state machine). A separate policy, not the role's default
-   * one: the workflow's request-approval step needs this URL, so the function must not depend on
-   * the state machine.
+   * Lets the approval Lambda resume executions of `stateMachine` (SendTaskSuccess acts on a task
+   * token, whose resource is the state machine). Only SendTaskSuccess: functions/handlers/approval.ts
+   * sends a rejection as SendTaskSuccess with `approved: false` and never calls SendTaskFailure.
+   * A separate policy, not the role's default one: the workflow's request-approval step needs this
+   * URL, so the function must not depend on the state machine.
    */
   allowCallbacks(stateMachine: IStateMachine): void {
     new Policy(this, 'CallbackPolicy', {
       roles: [this.function.executionRole],
       statements: [
         new PolicyStatement({
-          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+          actions: ['states:SendTaskSuccess'],
           resources: [stateMachine.stateMachineArn],
         }),
       ],

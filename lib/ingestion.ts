@@ -6,6 +6,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { handlerEntry } from './paths.ts';
 import { SentinelFunction } from './sentinel-function.ts';
+import { grantTableAccess } from './table-access.ts';
 import { METRICS_NAMESPACE } from './triggers.ts';
 
 export interface IngestionProps {
@@ -51,7 +52,7 @@ export class Ingestion extends Construct {
         ...props.environment,
       },
     });
-    props.table.grantReadWriteData(this.function);
+    grantTableAccess(props.table, this.function, 'ingest');
     this.function.addToRolePolicy(
       new PolicyStatement({
         actions: ['cloudwatch:PutMetricData'],

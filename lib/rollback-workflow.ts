@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import type { Notifications } from './notifications.ts';
 import { handlerEntry } from './paths.ts';
 import { SentinelFunction } from './sentinel-function.ts';
+import { grantTableAccess } from './table-access.ts';
 import {
   buildRollbackDefinition,
   ESCALATED_ERROR,
@@ -49,7 +50,10 @@ const STEP_LAMBDA_TIMEOUTS: Partial<Record<WorkflowStep, Duration>> = {
 const TASK_TIMEOUT_MARGIN = Duration.seconds(30);
 
 export interface RollbackWorkflowProps {
-  /** The table of incidents, locks, versions and metrics: every step records its transition. */
+  /**
+   * The table of incidents, locks, versions and metrics: every step records its transition. Each
+   * step may send exactly its TABLE_ACCESS actions (lib/table-access.ts).
+   */
   readonly table: ITable;
   /** Topics for notify-start, request-approval, complete and escalate. */
   readonly notifications: Notifications;
@@ -139,7 +143,7 @@ export class RollbackWorkflow extends Construct {
         logRetention,
         environment: { TABLE_NAME: props.table.tableName, ...props.environment },
       });
-      props.table.grantReadWriteData(fn);
+      grantTableAccess(props.table, fn, step);
       if (NOTIFYING_STEPS.has(step)) {
         fn.addEnvironment('ALERTS_TOPIC_ARN', alerts.topicArn);
         fn.addEnvironment('PAGES_TOPIC_ARN', pages.topicArn);

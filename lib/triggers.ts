@@ -81,6 +81,7 @@ export class Triggers extends Construct {
     this.evaluator = tickFunction(this, 'EvaluatorFunction', {
       ...props,
       entry: 'evaluator.ts',
+      tableUser: 'evaluator',
       description: 'Evaluates the seven triggers per live version and dispatches breaches',
       timeout: Duration.seconds(50),
       environment: { METRICS_NAMESPACE, ...props.environment },

@@ -69,7 +69,7 @@ describe('approval endpoint', () => {
     ).toHaveLength(1);
   });
 
-  it('grants the approval Lambda exactly: table read/write, its key, SendTaskSuccess/Failure on the state machine', () => {
+  it('grants the approval Lambda exactly: its table items (get, put), its key, SendTaskSuccess on the state machine', () => {
     const statements = statementsOf(lambdaId('ApprovalsApprovalFunction'));
     const actions = statements.flatMap((s) => [s.Action].flat());
     expect(actions).toEqual(
@@ -78,11 +78,11 @@ describe('approval endpoint', () => {
         'dynamodb:PutItem',
         'secretsmanager:GetSecretValue',
         'states:SendTaskSuccess',
-        'states:SendTaskFailure',
       ]),
     );
     for (const forbidden of [
       'states:StartExecution',
+      'states:SendTaskFailure',
       'states:*',
       'sns:Publish',
       'secretsmanager:*',
