@@ -187,6 +187,17 @@ describe('least privilege', () => {
     }
   });
 
+  it('gives the topic ARNs only to the Lambdas that publish (each function gets only the env its code reads)', () => {
+    const publishers = lambdasAllowed('sns:Publish');
+    for (const [id, fn] of Object.entries(lambdas)) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const topics = Object.keys(variables).filter((name) => name.endsWith('_TOPIC_ARN'));
+      expect(topics.sort(), id).toEqual(
+        publishers.includes(id) ? ['ALERTS_TOPIC_ARN', 'PAGES_TOPIC_ARN'] : [],
+      );
+    }
+  });
+
   it('scopes table access to the table itself, never a wildcard', () => {
     const [tableId] = Object.keys(template.findResources('AWS::DynamoDB::Table'));
     for (const id of Object.keys(lambdas)) {
