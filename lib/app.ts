@@ -12,10 +12,11 @@ export const STACK_NAME = 'RollbackSentinel';
 
 export interface BuildAppOptions {
   /**
-   * CDK context (what cdk.json and `-c key=value` provide): `alertEmail`, `pagerEndpoint`,
-   * `githubTokenSecretName`, `repository`, `githubApiUrl`, `policy` (JSON) or `policyFile` (a JSON or
-   * YAML policy file, as for the CLI's `--policy`).
-   * @default - none: the stack defaults
+   * CDK context (what cdk.json and `-c key=value` provide): `repository` (required, `owner/name`,
+   * unless `notifyOnly=true`), `notifyOnly`, `alertEmail`, `pagerEndpoint`, `githubTokenSecretName`,
+   * `githubApiUrl`, `classifierRoleArn`, `approvalReservedConcurrency`, `policy` (JSON) or `policyFile` (a JSON or YAML policy file, as for the CLI's
+   * `--policy`).
+   * @default - none: the stack defaults (and the stack then refuses to build without `repository`)
    */
   readonly context?: Record<string, unknown>;
   /**
@@ -56,6 +57,21 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Roll
     if (typeof value !== 'string') throw new Error(`context ${key} must be a string`);
     return value;
   };
+  const flag = (key: string): boolean | undefined => {
+    const value: unknown = app.node.tryGetContext(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (value === true || value === 'true') return true;
+    if (value === false || value === 'false') return false;
+    throw new Error(`context ${key} must be true or false (got ${JSON.stringify(value)})`);
+  };
+  const count = (key: string): number | undefined => {
+    const value: unknown = app.node.tryGetContext(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    const number = typeof value === 'number' ? value : Number(value);
+    if (!Number.isInteger(number) || number < 1)
+      throw new Error(`context ${key} must be a whole number ≥ 1 (got ${JSON.stringify(value)})`);
+    return number;
+  };
   const policyFile = text('policyFile');
   const policyContext: unknown = policyFile
     ? parseYaml(readFileSync(policyFile, 'utf8'))
@@ -65,7 +81,10 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Roll
     pagerEndpoint: text('pagerEndpoint'),
     githubTokenSecretName: text('githubTokenSecretName') ?? DEFAULT_GITHUB_TOKEN_SECRET_NAME,
     repository: text('repository'),
+    notifyOnly: flag('notifyOnly'),
     githubApiUrl: text('githubApiUrl'),
+    classifierRoleArn: text('classifierRoleArn'),
+    approvalReservedConcurrency: count('approvalReservedConcurrency'),
     policy: typeof policyContext === 'string' ? JSON.parse(policyContext) : policyContext,
     ...options.stack,
   });

@@ -8,6 +8,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { handlerEntry } from './paths.ts';
 import { SentinelFunction } from './sentinel-function.ts';
+import { grantTableAccess } from './table-access.ts';
 
 export interface ApprovalsProps {
   /** Where the incidents (and their parked task tokens) live. */
@@ -17,6 +18,14 @@ export interface ApprovalsProps {
    * @default - none
    */
   readonly environment?: Record<string, string>;
+  /**
+   * Reserved concurrency of the approval Lambda: caps what a flood of (forged, hence refused)
+   * link requests can take from the account's Lambda pool. Opt-in: Lambda keeps a minimum of the
+   * account's concurrency unreserved, so in an account whose quota is still small (new accounts
+   * may start at 10) any reservation fails the deploy.
+   * @default - no reserved concurrency
+   */
+  readonly reservedConcurrency?: number;
   /**
    * Retention of the approval Lambda's logs.
    * @default RetentionDays.ONE_MONTH
@@ -33,7 +42,8 @@ export interface ApprovalsProps {
  * HMAC-SHA256 over incident, decision, expiry and a digest of the pending task token, with a key
  * only this construct's secret holds. A link expires (the approval timeout), is single-use (the
  * record's answered check and a conditional write) and is bound to one approval request.
- * Concurrency is capped, so a flood of forged links cannot exhaust the account's Lambda pool.
+ * `reservedConcurrency` caps the function, so a flood of forged links cannot exhaust the
+ * account's Lambda pool (opt-in: a small account quota cannot reserve any).
  */
 export class Approvals extends Construct {
   readonly function: SentinelFunction;
@@ -57,14 +67,14 @@ export class Approvals extends Construct {
       entry: handlerEntry('approval.ts'),
       description: 'Signed approval links: records the answer once and resumes the rollback workflow',
       logRetention: props.logRetention,
-      reservedConcurrentExecutions: 5,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       environment: {
         TABLE_NAME: props.table.tableName,
         APPROVAL_SIGNING_SECRET_ARN: this.signingKey.secretArn,
         ...props.environment,
       },
     });
-    props.table.grantReadWriteData(this.function);
+    grantTableAccess(props.table, this.function, 'approval');
     this.signingKey.grantRead(this.function);
 
     this.url = this.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
@@ -75,17 +85,18 @@ export class Approvals extends Construct {
   }
 
   /**
-   * Lets the approval Lambda resume executions of `stateMachine` (SendTaskSuccess/Failure act on a
-   * task token, whose resource is the state machine). A separate policy, not the role's default
-   * one: the workflow's request-approval step needs this URL, so the function must not depend on
-   * the state machine.
+   * Lets the approval Lambda resume executions of `stateMachine` (SendTaskSuccess acts on a task
+   * token, whose resource is the state machine). Only SendTaskSuccess: functions/handlers/approval.ts
+   * sends a rejection as SendTaskSuccess with `approved: false` and never calls SendTaskFailure.
+   * A separate policy, not the role's default one: the workflow's request-approval step needs this
+   * URL, so the function must not depend on the state machine.
    */
   allowCallbacks(stateMachine: IStateMachine): void {
     new Policy(this, 'CallbackPolicy', {
       roles: [this.function.executionRole],
       statements: [
         new PolicyStatement({
-          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+          actions: ['states:SendTaskSuccess'],
           resources: [stateMachine.stateMachineArn],
         }),
       ],

@@ -37,6 +37,7 @@ export class Dispatcher extends Construct {
     this.function = tickFunction(this, 'DispatcherFunction', {
       ...props,
       entry: 'dispatcher.ts',
+      tableUser: 'dispatcher',
       description: 'Opens one incident per breach and starts the rollback workflow',
     });
   }

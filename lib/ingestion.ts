@@ -1,11 +1,12 @@
 import { CfnOutput, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type Grant, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type FunctionUrl, FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { handlerEntry } from './paths.ts';
 import { SentinelFunction } from './sentinel-function.ts';
+import { grantTableAccess } from './table-access.ts';
 import { METRICS_NAMESPACE } from './triggers.ts';
 
 export interface IngestionProps {
@@ -30,7 +31,7 @@ export interface IngestionProps {
  * our own classifier service and tools, which already run with AWS credentials and can sign
  * requests with SigV4 — so every request is authenticated and attributable to an IAM principal,
  * there is no shared key to leak or rotate, and access is granted with an ordinary IAM policy
- * (`lambda:InvokeFunctionUrl` on this function). An API key identifies a client for usage plans,
+ * (`grantInvokeUrl`: `lambda:InvokeFunctionUrl` and `lambda:InvokeFunction` on this function). An API key identifies a client for usage plans,
  * it is not authentication. A Function URL also avoids API Gateway's 10 MB payload and 29 s
  * limits being the wrong knobs, its per-request cost, and one more resource to secure.
  */
@@ -51,7 +52,7 @@ export class Ingestion extends Construct {
         ...props.environment,
       },
     });
-    props.table.grantReadWriteData(this.function);
+    grantTableAccess(props.table, this.function, 'ingest');
     this.function.addToRolePolicy(
       new PolicyStatement({
         actions: ['cloudwatch:PutMetricData'],
@@ -72,8 +73,21 @@ export class Ingestion extends Construct {
 
     this.url = this.function.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
     new CfnOutput(this, 'IngestUrl', {
-      description: 'POST classifier events here (SigV4-signed, service lambda)',
+      description:
+        'POST classifier events here (SigV4-signed, service lambda; needs lambda:InvokeFunctionUrl and lambda:InvokeFunction)',
       value: this.url.url,
     });
+  }
+
+  /**
+   * Lets `grantee` POST to the ingest URL. Since October 2025 a Function URL caller needs two
+   * actions on the function: `lambda:InvokeFunctionUrl`, here only for an AWS_IAM URL
+   * (`lambda:FunctionUrlAuthType`), and `lambda:InvokeFunction`, here only through a Function URL
+   * (`lambda:InvokedViaFunctionUrl`), so the grant does not also allow direct invocation. A principal of
+   * this account gets them in its identity policy; a role CDK may not edit (imported immutably, or
+   * of another account) gets them as statements of the function's resource policy instead.
+   */
+  grantInvokeUrl(grantee: IGrantable): Grant {
+    return this.url.grantInvokeUrl(grantee);
   }
 }

@@ -1,4 +1,6 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -21,7 +23,9 @@ export interface NotificationsProps {
 /**
  * The two SNS topics of ARCHITECTURE.md §6 — `alerts` (email) and `pages` (pager) — encrypted
  * with one customer-managed KMS key. CloudWatch (alarm actions) and EventBridge (rule targets)
- * publish to the topics as services, so the key policy lets those two services use the key.
+ * publish to the topics as services, so the key policy lets those two services use the key, and
+ * each topic's policy lets them publish: `addAlarmAction` allows CloudWatch for exactly the alarms
+ * that use a topic, the EventBridge rule targets (SnsTopic) add their own statement.
  */
 export class Notifications extends Construct {
   readonly key: Key;
@@ -71,6 +75,32 @@ export class Notifications extends Construct {
 
     if (props.alertEmail) this.alerts.addSubscription(new EmailSubscription(props.alertEmail));
     if (props.pagerEndpoint) this.pages.addSubscription(new UrlSubscription(props.pagerEndpoint));
+  }
+
+  /**
+   * Makes `topic` (alerts or pages) the action of `alarm`, and lets CloudWatch publish to it for this
+   * alarm only. The topic has an explicit policy (enforceSSL, the EventBridge statement), which
+   * replaces SNS's default one, so without this statement the alarm's notification is refused.
+   * Scoped against the confused deputy: the alarm's ARN (`aws:SourceArn`) in this account
+   * (`aws:SourceAccount`). The key policy already lets CloudWatch use the key for both topics.
+   */
+  addAlarmAction(alarm: Alarm, topic: Topic): void {
+    if (topic !== this.alerts && topic !== this.pages) {
+      throw new Error(`addAlarmAction: ${topic.node.path} is not the alerts or pages topic`);
+    }
+    alarm.addAlarmAction(new SnsAction(topic));
+    topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: `AllowCloudWatchAlarm${alarm.node.id}`,
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnLike: { 'aws:SourceArn': alarm.alarmArn },
+        },
+      }),
+    );
   }
 
   /**

@@ -1,4 +1,5 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Role } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -32,10 +33,31 @@ export interface RollbackSentinelStackProps extends StackProps {
    */
   readonly githubTokenSecretName?: string;
   /**
-   * Application repository, `owner/name`.
-   * @default - taken from the policy by the revert step
+   * The application repository, `owner/name`, that the repository steps work on: ChooseTarget reads
+   * its stable tags and version file, RevertCommit commits the rollback, CheckDeploy reads the
+   * commit's checks (each as GITHUB_REPOSITORY). Required: without it (and without `notifyOnly`)
+   * the stack refuses to build, with a message naming the context key (`-c repository=owner/name`).
+   * @default - none: required unless `notifyOnly` is true
    */
   readonly repository?: string;
+  /**
+   * Deploy without an application repository: Sentinel detects, records and notifies, but never
+   * writes to a repository. The repository steps get `REPOSITORY_WRITES=disabled` and neither a
+   * repository nor the GitHub token, so an incident that would need a revert escalates (pages)
+   * instead. The stack says so in a `NotifyOnly` output and a synth warning. Contradicts
+   * `repository`: give one or the other.
+   * @default false
+   */
+  readonly notifyOnly?: boolean;
+  /**
+   * IAM role of the classifier service that sends events: it may call the ingest Function URL
+   * (`Ingestion.grantInvokeUrl`: `lambda:InvokeFunctionUrl` for AWS_IAM auth and
+   * `lambda:InvokeFunction` through the URL). Granted in the ingest function's resource policy,
+   * so the stack never edits a role it does not own; a role in another account also needs both
+   * actions in its own policy.
+   * @default - nobody: grant callers with `ingestion.grantInvokeUrl` or an IAM policy
+   */
+  readonly classifierRoleArn?: string;
   /**
    * GitHub API base URL, for GitHub Enterprise.
    * @default - https://api.github.com
@@ -53,13 +75,24 @@ export interface RollbackSentinelStackProps extends StackProps {
    */
   readonly evaluationInterval?: Duration;
   /**
-   * Workflow knobs (waits, timeouts, state names).
-   * @default - the RollbackWorkflow defaults; approval timeout from the policy
+   * Workflow knobs (waits, timeouts, state names). The approval timeout and the verification
+   * retry wait come from the policy (`workflow.approvalTimeout`,
+   * `verification.inconclusive.retryAfter`), the same values the step Lambdas read; a value given
+   * here wins over the policy's (for tests and demos with shortened waits; in a deployment, change
+   * the policy instead, so the definition and the Lambdas agree).
+   * @default - the RollbackWorkflow defaults; approval timeout and verification retry wait from the policy
    */
   readonly workflow?: Pick<
     RollbackWorkflowProps,
     'approvalTimeout' | 'deployPollInterval' | 'verifyRetryWait' | 'executionTimeout' | 'stateNames'
   >;
+  /**
+   * Reserved concurrency of the approval endpoint's Lambda (e.g. 5), capping what a flood of
+   * forged links can take from the account's pool. Opt-in: accounts with a small concurrency
+   * quota cannot reserve any, and the deploy would fail.
+   * @default - no reserved concurrency
+   */
+  readonly approvalReservedConcurrency?: number;
   /**
    * Retention of every log group of the stack.
    * @default RetentionDays.ONE_MONTH
@@ -83,9 +116,7 @@ export class RollbackSentinelStack extends Stack {
       description: 'Rollback Sentinel: automatic, auditable rollback of LLM model and prompt versions',
       ...props,
     });
-    if (props.repository !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(props.repository)) {
-      throw new Error(`repository: "${props.repository}" must be owner/name`);
-    }
+    const notifyOnly = checkRepository(props);
     const policy = parsePolicy(props.policy ?? {}, 'policy (context)');
     const environment: Record<string, string> =
       props.policy === undefined ? {} : { POLICY_JSON: JSON.stringify(props.policy) };
@@ -103,19 +134,42 @@ export class RollbackSentinelStack extends Stack {
       props.githubTokenSecretName ?? DEFAULT_GITHUB_TOKEN_SECRET_NAME,
     );
 
-    this.approvals = new Approvals(this, 'Approvals', { table, environment, logRetention });
+    this.approvals = new Approvals(this, 'Approvals', {
+      table,
+      environment,
+      logRetention,
+      reservedConcurrency: props.approvalReservedConcurrency,
+    });
     this.workflow = new RollbackWorkflow(this, 'Workflow', {
       approvalLinks: { url: this.approvals.url.url, signingKey: this.approvals.signingKey },
       table,
       notifications: this.notifications,
       githubToken,
-      repository: props.repository,
+      repository: notifyOnly ? undefined : props.repository,
       githubApiUrl: props.githubApiUrl,
       environment,
       logRetention,
-      approvalTimeout: Duration.millis(parseDuration(policy.workflow.approvalTimeout)),
       ...props.workflow,
+      // `??`, not spread order: a knob passed as undefined still falls back to the policy.
+      approvalTimeout:
+        props.workflow?.approvalTimeout ?? Duration.millis(parseDuration(policy.workflow.approvalTimeout)),
+      verifyRetryWait:
+        props.workflow?.verifyRetryWait ??
+        Duration.millis(parseDuration(policy.verification.inconclusive.retryAfter)),
     });
+    if (notifyOnly) {
+      Annotations.of(this).addWarning(
+        'Rollback Sentinel is notify-only (notifyOnly): it detects, records and notifies, but never writes ' +
+          'to an application repository; an incident that needs a revert escalates (pages) instead. ' +
+          'Deploy with -c repository=owner/name to enable rollbacks.',
+      );
+      new CfnOutput(this, 'NotifyOnly', {
+        description: 'Rollback Sentinel runs without an application repository',
+        value:
+          'NOTIFY-ONLY: Rollback Sentinel detects and notifies but never writes to an application repository; ' +
+          'incidents that need a revert escalate. Redeploy with -c repository=owner/name to enable rollbacks.',
+      });
+    }
     this.approvals.allowCallbacks(this.workflow.stateMachine);
     this.dispatcher = new Dispatcher(this, 'Dispatcher', {
       table,
@@ -125,6 +179,18 @@ export class RollbackSentinelStack extends Stack {
       logRetention,
     });
     this.ingestion = new Ingestion(this, 'Ingestion', { table, environment, logRetention });
+    if (props.classifierRoleArn !== undefined) {
+      if (!/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(props.classifierRoleArn)) {
+        throw new Error(
+          `classifierRoleArn: "${props.classifierRoleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`,
+        );
+      }
+      // Immutable: the grant goes to the function's resource policy, never onto the classifier's role.
+      const classifierRole = Role.fromRoleArn(this, 'ClassifierRole', props.classifierRoleArn, {
+        mutable: false,
+      });
+      this.ingestion.grantInvokeUrl(classifierRole);
+    }
     this.triggers = new Triggers(this, 'Triggers', {
       table,
       notifications: this.notifications,
@@ -145,4 +211,33 @@ export class RollbackSentinelStack extends Stack {
       stateMachine: this.workflow.stateMachine,
     });
   }
+}
+
+/**
+ * `repository` is required unless the stack is explicitly notify-only; returns whether it is.
+ * Without this check the repository steps would only fail at run time, mid-incident.
+ */
+function checkRepository(props: RollbackSentinelStackProps): boolean {
+  const notifyOnly = props.notifyOnly === true;
+  if (notifyOnly) {
+    if (props.repository !== undefined) {
+      throw new Error(
+        `notifyOnly: a notify-only stack writes to no repository, but repository "${props.repository}" ` +
+          'was given too; pass either -c repository=owner/name or -c notifyOnly=true',
+      );
+    }
+    return true;
+  }
+  if (props.repository === undefined) {
+    throw new Error(
+      'repository: the context `repository` is required: the application repository (owner/name) that ' +
+        'ChooseTarget, RevertCommit and CheckDeploy work on, e.g. `npx cdk deploy -c repository=owner/name`. ' +
+        'To deploy a stack that only detects and notifies, and never writes to a repository, pass ' +
+        '`-c notifyOnly=true` instead.',
+    );
+  }
+  if (!/^[\w.-]+\/[\w.-]+$/.test(props.repository)) {
+    throw new Error(`repository: "${props.repository}" must be owner/name, e.g. -c repository=acme/shopq`);
+  }
+  return false;
 }

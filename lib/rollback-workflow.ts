@@ -10,8 +10,10 @@ import { Construct } from 'constructs';
 import type { Notifications } from './notifications.ts';
 import { handlerEntry } from './paths.ts';
 import { SentinelFunction } from './sentinel-function.ts';
+import { grantTableAccess } from './table-access.ts';
 import {
   buildRollbackDefinition,
+  ESCALATED_ERROR,
   type StateNames,
   WORKFLOW_STEPS,
   type WorkflowStep,
@@ -23,6 +25,12 @@ const REPOSITORY_STEPS = [
   'revert-commit',
   'check-deploy',
 ] as const satisfies readonly WorkflowStep[];
+/**
+ * What a notify-only stack sets on the repository steps instead of GITHUB_REPOSITORY: the step must
+ * not try to reach a repository and fails with a named error (the workflow escalates and pages).
+ */
+export const REPOSITORY_WRITES_DISABLED_ENV = { REPOSITORY_WRITES: 'disabled' } as const;
+
 /** Steps that tell people something: they get the topic ARNs and may publish to both topics. */
 const NOTIFYING_STEPS: ReadonlySet<WorkflowStep> = new Set([
   'notify-start',
@@ -42,15 +50,21 @@ const STEP_LAMBDA_TIMEOUTS: Partial<Record<WorkflowStep, Duration>> = {
 const TASK_TIMEOUT_MARGIN = Duration.seconds(30);
 
 export interface RollbackWorkflowProps {
-  /** The table of incidents, locks, versions and metrics: every step records its transition. */
+  /**
+   * The table of incidents, locks, versions and metrics: every step records its transition. Each
+   * step may send exactly its TABLE_ACCESS actions (lib/table-access.ts).
+   */
   readonly table: ITable;
   /** Topics for notify-start, request-approval, complete and escalate. */
   readonly notifications: Notifications;
   /** The GitHub token; only revert-commit may read it. Its ARN (never its value) goes in env. */
   readonly githubToken: ISecret;
   /**
-   * Application repository as `owner/name`.
-   * @default - not set: the revert step reads it from the policy
+   * Application repository as `owner/name`: the repository steps get it as GITHUB_REPOSITORY, with
+   * the GitHub token's ARN and a grant to read it. Left out, the workflow is notify-only: those
+   * steps get `REPOSITORY_WRITES=disabled` and neither a repository nor the token
+   * (RollbackSentinelStack leaves it out only when `notifyOnly` is set).
+   * @default - none: notify-only
    */
   readonly repository?: string;
   /**
@@ -74,8 +88,9 @@ export interface RollbackWorkflowProps {
    */
   readonly deployPollInterval?: Duration;
   /**
-   * Pause before an inconclusive verification stage is judged again.
-   * @default Duration.minutes(15)
+   * Pause before an inconclusive verification stage is judged again (RollbackSentinelStack passes
+   * the policy's `verification.inconclusive.retryAfter`).
+   * @default Duration.minutes(15) (the policy default)
    */
   readonly verifyRetryWait?: Duration;
   /**
@@ -103,8 +118,9 @@ export interface RollbackWorkflowProps {
 
 /**
  * The rollback state machine (Standard, logged, traced) and one Lambda per step, each with
- * only the permissions its step needs. A Step Functions execution that times out or is aborted
- * never reached Escalate, so an EventBridge rule pages for those.
+ * only the permissions its step needs. A Step Functions execution that times out, is aborted, or
+ * fails without reaching the Escalated state (Escalate itself failed) paged nobody, so an
+ * EventBridge rule pages for those.
  */
 export class RollbackWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -127,7 +143,7 @@ export class RollbackWorkflow extends Construct {
         logRetention,
         environment: { TABLE_NAME: props.table.tableName, ...props.environment },
       });
-      props.table.grantReadWriteData(fn);
+      grantTableAccess(props.table, fn, step);
       if (NOTIFYING_STEPS.has(step)) {
         fn.addEnvironment('ALERTS_TOPIC_ARN', alerts.topicArn);
         fn.addEnvironment('PAGES_TOPIC_ARN', pages.topicArn);
@@ -138,12 +154,18 @@ export class RollbackWorkflow extends Construct {
     }
 
     // Only the steps that talk to the application repository may read the GitHub token:
-    // ChooseTarget reads stable tags and plans a dry run, RevertCommit writes the commit.
+    // ChooseTarget reads stable tags and plans a dry run, RevertCommit writes the commit,
+    // CheckDeploy reads the commit's checks. Notify-only: no repository, no token, and told so.
     for (const step of REPOSITORY_STEPS) {
       const fn = functions[step];
+      if (props.repository === undefined) {
+        for (const [name, value] of Object.entries(REPOSITORY_WRITES_DISABLED_ENV))
+          fn.addEnvironment(name, value);
+        continue;
+      }
       props.githubToken.grantRead(fn);
       fn.addEnvironment('GITHUB_TOKEN_SECRET_ARN', props.githubToken.secretArn);
-      if (props.repository) fn.addEnvironment('GITHUB_REPOSITORY', props.repository);
+      fn.addEnvironment('GITHUB_REPOSITORY', props.repository);
       if (props.githubApiUrl) fn.addEnvironment('GITHUB_API_URL', props.githubApiUrl);
     }
 
@@ -198,14 +220,23 @@ export class RollbackWorkflow extends Construct {
         'support no resource-level permissions, see https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html.',
     });
 
+    // The safety net: an execution that ends without a completed escalation paged nobody. That is
+    // a timeout or an abort (Escalate never ran), or FAILED with any error but the Escalated Fail
+    // state's own (Escalate itself failed: its Lambda threw, or its retries ran out). A FAILED
+    // execution that reached Escalated has paged already and is left alone.
     new Rule(this, 'EndedWithoutEscalation', {
-      description: 'Pages when a rollback execution times out or is aborted (Escalate never ran)',
+      description:
+        'Pages when a rollback execution times out, is aborted, or fails without reaching Escalated (Escalate never ran or failed)',
       eventPattern: {
         source: ['aws.states'],
         detailType: ['Step Functions Execution Status Change'],
         detail: {
           stateMachineArn: [this.stateMachine.stateMachineArn],
-          status: ['TIMED_OUT', 'ABORTED'],
+          $or: [
+            { status: ['TIMED_OUT', 'ABORTED'] },
+            // `anything-but` needs a value; a failure without an error name has a null one.
+            { status: ['FAILED'], error: [{ 'anything-but': [ESCALATED_ERROR] }, null] },
+          ],
         },
       },
       targets: [
@@ -213,7 +244,9 @@ export class RollbackWorkflow extends Construct {
           message: RuleTargetInput.fromText(
             `Rollback workflow execution ${EventField.fromPath('$.detail.name')} ended ${EventField.fromPath(
               '$.detail.status',
-            )} without escalating: the rollback may be half done; check the incident record.`,
+            )} without a completed escalation: it timed out, was aborted, or FAILED because Escalate never ran or ` +
+              `failed itself (error ${EventField.fromPath('$.detail.error')}), so nobody may have been paged. ` +
+              'The rollback may be half done; check the incident record and the execution history.',
           ),
         }),
       ],

@@ -6,10 +6,13 @@ import type { Construct } from 'constructs';
 import type { Notifications } from './notifications.ts';
 import { handlerEntry } from './paths.ts';
 import { SentinelFunction } from './sentinel-function.ts';
+import { grantTableAccess } from './table-access.ts';
 
 export interface TickFunctionProps {
   /** Handler file under functions/handlers/. */
   readonly entry: string;
+  /** Which entry of TABLE_ACCESS (lib/table-access.ts) the function's table grant is. */
+  readonly tableUser: 'evaluator' | 'dispatcher';
   readonly description: string;
   /** Metrics, incidents, locks, registry and control state (one table). */
   readonly table: ITable;
@@ -36,8 +39,8 @@ export interface TickFunctionProps {
 
 /**
  * A Lambda that runs the evaluate-and-dispatch tick (the scheduled evaluator and the alarm-woken
- * dispatcher): it reads and writes the table, starts rollback executions and notifies — and
- * gets exactly those permissions.
+ * dispatcher): it reads and writes the table (exactly the item actions of TABLE_ACCESS), starts
+ * rollback executions and notifies — and gets exactly those permissions.
  */
 export function tickFunction(scope: Construct, id: string, props: TickFunctionProps): SentinelFunction {
   const { alerts, pages } = props.notifications;
@@ -54,7 +57,7 @@ export function tickFunction(scope: Construct, id: string, props: TickFunctionPr
       ...props.environment,
     },
   });
-  props.table.grantReadWriteData(fn);
+  grantTableAccess(props.table, fn, props.tableUser);
   props.stateMachine.grantStartExecution(fn);
   props.notifications.grantPublish(fn);
   return fn;

@@ -1,6 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -82,6 +81,7 @@ export class Triggers extends Construct {
     this.evaluator = tickFunction(this, 'EvaluatorFunction', {
       ...props,
       entry: 'evaluator.ts',
+      tableUser: 'evaluator',
       description: 'Evaluates the seven triggers per live version and dispatches breaches',
       timeout: Duration.seconds(50),
       environment: { METRICS_NAMESPACE, ...props.environment },
@@ -126,7 +126,7 @@ export class Triggers extends Construct {
       datapointsToAlarm: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    this.otpInCriticalAlarm.addAlarmAction(new SnsAction(pages));
+    props.notifications.addAlarmAction(this.otpInCriticalAlarm, pages);
 
     this.latencyAlarm = new Alarm(this, 'ClassificationLatencyP95Alarm', {
       alarmDescription: `Classification p95 latency above ${props.thresholds.latencyP95AboveMs} ms for ${props.thresholds.latencyMinutes} consecutive minutes`,
@@ -143,7 +143,7 @@ export class Triggers extends Construct {
       // A minute without traffic is not a slow minute.
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    this.latencyAlarm.addAlarmAction(new SnsAction(alerts));
+    props.notifications.addAlarmAction(this.latencyAlarm, alerts);
 
     this.alarmRule = new Rule(this, 'AlarmToDispatcher', {
       description: 'Routes trigger alarms entering ALARM to the dispatcher',

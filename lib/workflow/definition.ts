@@ -50,6 +50,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { RETRYABLE_ERROR_NAMES, RETRYABLE_ERRORS } from '../../functions/core/retryable.ts';
 
 /** One Lambda per step; entries are `functions/handlers/workflow/<step>.ts`. */
 export const WORKFLOW_STEPS = [
@@ -105,16 +106,22 @@ export type StateKey = keyof typeof DEFAULT_STATE_NAMES;
 export type StateNames = Record<StateKey, string>;
 
 /**
- * The only errors worth retrying: the Lambda service's own transient failures and our
- * `TransientError` (a handler's way of saying "try again"). Everything else is caught and escalated.
+ * The Lambda service's own transient failures, retried as AWS recommends for LambdaInvoke tasks
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html).
  */
-export const TRANSIENT_ERRORS = [
+export const LAMBDA_SERVICE_ERRORS = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
-  'TransientError',
 ] as const;
+
+/**
+ * The only errors worth retrying: the Lambda service's, and the named errors a step throws when
+ * the same call may succeed later (`RETRYABLE_ERROR_NAMES`, the one list in functions/core that
+ * the error classes take their names from). Everything else is caught and escalated.
+ */
+export const TRANSIENT_ERRORS: readonly string[] = [...LAMBDA_SERVICE_ERRORS, ...RETRYABLE_ERROR_NAMES];
 
 /** The error of the terminal `Escalated` Fail state. */
 export const ESCALATED_ERROR = 'RollbackEscalated';
@@ -140,7 +147,8 @@ export interface RollbackDefinitionOptions {
   readonly deployPollInterval?: Duration;
   /**
    * Pause before an inconclusive verification stage is judged again.
-   * @default Duration.minutes(15) (the policy's `verification.inconclusive.retryAfter`)
+   * @default Duration.minutes(15) (the policy default; RollbackSentinelStack passes the policy's
+   * `verification.inconclusive.retryAfter`)
    */
   readonly verifyRetryWait?: Duration;
   /**
@@ -157,8 +165,18 @@ export function buildRollbackDefinition(scope: Construct, options: RollbackDefin
   const whole = JsonPath.entirePayload;
 
   const retryTransient = <T extends TaskStateBase>(task: T): T => {
+    // A rate limit needs minutes, not seconds: it gets its own, slower retrier (the first
+    // retrier whose ErrorEquals matches is the one Step Functions uses).
     task.addRetry({
-      errors: [...TRANSIENT_ERRORS],
+      errors: [RETRYABLE_ERRORS.rateLimited],
+      interval: Duration.seconds(30),
+      backoffRate: 2,
+      maxAttempts: 3,
+      maxDelay: Duration.minutes(5),
+      jitterStrategy: JitterType.FULL,
+    });
+    task.addRetry({
+      errors: TRANSIENT_ERRORS.filter((name) => name !== RETRYABLE_ERRORS.rateLimited),
       interval: Duration.seconds(2),
       backoffRate: 2,
       maxAttempts: 4,

@@ -1,4 +1,4 @@
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Resource, synthTemplate } from './synth.ts';
 
@@ -48,12 +48,28 @@ describe('approval endpoint', () => {
       AuthType: 'NONE',
       TargetFunctionArn: { 'Fn::GetAtt': [fn, 'Arn'] },
     });
-    expect(lambda(fn).Properties.ReservedConcurrentExecutions).toBe(5);
     const env = (lambda(fn).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(env.APPROVAL_SIGNING_SECRET_ARN).toEqual({ Ref: signingKeyId() });
   });
 
-  it('grants the approval Lambda exactly: table read/write, its key, SendTaskSuccess/Failure on the state machine', () => {
+  it('reserves no concurrency by default (a small account quota would fail the deploy), only when asked', () => {
+    expect(
+      lambda(lambdaId('ApprovalsApprovalFunction')).Properties.ReservedConcurrentExecutions,
+    ).toBeUndefined();
+    expect(() => synthTemplate({ context: { approvalReservedConcurrency: 'five' } })).toThrow(/whole number/);
+    const capped = synthTemplate({ context: { approvalReservedConcurrency: '5' } });
+    capped.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Signed approval links'),
+      ReservedConcurrentExecutions: 5,
+    });
+    expect(
+      Object.values(capped.findResources('AWS::Lambda::Function') as Record<string, Resource>).filter(
+        (fn) => fn.Properties.ReservedConcurrentExecutions !== undefined,
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('grants the approval Lambda exactly: its table items (get, put), its key, SendTaskSuccess on the state machine', () => {
     const statements = statementsOf(lambdaId('ApprovalsApprovalFunction'));
     const actions = statements.flatMap((s) => [s.Action].flat());
     expect(actions).toEqual(
@@ -62,11 +78,11 @@ describe('approval endpoint', () => {
         'dynamodb:PutItem',
         'secretsmanager:GetSecretValue',
         'states:SendTaskSuccess',
-        'states:SendTaskFailure',
       ]),
     );
     for (const forbidden of [
       'states:StartExecution',
+      'states:SendTaskFailure',
       'states:*',
       'sns:Publish',
       'secretsmanager:*',

@@ -7,7 +7,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app.ts';
+import { TEST_REPOSITORY } from './synth.ts';
 
+const context = { repository: TEST_REPOSITORY };
 const outdirs: string[] = [];
 afterEach(() => {
   for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -34,7 +36,7 @@ function acknowledgements(root: IConstruct): { path: string; id: string; reason:
 
 describe('cdk-nag AwsSolutions', () => {
   it('synthesizes with the checks registered and no unacknowledged error', () => {
-    const { app } = buildApp({ bundle: false, nag: true, outdir: outdir() });
+    const { app } = buildApp({ bundle: false, nag: true, outdir: outdir(), context });
     // An unacknowledged error makes an in-process synth throw ValidationFailed with the report.
     const assembly = app.synth();
     const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as {
@@ -50,13 +52,13 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('still catches a real finding (the check is live)', () => {
-    const { app, stack } = buildApp({ bundle: false, nag: true, outdir: outdir() });
+    const { app, stack } = buildApp({ bundle: false, nag: true, outdir: outdir(), context });
     new Topic(stack, 'TopicWithoutSslPolicy'); // AwsSolutions-SNS3: publishers not forced to TLS
     expect(() => app.synth()).toThrow(/AwsSolutions-SNS3/);
   });
 
   it('acknowledges each finding with a written reason, and only IAM5 wildcard findings (and the approval key rotation)', () => {
-    const { app } = buildApp({ bundle: false });
+    const { app } = buildApp({ bundle: false, context });
     const acks = acknowledgements(app);
     expect(acks.length).toBeGreaterThan(0);
     for (const ack of acks) {

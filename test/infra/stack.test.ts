@@ -187,6 +187,17 @@ describe('least privilege', () => {
     }
   });
 
+  it('gives the topic ARNs only to the Lambdas that publish (each function gets only the env its code reads)', () => {
+    const publishers = lambdasAllowed('sns:Publish');
+    for (const [id, fn] of Object.entries(lambdas)) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const topics = Object.keys(variables).filter((name) => name.endsWith('_TOPIC_ARN'));
+      expect(topics.sort(), id).toEqual(
+        publishers.includes(id) ? ['ALERTS_TOPIC_ARN', 'PAGES_TOPIC_ARN'] : [],
+      );
+    }
+  });
+
   it('scopes table access to the table itself, never a wildcard', () => {
     const [tableId] = Object.keys(template.findResources('AWS::DynamoDB::Table'));
     for (const id of Object.keys(lambdas)) {
@@ -302,6 +313,46 @@ describe('notifications', () => {
     }
   });
 
+  it("lets CloudWatch publish each alarm's action to its topic, scoped to that alarm in this account", () => {
+    const alarms = Object.entries(
+      template.findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>,
+    );
+    const policies = Object.values(
+      template.findResources('AWS::SNS::TopicPolicy') as Record<string, Resource>,
+    );
+    expect(alarms).toHaveLength(2);
+    for (const [alarmId, alarm] of alarms) {
+      const actions = alarm.Properties.AlarmActions as { Ref: string }[];
+      expect(actions, alarmId).toHaveLength(1);
+      const topicRef = actions[0] as { Ref: string };
+      // An explicit topic policy replaces the default one: without this statement the action is dropped.
+      const policy = policies.find((candidate) =>
+        (candidate.Properties.Topics as { Ref: string }[]).some((ref) => ref.Ref === topicRef.Ref),
+      );
+      expect(policy, `${alarmId}: a policy on ${topicRef.Ref}`).toBeDefined();
+      const statements = (
+        (policy as Resource).Properties.PolicyDocument as {
+          Statement: (Statement & { Principal: unknown })[];
+        }
+      ).Statement;
+      const fromCloudWatch = statements.filter(
+        (s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }),
+      );
+      expect(fromCloudWatch, alarmId).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: 'sns:Publish',
+          Resource: topicRef,
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [alarmId, 'Arn'] } },
+          },
+        }),
+      );
+      for (const statement of fromCloudWatch) expect(statement.Condition, alarmId).toBeDefined();
+    }
+  });
+
   it('subscribes email and pager only when the context names them', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 0);
     const subscribed = synthTemplate({
@@ -324,16 +375,65 @@ describe('notifications', () => {
     expect(() => synthTemplate({ context: { alertEmail: 'oncall' } })).toThrow(/email/);
   });
 
-  it('pages when a rollback execution times out or is aborted', () => {
-    template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: Match.objectLike({
-        source: ['aws.states'],
-        detail: Match.objectLike({ status: ['TIMED_OUT', 'ABORTED'] }),
-      }),
-      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^NotificationsPages') } })],
+  it('pages when a rollback execution ends without a completed escalation: timed out, aborted, or FAILED other than by Escalated', () => {
+    const [machineId] = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
+    const rules = Object.values(
+      template.findResources('AWS::Events::Rule') as Record<string, Resource>,
+    ).filter(
+      (rule) =>
+        (rule.Properties.EventPattern as { source?: string[] } | undefined)?.source?.[0] === 'aws.states',
+    );
+    expect(rules).toHaveLength(1);
+    const rule = rules[0] as Resource;
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({ Arn: { Ref: expect.stringMatching(/^NotificationsPages/) } }),
+    ]);
+    const pattern = rule.Properties.EventPattern as Record<string, unknown>;
+    const event = (status: string, error: string | null) => ({
+      source: 'aws.states',
+      'detail-type': 'Step Functions Execution Status Change',
+      detail: { stateMachineArn: { Ref: machineId }, name: 'inc-1', status, error, cause: null },
     });
+    const pages = (status: string, error: string | null) => matchesPattern(pattern, event(status, error));
+    expect(pages('TIMED_OUT', null)).toBe(true);
+    expect(pages('ABORTED', null)).toBe(true);
+    // Escalate itself failed (its Lambda threw, or its retries ran out): nobody was paged yet.
+    expect(pages('FAILED', 'Lambda.Unknown')).toBe(true);
+    expect(pages('FAILED', 'ServiceUnavailable')).toBe(true);
+    expect(pages('FAILED', 'States.Runtime')).toBe(true);
+    expect(pages('FAILED', null)).toBe(true);
+    // Escalate ran and paged; the execution then ends in the Escalated Fail state: no second page.
+    expect(pages('FAILED', 'RollbackEscalated')).toBe(false);
+    expect(pages('SUCCEEDED', null)).toBe(false);
+    expect(pages('RUNNING', null)).toBe(false);
+
+    const message = JSON.stringify(rule.Properties.Targets);
+    expect(message).toContain('FAILED');
+    expect(message).toMatch(/Escalate never ran or failed itself/);
   });
 });
+
+/**
+ * EventBridge pattern matching for the subset the stack's rules use: arrays of literal values
+ * (null included), `anything-but` and `$or`; a field the pattern names must match.
+ */
+function matchesPattern(pattern: Record<string, unknown>, event: unknown): boolean {
+  return Object.entries(pattern).every(([key, expected]) => {
+    if (key === '$or')
+      return (expected as Record<string, unknown>[]).some((branch) => matchesPattern(branch, event));
+    const actual =
+      event !== null && typeof event === 'object' ? (event as Record<string, unknown>)[key] : undefined;
+    if (!Array.isArray(expected)) return matchesPattern(expected as Record<string, unknown>, actual);
+    return expected.some((matcher) => {
+      if (matcher !== null && typeof matcher === 'object' && !('Ref' in matcher)) {
+        const but = (matcher as { 'anything-but'?: unknown })['anything-but'];
+        if (but === undefined) throw new Error(`unsupported matcher ${JSON.stringify(matcher)}`);
+        return actual !== undefined && actual !== null && ![but].flat().includes(actual);
+      }
+      return JSON.stringify(matcher) === JSON.stringify(actual);
+    });
+  });
+}
 
 describe('workflow and dashboard', () => {
   it('is a Standard state machine with full logging and tracing', () => {

@@ -2,8 +2,16 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { type BuildAppOptions, buildApp } from '../../lib/app.ts';
 
+/** The application repository the tests deploy against (`-c repository=…` is required). */
+export const TEST_REPOSITORY = 'acme/shopq';
+
+/** The stack as `cdk synth -c repository=acme/shopq` builds it; `options.context` adds to (or overrides) that. */
 export function synthTemplate(options: Omit<BuildAppOptions, 'bundle'> = {}): Template {
-  const { stack } = buildApp({ ...options, bundle: false });
+  const { stack } = buildApp({
+    ...options,
+    context: { repository: TEST_REPOSITORY, ...options.context },
+    bundle: false,
+  });
   return Template.fromStack(stack);
 }
 

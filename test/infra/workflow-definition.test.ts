@@ -1,4 +1,6 @@
+import { Duration } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RETRYABLE_ERROR_NAMES } from '../../functions/core/retryable.ts';
 import { TRANSIENT_ERRORS } from '../../lib/workflow/definition.ts';
 import { HAPPY_PATH } from '../support/workflow-paths.ts';
 import { type Asl, parseDefinition, type Resource, synthTemplate, walk } from './synth.ts';
@@ -99,6 +101,21 @@ describe('the rollback workflow definition', () => {
     expect(asl.States[extend]?.Seconds).toBe(15 * 60);
   });
 
+  it("waits the policy's verification.inconclusive.retryAfter before judging an inconclusive stage again", () => {
+    const policy = { verification: { inconclusive: { retryAfter: '7m' } } };
+    const fromPolicy = parseDefinition(synthTemplate({ context: { policy: JSON.stringify(policy) } })).asl;
+    for (const extend of ['ExtendImmediate', 'ExtendShortTerm', 'ExtendLongTerm'])
+      expect(fromPolicy.States[extend]?.Seconds, extend).toBe(7 * 60);
+    // An explicit stack prop wins over the policy (tests, demos with shortened waits).
+    const overridden = parseDefinition(
+      synthTemplate({
+        context: { policy: JSON.stringify(policy) },
+        stack: { workflow: { verifyRetryWait: Duration.seconds(90) } },
+      }),
+    ).asl;
+    expect(overridden.States.ExtendShortTerm?.Seconds).toBe(90);
+  });
+
   it('never proceeds on a malformed step result: missing fields escalate', () => {
     expect(walk(asl, { ...happy, confirm: {} }).slice(-2)).toEqual(['Escalate', 'Escalated']);
     expect(walk(asl, { ...happy, deploy: {} }).slice(-2)).toEqual(['Escalate', 'Escalated']);
@@ -129,26 +146,35 @@ describe('the rollback workflow definition', () => {
     }
   });
 
-  it('retries tasks with backoff on transient errors only', () => {
-    const transient = new Set<string>(TRANSIENT_ERRORS);
-    expect(transient).toEqual(
-      new Set([
-        'Lambda.ServiceException',
-        'Lambda.AWSLambdaException',
-        'Lambda.SdkClientException',
-        'Lambda.TooManyRequestsException',
-        'TransientError',
-      ]),
+  it('retries tasks with backoff on transient errors only: the Lambda service errors and the named retryable ones', () => {
+    const lambdaErrors = [
+      'Lambda.ServiceException',
+      'Lambda.AWSLambdaException',
+      'Lambda.SdkClientException',
+      'Lambda.TooManyRequestsException',
+    ];
+    // The names the step code throws (functions/core/retryable.ts), not a name nothing throws.
+    expect(RETRYABLE_ERROR_NAMES).toEqual(
+      expect.arrayContaining(['TransientRepositoryError', 'RateLimitedError']),
     );
+    const transient = new Set<string>([...lambdaErrors, ...RETRYABLE_ERROR_NAMES]);
+    expect(new Set(TRANSIENT_ERRORS)).toEqual(transient);
+    expect(transient.has('TransientError')).toBe(false);
     for (const [name, state] of tasks()) {
       expect(state.Retry?.length, name).toBeGreaterThan(0);
+      // Every transient error is retried by some retrier of every task, and nothing else is.
+      const retried = new Set((state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals));
+      expect(retried, name).toEqual(transient);
       for (const retrier of state.Retry ?? []) {
-        for (const error of retrier.ErrorEquals)
-          expect(transient.has(error), `${name} retries ${error}`).toBe(true);
         expect(retrier.BackoffRate, name).toBeGreaterThanOrEqual(2);
         expect(retrier.MaxAttempts, name).toBeGreaterThan(0);
       }
     }
+    // A rate limit waits longer than a dropped connection.
+    const revert = asl.States.RevertCommit?.Retry ?? [];
+    const rateLimit = revert.find((retrier) => retrier.ErrorEquals.includes('RateLimitedError'));
+    expect(rateLimit?.IntervalSeconds).toBeGreaterThanOrEqual(30);
+    expect(rateLimit?.ErrorEquals).toEqual(['RateLimitedError']);
   });
 
   it('catches every error of every task except Escalate into Escalate, keeping the state', () => {

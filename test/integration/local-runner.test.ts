@@ -3,6 +3,7 @@
  * plain functions returning fixed results, only to drive the workflow down each path.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TransientRepositoryError } from '../../functions/core/revert/errors.ts';
 import {
   type AslDefinition,
   loadDefinition,
@@ -243,7 +244,7 @@ describe('local runner on the synthesized definition', () => {
     expect(calls.filter((call) => call.step === 'revert-commit')).toHaveLength(1); // not transient: no retry
   });
 
-  it('retries a TransientError, then goes on', async () => {
+  it('retries a TransientRepositoryError, then goes on', async () => {
     let attempts = 0;
     const result = await runWorkflow({
       definition,
@@ -251,7 +252,7 @@ describe('local runner on the synthesized definition', () => {
       stepHandlers: handlers([], {
         'capture-state': () => {
           attempts += 1;
-          if (attempts === 1) throw Object.assign(new Error('throttled'), { name: 'TransientError' });
+          if (attempts === 1) throw new TransientRepositoryError('HTTP 502 from the repository', false);
           return { capturedAt: 'now' };
         },
       }),

@@ -1,9 +1,11 @@
 /**
  * Named failures of the version revert. The workflow maps them to its states: the
- * "retry-safe" ones are re-driven (after re-checking the incident trailer), the others
- * route to Escalate with the message as the reason.
+ * "retry-safe" ones (their names are in functions/core/retryable.ts) are retried by the state
+ * machine (the revert re-checks the incident trailer first), the others route to Escalate with
+ * the message as the reason.
  */
 import { SentinelError } from '../errors.ts';
+import { RETRYABLE_ERRORS } from '../retryable.ts';
 
 /** The version file cannot be read or rewritten in its form; names the file and the problem. */
 export class VersionFileError extends SentinelError {
@@ -41,7 +43,7 @@ export class BranchMovedError extends SentinelError {
  * incident trailer before writing again.
  */
 export class TransientRepositoryError extends SentinelError {
-  override readonly name = 'TransientRepositoryError';
+  override readonly name = RETRYABLE_ERRORS.transientRepository;
   /** The commit the failed ref update tried to publish, when there was one. */
   readonly commitSha: string | undefined;
   constructor(
@@ -69,7 +71,7 @@ export class RepositoryAccessError extends SentinelError {
 
 /** The API's rate limit was hit more often (or for longer) than the adapter is allowed to wait. */
 export class RateLimitedError extends SentinelError {
-  override readonly name = 'RateLimitedError';
+  override readonly name = RETRYABLE_ERRORS.rateLimited;
   constructor(
     readonly repository: string,
     readonly status: number,

@@ -22,13 +22,21 @@ export async function notifyStart(deps: NotifyDeps, state: WorkflowState): Promi
   return { topic: message.topic };
 }
 
-/** Any failure or timeout ends here: page a human and close the incident as escalated. */
+/**
+ * Any failure or timeout ends here: page a human, then close the incident as escalated. The page
+ * goes out first: a page is what gets a person involved, and it must not depend on the incident
+ * store (the record can be repaired by hand; a page that never left cannot). If the record write
+ * then fails, the step fails and the execution ends FAILED, which the workflow's safety-net rule
+ * pages for again: a duplicate page rather than none.
+ */
 export async function escalate(
   deps: NotifyDeps,
   state: WorkflowState,
 ): Promise<{ escalated: true; reason: string }> {
   const reason = describeFailure(state.error);
   const now = deps.clock.now();
+  const current = await loadIncident(deps.incidents, state.incidentId);
+  await deps.notifier.publish(escalationMessage(current, reason));
   const incident = await recordTransition(
     deps.incidents,
     state.incidentId,
@@ -36,7 +44,6 @@ export async function escalate(
     { state: 'Escalate', actor: 'workflow', note: reason, status: 'escalated' },
     () => ({ outcome: 'escalated' as const, escalation: { reason, at: now.toISOString() } }),
   );
-  await deps.notifier.publish(escalationMessage(incident, reason));
   await deps.incidents.releaseLock(incident);
   return { escalated: true, reason };
 }

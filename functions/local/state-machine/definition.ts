@@ -40,7 +40,9 @@ const PSEUDO_PARAMETERS: Record<string, string> = {
 export function loadDefinition(options: Pick<BuildAppOptions, 'context' | 'stack'> = {}): AslDefinition {
   const outdir = mkdtempSync(join(tmpdir(), 'sentinel-synth-'));
   try {
-    const { app, stack } = buildApp({ ...options, bundle: false, outdir });
+    // The stack requires `-c repository`; the ASL does not depend on it, so a placeholder does.
+    const context = { repository: 'local/application', ...options.context };
+    const { app, stack } = buildApp({ ...options, context, bundle: false, outdir });
     const stepByLogicalId = new Map<string, string>();
     for (const [step, fn] of Object.entries(stack.workflow.functions)) {
       stepByLogicalId.set(Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnFunction), step);
