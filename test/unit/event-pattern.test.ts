@@ -33,6 +33,9 @@ describe('event patterns', () => {
     ['numeric outside', { detail: { count: [{ numeric: ['<', 5] }] } }, false],
     ['equals-ignore-case', { detail: { alarmName: [{ 'equals-ignore-case': 'a' }] } }, true],
     ['element of an event array', { detail: { tags: ['y'] } }, true],
+    ['$or: one alternative matches', { detail: { $or: [{ alarmName: ['B'] }, { count: [5] }] } }, true],
+    ['$or: no alternative matches', { detail: { $or: [{ alarmName: ['B'] }, { count: [6] }] } }, false],
+    ['$or with the other fields ANDed', { source: ['aws.states'], detail: { $or: [{ count: [5] }] } }, false],
   ])('%s', (_name, pattern, expected) => {
     expect(matchesPattern(pattern, alarmEvent)).toBe(expected);
   });

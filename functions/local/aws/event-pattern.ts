@@ -9,7 +9,8 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
  * EventBridge event-pattern matching: every pattern field must match (AND); a field's array of
  * values matches when any one does (OR), against a scalar or any element of an array in the event;
  * nested objects recurse. Content filters: prefix, suffix, equals-ignore-case, anything-but,
- * exists, numeric. Other filters (wildcard, cidr, $or) throw UnsupportedEventPatternError.
+ * exists, numeric; `$or` (any of its sub-patterns matches at that level). Other filters
+ * (wildcard, cidr) throw UnsupportedEventPatternError.
  */
 export function matchesPattern(pattern: unknown, event: unknown): boolean {
   if (!isObject(pattern)) throw new UnsupportedEventPatternError('an event pattern must be a JSON object');
@@ -22,8 +23,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function matchObject(pattern: Record<string, unknown>, value: unknown): boolean {
   for (const [key, sub] of Object.entries(pattern)) {
-    if (key === '$or')
-      throw new UnsupportedEventPatternError('$or in event patterns is not supported locally');
+    if (key === '$or') {
+      if (!Array.isArray(sub)) throw new UnsupportedEventPatternError('$or must be an array of patterns');
+      if (!sub.some((alternative) => isObject(alternative) && matchObject(alternative, value))) return false;
+      continue;
+    }
     const field = isObject(value) ? value[key] : undefined;
     if (isObject(sub)) {
       if (!isObject(field)) return false;
@@ -106,7 +110,12 @@ function numericMatch(conditions: unknown[], value: number): boolean {
 export function assertSupportedPattern(pattern: unknown, path = 'pattern'): void {
   if (!isObject(pattern)) throw new UnsupportedEventPatternError(`${path} must be a JSON object`);
   for (const [key, sub] of Object.entries(pattern)) {
-    if (key === '$or') throw new UnsupportedEventPatternError(`${path}: $or is not supported locally`);
+    if (key === '$or') {
+      if (!Array.isArray(sub) || sub.length === 0)
+        throw new UnsupportedEventPatternError(`${path}.$or must be a non-empty array of patterns`);
+      sub.forEach((alternative, index) => assertSupportedPattern(alternative, `${path}.$or[${index}]`));
+      continue;
+    }
     if (isObject(sub)) {
       assertSupportedPattern(sub, `${path}.${key}`);
       continue;

@@ -116,7 +116,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   );
   say('synthesizing the CDK stack and standing it up locally');
   const stack = await clock.frozen(() =>
-    startLocalStack({
+    startStackOrStop(github, {
       context: {
         repository: DEMO_REPOSITORY,
         githubApiUrl: github.baseUrl,
@@ -200,6 +200,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     await rm(join(dir, 'state', HELD_BY_FILE), { force: true });
     await stack.close();
     await github.stop();
+  }
+}
+
+/** Starts the local stack; if it cannot start, the GitHub server started before it stops too. */
+async function startStackOrStop(
+  github: LocalGitHubServer,
+  options: Parameters<typeof startLocalStack>[0],
+): Promise<LocalStack> {
+  try {
+    return await startLocalStack(options);
+  } catch (error) {
+    await github.stop();
+    throw error;
   }
 }
 

@@ -91,198 +91,210 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   options.alterTemplate?.(synthesized.template, synthesized);
   const now = options.now ?? Date.now;
 
-  const functionUrls = new FunctionUrlServer({
-    invoke: (functionArn, event) => runtime.invoke(functionArn, event),
-    caller: (accessKeyId) => callers.get(accessKeyId),
-    onDenied: options.onDenied,
-  });
-  await functionUrls.start();
-  const physical = physicalResources(synthesized.template.Resources, {
-    stackName: synthesized.stackName,
-    functionUrlBase: functionUrls.base,
-  });
-  const context: ResolveContext = {
-    region: LOCAL_REGION,
-    account: LOCAL_ACCOUNT,
-    stackName: synthesized.stackName,
-    resources: physical,
+  // What has started is stopped again, in reverse order, on close — or when start-up fails midway.
+  const started: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of started.splice(0).reverse()) await stop().catch(() => undefined);
   };
-  const model = readTemplate(synthesized.template, context);
-
-  let dynamoPath: string | undefined;
-  if (options.stateDir) {
-    dynamoPath = join(options.stateDir, 'dynamo');
-    await mkdir(dynamoPath, { recursive: true });
+  try {
+    return await assemble();
+  } catch (error) {
+    await stopAll();
+    throw error;
   }
-  const dynamo = await startLocalDynamo({ path: dynamoPath });
-  for (const table of model.tables) await createTable(dynamo, table.name, table.properties);
 
-  const callers = new Map<string, UrlCaller>();
-  const principals = model.functions.map((fn) => ({
-    accessKeyId: accessKeyOf(fn.logicalId),
-    secretAccessKey: `local-secret-${fn.logicalId}`,
-    name: fn.name,
-    roleArn: fn.roleArn,
-    statements: fn.statements as never,
-  }));
-  for (const principal of principals) callers.set(principal.accessKeyId, principal);
+  async function assemble(): Promise<LocalStack> {
+    const functionUrls = new FunctionUrlServer({
+      invoke: (functionArn, event) => runtime.invoke(functionArn, event),
+      caller: (accessKeyId) => callers.get(accessKeyId),
+      onDenied: options.onDenied,
+    });
+    await functionUrls.start();
+    started.push(() => functionUrls.stop());
+    const physical = physicalResources(synthesized.template.Resources, {
+      stackName: synthesized.stackName,
+      functionUrlBase: functionUrls.base,
+    });
+    const context: ResolveContext = {
+      region: LOCAL_REGION,
+      account: LOCAL_ACCOUNT,
+      stackName: synthesized.stackName,
+      resources: physical,
+    };
+    const model = readTemplate(synthesized.template, context);
 
-  const machine = model.stateMachines[0];
-  if (!machine) throw new Error('the template has no state machine');
-  const stepFunctions = new LocalStepFunctions({
-    stateMachineArn: machine.arn,
-    roleArn: machine.roleArn,
-    statements: machine.statements as never,
-    definition: JSON.parse(machine.definition) as AslDefinition,
-    waitScale: options.waitScale,
-    invokeLambda: (name, payload) => runtime.invoke(name, payload),
-    aroundTask: options.aroundTask,
-    onTransition: options.onTransition,
-    onStatusChange: (event) => void gateway.putEvent(event),
-  });
+    let dynamoPath: string | undefined;
+    if (options.stateDir) {
+      dynamoPath = join(options.stateDir, 'dynamo');
+      await mkdir(dynamoPath, { recursive: true });
+    }
+    const dynamo = await startLocalDynamo({ path: dynamoPath });
+    started.push(() => dynamo.stop());
+    for (const table of model.tables) await createTable(dynamo, table.name, table.properties);
 
-  const lambdaPermissions = model.lambdaPermissions.map(toLambdaPermission);
-  const gateway = await startAwsGateway({
-    region: LOCAL_REGION,
-    account: LOCAL_ACCOUNT,
-    principals,
-    dynamodb: { endpoint: dynamo.endpoint },
-    topics: model.topics.map((topic) => ({
-      arn: topic.arn,
-      policy: topic.policy as never,
-      kmsKeyArn: topic.kmsKeyArn,
-    })),
-    keys: model.keys.map((key) => ({ arn: key.arn, policy: key.policy as never })),
-    onPublish: (message) =>
-      options.onNotification?.({
-        topicArn: message.topicArn,
-        subject: message.subject,
-        message: message.message,
-        attributes: Object.fromEntries(
-          Object.entries(message.attributes).map(([name, value]) => [name, value.stringValue]),
-        ),
-        publisher: message.publisher,
-      }),
-    alarms: model.alarms.map((alarm) => toAlarmConfig(alarm.name, alarm.arn, alarm.properties)),
-    rules: model.rules.map((rule) => toEventRule(rule.arn, rule.properties)),
-    lambdaPermissions,
-    invokeLambda: (functionArn, event) => runtime.invoke(functionArn, event),
-    stepFunctions,
-    secrets: [
-      ...model.secrets.map((secret) => ({
-        arn: secret.arn,
-        name: secret.arn.split(':secret:')[1]?.replace(/-[A-Za-z0-9]{6}$/, '') ?? secret.logicalId,
-        value: randomBytes(48)
-          .toString('base64url')
-          .slice(0, Number(secret.generate?.PasswordLength ?? 32)),
-      })),
-      ...Object.entries(options.externalSecrets ?? {}).map(([name, value]) => ({
-        arn: externalSecretArn(name),
-        name,
-        value,
-      })),
-    ],
-    clock: now,
-    onDenied: (record) =>
-      options.onDenied?.(
-        `${record.principal} is not authorized to perform: ${record.action} on resource: ${record.resource} ${record.reason}`,
-      ),
-  });
-
-  const runtime = new LambdaRuntime({
-    clock: options.clock,
-    logDir: options.stateDir ? join(options.stateDir, 'logs') : undefined,
-  });
-  for (const fn of model.functions) {
-    const source = synthesized.functions.find((candidate) => candidate.logicalId === fn.logicalId);
-    if (!source) throw new Error(`function ${fn.logicalId} has no entry`);
-    const principal = principals.find((candidate) => candidate.name === fn.name);
-    runtime.register({
+    const callers = new Map<string, UrlCaller>();
+    const principals = model.functions.map((fn) => ({
+      accessKeyId: accessKeyOf(fn.logicalId),
+      secretAccessKey: `local-secret-${fn.logicalId}`,
       name: fn.name,
-      logicalId: fn.logicalId,
-      arn: fn.arn,
-      module: source.bundle ?? source.entry,
-      memoryMb: fn.memoryMb,
-      timeoutMs: fn.timeoutMs,
-      environment: lambdaEnvironment(
-        fn,
-        principal?.accessKeyId ?? '',
-        principal?.secretAccessKey ?? '',
-        gateway.endpoint,
-      ),
-    });
-  }
-  for (const url of model.functionUrls) {
-    functionUrls.add({
-      urlLogicalId: url.logicalId,
-      functionArn: url.functionArn,
-      authType: url.authType,
-      resourceStatements: permissionStatements(model.lambdaPermissions, url.functionArn),
-    });
-  }
+      roleArn: fn.roleArn,
+      statements: fn.statements as never,
+    }));
+    for (const principal of principals) callers.set(principal.accessKeyId, principal);
 
-  const byStepOrId = (stepOrLogicalId: string): LocalFunction => {
-    const logicalId =
-      synthesized.functions.find((fn) => fn.step === stepOrLogicalId || fn.path === stepOrLogicalId)
-        ?.logicalId ?? stepOrLogicalId;
-    const found = runtime.find(logicalId);
-    if (!found) throw new Error(`the stack has no function ${stepOrLogicalId}`);
-    return found;
-  };
-  const documents = DynamoDBDocumentClient.from(dynamo.client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const table = model.tables[0];
-  if (!table) throw new Error('the template has no table');
+    const machine = model.stateMachines[0];
+    if (!machine) throw new Error('the template has no state machine');
+    const stepFunctions = new LocalStepFunctions({
+      stateMachineArn: machine.arn,
+      roleArn: machine.roleArn,
+      statements: machine.statements as never,
+      definition: JSON.parse(machine.definition) as AslDefinition,
+      waitScale: options.waitScale,
+      invokeLambda: (name, payload) => runtime.invoke(name, payload),
+      aroundTask: options.aroundTask,
+      onTransition: options.onTransition,
+      onStatusChange: (event) => void gateway.putEvent(event),
+    });
 
-  return {
-    synthesized,
-    model,
-    endpoints: { aws: gateway.endpoint, dynamodb: dynamo.endpoint, functionUrls: functionUrls.base },
-    tableName: table.name,
-    stateMachineArn: machine.arn,
-    stepFunctions,
-    gateway,
-    documents,
-    functions: runtime.list(),
-    fn: byStepOrId,
-    invoke: (stepOrLogicalId, event) => runtime.invoke(byStepOrId(stepOrLogicalId).name, event),
-    warm: () => runtime.warm(),
-    functionUrl(stepOrLogicalId) {
-      const fn = byStepOrId(stepOrLogicalId);
-      const url = model.functionUrls.find((candidate) => candidate.functionArn === fn.arn);
-      if (!url) throw new Error(`function ${stepOrLogicalId} has no Function URL`);
-      return url.url;
-    },
-    async tick() {
-      await deliverSchedules(model, lambdaPermissions, now(), (functionArn, event) =>
-        runtime.invoke(functionArn, event),
-      );
-    },
-    async evaluateAlarms() {
-      await gateway.evaluateAlarms(now());
-    },
-    addCaller(name, statements) {
-      const accessKeyId = accessKeyOf(`caller${name}`);
-      const secretAccessKey = `local-secret-${name}`;
-      const caller = {
-        accessKeyId,
-        secretAccessKey,
-        name,
-        roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`,
-        statements,
-      };
-      callers.set(accessKeyId, caller);
-      return { accessKeyId, secretAccessKey };
-    },
-    async close() {
-      await runtime.stop();
-      await functionUrls.stop();
-      await gateway.close();
-      documents.destroy();
-      await dynamo.stop();
-    },
-  };
+    const lambdaPermissions = model.lambdaPermissions.map(toLambdaPermission);
+    const gateway = await startAwsGateway({
+      region: LOCAL_REGION,
+      account: LOCAL_ACCOUNT,
+      principals,
+      dynamodb: { endpoint: dynamo.endpoint },
+      topics: model.topics.map((topic) => ({
+        arn: topic.arn,
+        policy: topic.policy as never,
+        kmsKeyArn: topic.kmsKeyArn,
+      })),
+      keys: model.keys.map((key) => ({ arn: key.arn, policy: key.policy as never })),
+      onPublish: (message) =>
+        options.onNotification?.({
+          topicArn: message.topicArn,
+          subject: message.subject,
+          message: message.message,
+          attributes: Object.fromEntries(
+            Object.entries(message.attributes).map(([name, value]) => [name, value.stringValue]),
+          ),
+          publisher: message.publisher,
+        }),
+      alarms: model.alarms.map((alarm) => toAlarmConfig(alarm.name, alarm.arn, alarm.properties)),
+      rules: model.rules.map((rule) => toEventRule(rule.arn, rule.properties)),
+      lambdaPermissions,
+      invokeLambda: (functionArn, event) => runtime.invoke(functionArn, event),
+      stepFunctions,
+      secrets: [
+        ...model.secrets.map((secret) => ({
+          arn: secret.arn,
+          name: secret.arn.split(':secret:')[1]?.replace(/-[A-Za-z0-9]{6}$/, '') ?? secret.logicalId,
+          value: randomBytes(48)
+            .toString('base64url')
+            .slice(0, Number(secret.generate?.PasswordLength ?? 32)),
+        })),
+        ...Object.entries(options.externalSecrets ?? {}).map(([name, value]) => ({
+          arn: externalSecretArn(name),
+          name,
+          value,
+        })),
+      ],
+      clock: now,
+      onDenied: (record) =>
+        options.onDenied?.(
+          `${record.principal} is not authorized to perform: ${record.action} on resource: ${record.resource} ${record.reason}`,
+        ),
+    });
+
+    started.push(() => gateway.close());
+    const runtime = new LambdaRuntime({
+      clock: options.clock,
+      logDir: options.stateDir ? join(options.stateDir, 'logs') : undefined,
+    });
+    started.push(() => runtime.stop());
+    for (const fn of model.functions) {
+      const source = synthesized.functions.find((candidate) => candidate.logicalId === fn.logicalId);
+      if (!source) throw new Error(`function ${fn.logicalId} has no entry`);
+      const principal = principals.find((candidate) => candidate.name === fn.name);
+      runtime.register({
+        name: fn.name,
+        logicalId: fn.logicalId,
+        arn: fn.arn,
+        module: source.bundle ?? source.entry,
+        memoryMb: fn.memoryMb,
+        timeoutMs: fn.timeoutMs,
+        environment: lambdaEnvironment(
+          fn,
+          principal?.accessKeyId ?? '',
+          principal?.secretAccessKey ?? '',
+          gateway.endpoint,
+        ),
+      });
+    }
+    for (const url of model.functionUrls) {
+      functionUrls.add({
+        urlLogicalId: url.logicalId,
+        functionArn: url.functionArn,
+        authType: url.authType,
+        resourceStatements: permissionStatements(model.lambdaPermissions, url.functionArn),
+      });
+    }
+
+    const byStepOrId = (stepOrLogicalId: string): LocalFunction => {
+      const logicalId =
+        synthesized.functions.find((fn) => fn.step === stepOrLogicalId || fn.path === stepOrLogicalId)
+          ?.logicalId ?? stepOrLogicalId;
+      const found = runtime.find(logicalId);
+      if (!found) throw new Error(`the stack has no function ${stepOrLogicalId}`);
+      return found;
+    };
+    const documents = DynamoDBDocumentClient.from(dynamo.client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    const table = model.tables[0];
+    if (!table) throw new Error('the template has no table');
+
+    return {
+      synthesized,
+      model,
+      endpoints: { aws: gateway.endpoint, dynamodb: dynamo.endpoint, functionUrls: functionUrls.base },
+      tableName: table.name,
+      stateMachineArn: machine.arn,
+      stepFunctions,
+      gateway,
+      documents,
+      functions: runtime.list(),
+      fn: byStepOrId,
+      invoke: (stepOrLogicalId, event) => runtime.invoke(byStepOrId(stepOrLogicalId).name, event),
+      warm: () => runtime.warm(),
+      functionUrl(stepOrLogicalId) {
+        const fn = byStepOrId(stepOrLogicalId);
+        const url = model.functionUrls.find((candidate) => candidate.functionArn === fn.arn);
+        if (!url) throw new Error(`function ${stepOrLogicalId} has no Function URL`);
+        return url.url;
+      },
+      async tick() {
+        await deliverSchedules(model, lambdaPermissions, now(), (functionArn, event) =>
+          runtime.invoke(functionArn, event),
+        );
+      },
+      async evaluateAlarms() {
+        await gateway.evaluateAlarms(now());
+      },
+      addCaller(name, statements) {
+        const accessKeyId = accessKeyOf(`caller${name}`);
+        const secretAccessKey = `local-secret-${name}`;
+        const caller = {
+          accessKeyId,
+          secretAccessKey,
+          name,
+          roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`,
+          statements,
+        };
+        callers.set(accessKeyId, caller);
+        return { accessKeyId, secretAccessKey };
+      },
+      close: stopAll,
+    };
+  }
 }
 
 /**
