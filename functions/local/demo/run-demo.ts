@@ -10,7 +10,7 @@ import type { Incident } from '../../core/incident/incident.ts';
 import { readVersionFile } from '../../core/revert/version-file.ts';
 import { describeVersion, type Version } from '../../core/version.ts';
 import { HELD_BY_FILE, PENDING_APPROVALS_DIR } from '../control.ts';
-import { LocalGitHubServer } from '../github-server.ts';
+import { type GitHubServerProcess, startGitHubServerProcess } from '../github-server-process.ts';
 import { signedPostJson } from '../signed-fetch.ts';
 import { HEALTHY, type SimulatedBehaviour, seededRandom, simulateTraffic } from '../simulator.ts';
 import { type LocalNotification, type LocalStack, startLocalStack } from '../stack/local-stack.ts';
@@ -103,13 +103,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   await rm(remoteDir, { recursive: true, force: true });
   await runGit(dir, ['clone', '-q', '--bare', appDir, remoteDir]);
   await runGit(appDir, ['remote', 'add', 'origin', remoteDir]);
-  const github = new LocalGitHubServer({
+  const github = await startGitHubServerProcess({
     gitDir: remoteDir,
     owner: DEMO_REPOSITORY.split('/')[0],
     repo: DEMO_REPOSITORY.split('/')[1],
     token: githubToken,
   });
-  await github.start();
   const marks: { detectedAt?: number; committedAt?: number } = {};
   const notifications = new NotificationFiles(join(dir, 'notifications'), (topic, subject) =>
     say(`✉ ${topic}: ${subject}`),
@@ -205,7 +204,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
 /** Starts the local stack; if it cannot start, the GitHub server started before it stops too. */
 async function startStackOrStop(
-  github: LocalGitHubServer,
+  github: GitHubServerProcess,
   options: Parameters<typeof startLocalStack>[0],
 ): Promise<LocalStack> {
   try {
