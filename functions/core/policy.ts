@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema, parseDuration } from './duration.ts';
 import { PolicyError } from './errors.ts';
+import { statisticsPolicySchema } from './statistics/policy.ts';
 import { verificationPolicySchema } from './verification/policy.ts';
 
 const fraction = z.number('must be a number').min(0, 'must be ≥ 0').max(1, 'must be ≤ 1');
@@ -118,6 +119,8 @@ export const policySchema = z.strictObject({
       warningDedupe: durationSchema.default('1h'),
     })
     .prefault({}),
+  /** Confidence intervals on every rate, and the optional sequential decisions (README "Statistics"). */
+  statistics: statisticsPolicySchema,
   /** Post-rollback verification stages (runbook "Post-Rollback Verification"). */
   verification: verificationPolicySchema,
   /** Runbook "Version Change Workflow (Prevention)": the pre-deploy gate and the shadow period. */
