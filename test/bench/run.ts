@@ -5,11 +5,13 @@
 import { benchBacktest } from './backtest.ts';
 import { benchEvaluate } from './evaluate.ts';
 import { benchIngest } from './ingest.ts';
+import { benchStatistics } from './statistics.ts';
 
 const benches: [string, () => Promise<Record<string, number | string>>][] = [
   ['ingest', benchIngest],
   ['evaluate', benchEvaluate],
   ['backtest', benchBacktest],
+  ['statistics', benchStatistics],
 ];
 
 for (const [name, bench] of benches) {

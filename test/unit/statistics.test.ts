@@ -195,12 +195,18 @@ describe('SPRT', () => {
     { bad: 30, trials: 200, verdict: 'accept_h1' },
     { bad: 10, trials: 200, verdict: 'accept_h0' },
     { bad: 10, trials: 150, verdict: 'continue' },
-    { bad: 20, trials: 300, verdict: 'undecided' }, // LLR −1.3; 99 % bounds 0.040–0.109 straddle p0
-    { bad: 25, trials: 300, verdict: 'cap_h1' }, // LLR 2.5 short of ln A, but the 99 % lower bound 0.053 > p0
+    { bad: 20, trials: 300, verdict: 'undecided' }, // LLR −1.3; 99 % upper bound 0.109 ≥ p1
+    { bad: 25, trials: 300, verdict: 'undecided' }, // LLR 2.5; 99 % bounds 0.053–0.128 straddle p1
+    { bad: 25, trials: 400, verdict: 'cap_h0' }, // LLR −2.5 short of ln B, but the 99 % upper bound 0.097 < p1
     { bad: 5, trials: 300, verdict: 'accept_h0' },
     { bad: 35, trials: 320, verdict: 'accept_h1' },
   ])('$bad of $trials → $verdict', ({ bad, trials, verdict }) => {
     expect(sequentialTest(bad, trials, h, rule).verdict).toBe(verdict);
+  });
+
+  it('at the cap, breaches when the 99 % lower bound clears p1 though the LLR is short of ln A', () => {
+    const strict = { ...rule, alpha: 1e-9 }; // ln A 20.7; 49 of 300: LLR 20.4, lower bound 0.12
+    expect(sequentialTest(49, 300, h, strict).verdict).toBe('cap_h1');
   });
 
   it('estimates the trials still needed from the drift at the observed rate', () => {

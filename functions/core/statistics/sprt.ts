@@ -51,9 +51,10 @@ export interface SequentialRule {
 }
 
 /**
- * accept_h1 / accept_h0: the SPRT crossed a boundary. cap_h1 / cap_h0: truncated, the
- * `capConfidence` one-sided Wilson bound lies beyond p0. continue: no decision yet; undecided:
- * truncated and the bound straddles p0 — a person should look.
+ * accept_h1 / accept_h0: the SPRT crossed a boundary. cap_h1: truncated, and the `capConfidence`
+ * one-sided lower Wilson bound is above p1 (the rate is credibly at least the bad one); cap_h0:
+ * truncated, and the upper bound is below p1 (the bad rate is excluded). continue: no decision yet;
+ * undecided: truncated and the bounds straddle p1 — a person should look.
  */
 export type SequentialVerdict = 'accept_h1' | 'accept_h0' | 'cap_h1' | 'cap_h0' | 'continue' | 'undecided';
 
@@ -89,11 +90,14 @@ export function sequentialTest(
     return { verdict: 'accept_h0', llr, bounds, moreTrials: null, pastHalfCap };
   }
   if (trials >= rule.maxTrials) {
-    const { p0 } = hypotheses;
-    if (floorMet && wilsonBound(bad, trials, rule.capConfidence, 'lower') > p0) {
+    // Both sides test against p1. A lower bound merely above p0 would be a fixed-sample test at 1 %
+    // re-run every minute on a sliding window: measured, it breached 2–17 % of healthy versions
+    // sitting exactly at p0, far over α. Above p1 it cannot fire on them (test/bench/statistics.ts).
+    const { p1 } = hypotheses;
+    if (floorMet && wilsonBound(bad, trials, rule.capConfidence, 'lower') > p1) {
       return { verdict: 'cap_h1', llr, bounds, moreTrials: null, pastHalfCap };
     }
-    if (wilsonBound(bad, trials, rule.capConfidence, 'upper') < p0) {
+    if (wilsonBound(bad, trials, rule.capConfidence, 'upper') < p1) {
       return { verdict: 'cap_h0', llr, bounds, moreTrials: null, pastHalfCap };
     }
     return { verdict: 'undecided', llr, bounds, moreTrials: null, pastHalfCap };

@@ -96,11 +96,11 @@ function standing(state: SequentialState, rule: SequentialRule, unit: string): s
     case 'accept_h0':
       return `log-LR ${llr} ≤ ln B ${lnB}, accept H0`;
     case 'cap_h1':
-      return `log-LR ${llr} between ln B ${lnB} and ln A ${lnA}; ${cap} is above H0`;
+      return `log-LR ${llr} between ln B ${lnB} and ln A ${lnA}; ${cap} is above H1`;
     case 'cap_h0':
-      return `log-LR ${llr} between ln B ${lnB} and ln A ${lnA}; ${cap} is below H0`;
+      return `log-LR ${llr} between ln B ${lnB} and ln A ${lnA}; ${cap} is below H1`;
     case 'undecided':
-      return `log-LR ${llr} between ln B ${lnB} and ln A ${lnA}; ${cap} straddles H0, a person should decide`;
+      return `log-LR ${llr} between ln B ${lnB} and ln A ${lnA}; ${cap} straddles H1, a person should decide`;
     case 'continue': {
       const more =
         state.moreTrials === null ? '' : `, ~${state.moreTrials} more ${unit} to decide at this rate`;
