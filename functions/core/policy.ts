@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { durationBetween, parseDuration } from './duration.ts';
 import { PolicyError } from './errors.ts';
 import { otpPolicySchema } from './otp.ts';
+import { statisticsPolicySchema } from './statistics/policy.ts';
 import { verificationPolicySchema } from './verification/policy.ts';
 
 const fraction = z.number('must be a number').min(0, 'must be ≥ 0').max(1, 'must be ≤ 1');
@@ -131,6 +132,8 @@ export const policySchema = z
         warningDedupe: durationBetween('1m', '7d').default('1h'),
       })
       .prefault({}),
+    /** Confidence intervals on every rate, and the optional sequential decisions (README "Statistics"). */
+    statistics: statisticsPolicySchema,
     /** Post-rollback verification stages (runbook "Post-Rollback Verification"). */
     verification: verificationPolicySchema,
     /** Runbook "Version Change Workflow (Prevention)": the pre-deploy gate and the shadow period. */

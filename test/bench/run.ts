@@ -7,12 +7,14 @@ import { benchBundles } from './bundles.ts';
 import { benchEvaluate } from './evaluate.ts';
 import { benchIngest } from './ingest.ts';
 import { benchOtp } from './otp.ts';
+import { benchStatistics } from './statistics.ts';
 
 const benches: [string, () => Promise<Record<string, number | string>>][] = [
   ['ingest', benchIngest],
   ['evaluate', benchEvaluate],
   ['backtest', benchBacktest],
   ['otp', benchOtp],
+  ['statistics', benchStatistics],
   ['bundles', benchBundles],
 ];
 

@@ -154,6 +154,13 @@ describe('sentinel evaluate --json (contract)', () => {
       threshold: 5,
       samples: 100,
     });
+    // The contract's one extension: a Wilson interval (95 %) on the value's scale, after the old fields.
+    const fp = byId.fp_budget as { interval: [number, number]; reason: string };
+    expect(Object.keys(fp).at(-1)).toBe('interval');
+    expect(fp.interval[0]).toBeCloseTo(2.78, 2);
+    expect(fp.interval[1]).toBeCloseTo(12.48, 2);
+    expect(fp.reason).toContain('95 % CI 2.8–12.5');
+    expect(byId.otp_in_critical).not.toHaveProperty('interval');
     expect(parsed.decision).toBe('investigate');
   });
 

@@ -252,7 +252,10 @@ describe.each<QualityTable>([
 describe('GDS reasons', () => {
   it('reads like the contract example', () => {
     const result = evaluateCriticalPrecision(input({ gdsReports: [gdsReport({ tp: 171, fp: 28, fn: 21 })] }));
-    expect(result.reason).toBe('critical precision 0.86 < 0.90 on gds-1 (171 tp, 28 fp)');
+    // The Wilson interval (statistics.confidence, 95 %) is appended inside the counts' parenthesis.
+    expect(result.reason).toBe(
+      'critical precision 0.86 < 0.90 on gds-1 (171 tp, 28 fp; 95 % CI 0.804–0.901)',
+    );
   });
 
   it('never prints a value that reads the same as the threshold it missed', () => {

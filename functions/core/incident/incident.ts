@@ -55,6 +55,8 @@ export interface VerificationCheck {
   threshold: number;
   samples: number;
   reason: string;
+  /** Wilson score interval of `value` (policy statistics.confidence), on rate checks with data. */
+  interval?: [number, number];
 }
 
 export interface StageResult {

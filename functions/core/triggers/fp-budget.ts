@@ -2,6 +2,7 @@ import { parseDuration } from '../duration.ts';
 import { formatNear } from './format.ts';
 import { outcomeAbove } from './outcome.ts';
 import { notEnoughData, roundValue, triggerResult } from './result.ts';
+import { ciClause, isSequential, judgeSequentially, scaledInterval, sequentialRule } from './sequential.ts';
 import { sumCounter } from './sums.ts';
 import type { TriggerEvaluator } from './types.ts';
 import { bucketsInWindow } from './window.ts';
@@ -12,11 +13,38 @@ import { bucketsInWindow } from './window.ts';
  */
 export const evaluateFpBudget: TriggerEvaluator = ({ at, buckets, policy }) => {
   const { window, breachAbovePer100, minEmails } = policy.triggers.fp_budget;
+  const { confidence } = policy.statistics;
   const inWindow = bucketsInWindow(buckets, at, parseDuration(window));
   const classified = sumCounter(inWindow, 'classified');
   const criticalFp = sumCounter(inWindow, 'criticalFp');
   const value = classified === 0 ? null : roundValue((criticalFp * 100) / classified);
-  const common = { value, threshold: breachAbovePer100, warningThreshold: null, samples: classified, window };
+  // Corrections can arrive for emails classified before the window; a rate cannot pass 100 %.
+  const interval = scaledInterval(Math.min(criticalFp, classified), classified, confidence, 100);
+  const common = {
+    value,
+    threshold: breachAbovePer100,
+    warningThreshold: null,
+    samples: classified,
+    window,
+    interval,
+  };
+  const counts = `${criticalFp} of ${classified} classified in ${window}${ciClause(interval, confidence, 1)}`;
+  if (value !== null && isSequential(policy)) {
+    // The SPRT's own floor replaces minEmails: a clear regression need not wait for 100 emails.
+    const judged = judgeSequentially(
+      Math.min(criticalFp, classified),
+      classified,
+      policy.statistics.sequential.fp_budget,
+      sequentialRule(policy),
+      (rate) => `${roundValue(rate * 100)} per 100`,
+      'emails',
+    );
+    return triggerResult('fp_budget', {
+      ...common,
+      outcome: judged.outcome,
+      reason: `${formatNear(value, breachAbovePer100)} critical false positives per 100 emails (${counts}); ${judged.text}`,
+    });
+  }
   if (value === null || classified < minEmails) {
     return triggerResult('fp_budget', {
       ...common,
@@ -31,6 +59,6 @@ export const evaluateFpBudget: TriggerEvaluator = ({ at, buckets, policy }) => {
     outcome,
     reason:
       `${formatNear(value, breachAbovePer100)} critical false positives per 100 emails ${comparison} ` +
-      `${breachAbovePer100} (${criticalFp} of ${classified} classified in ${window})`,
+      `${breachAbovePer100} (${counts})`,
   });
 };

@@ -4,6 +4,7 @@ import { sameVersion } from '../version.ts';
 import { formatNear, formatThreshold } from './format.ts';
 import { outcomeBelow } from './outcome.ts';
 import { notEnoughData, roundValue, triggerResult } from './result.ts';
+import { ciClause, isSequential, judgeSequentially, scaledInterval, sequentialRule } from './sequential.ts';
 import type { EvaluationInput, TriggerResult } from './types.ts';
 
 interface QualityMetric {
@@ -47,7 +48,28 @@ export function evaluateQuality(input: EvaluationInput, metric: QualityMetric): 
   const errors = report.critical[metric.errorField];
   const samples = tp + errors;
   const value = samples === 0 ? null : roundValue(tp / samples);
-  const counts = `${tp} tp, ${errors} ${metric.errorField}`;
+  const { confidence } = input.policy.statistics;
+  const interval = scaledInterval(tp, samples, confidence);
+  const counts = `${tp} tp, ${errors} ${metric.errorField}${ciClause(interval, confidence, 3)}`;
+  if (value !== null && isSequential(input.policy)) {
+    // Bad event: an error (fp or fn); H0 and H1 are error rates, 1 − precision or 1 − recall.
+    const judged = judgeSequentially(
+      errors,
+      samples,
+      input.policy.statistics.sequential[metric.id],
+      sequentialRule(input.policy),
+      (rate) => `${metric.name} ${roundValue(1 - rate)}`,
+      `tp+${metric.errorField}`,
+    );
+    return triggerResult(metric.id, {
+      ...common,
+      outcome: judged.outcome,
+      value,
+      samples,
+      interval,
+      reason: `critical ${metric.name} ${value.toFixed(3)} on ${report.dataset} (${counts}); ${judged.text}`,
+    });
+  }
   if (value === null || samples < minSamples) {
     const shown = value === null ? '' : ` (critical ${metric.name} ${value.toFixed(2)})`;
     return triggerResult(metric.id, {
@@ -55,6 +77,7 @@ export function evaluateQuality(input: EvaluationInput, metric: QualityMetric): 
       outcome: 'inconclusive',
       value,
       samples,
+      interval,
       reason: `${notEnoughData(samples, minSamples, `tp+${metric.errorField} on ${report.dataset}`)}${shown}`,
     });
   }
@@ -67,6 +90,7 @@ export function evaluateQuality(input: EvaluationInput, metric: QualityMetric): 
     outcome,
     value,
     samples,
+    interval,
     reason: `critical ${metric.name} ${text} ${comparison} ${formatThreshold(reference)} on ${report.dataset} (${counts})`,
   });
 }

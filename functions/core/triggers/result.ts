@@ -14,7 +14,13 @@ export function triggerResult(id: TriggerId, fields: ResultFields): TriggerResul
     samples: fields.samples,
     window: fields.window,
     reason: fields.reason,
+    // Last and only when present, so results without an interval keep their exact JSON.
+    ...(fields.interval === undefined ? {} : { interval: roundInterval(fields.interval) }),
   };
+}
+
+function roundInterval([lo, hi]: [number, number]): [number, number] {
+  return [roundValue(lo), roundValue(hi)];
 }
 
 /**

@@ -43,6 +43,11 @@ export interface TriggerResult {
   samples: number;
   window: string;
   reason: string;
+  /**
+   * Wilson score interval of `value` at policy `statistics.confidence`, on the value's scale
+   * (per 100 emails, a precision, pp of drift). Only on rate-based triggers with data.
+   */
+  interval?: [number, number];
 }
 
 /** The data one version's evaluation reads: buckets within the widest window, reports within their age. */

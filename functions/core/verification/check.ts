@@ -9,7 +9,13 @@ export function round6(value: number): number {
 }
 
 export function verificationCheck(fields: VerificationCheck): VerificationCheck {
-  return { ...fields, value: fields.value === null ? null : round6(fields.value) };
+  const { interval, ...rest } = fields;
+  return {
+    ...rest,
+    value: fields.value === null ? null : round6(fields.value),
+    // Only when present, so checks without one keep their exact shape.
+    ...(interval === undefined ? {} : { interval: [round6(interval[0]), round6(interval[1])] }),
+  };
 }
 
 /** Any fail → fail; else any inconclusive → inconclusive; else pass (an empty stage is inconclusive). */

@@ -1,8 +1,11 @@
 import type { VerificationCheck } from '../incident/incident.ts';
+import type { Policy } from '../policy.ts';
 import { evaluateVersion } from '../triggers/evaluate.ts';
+import { ciClause, isSequential, scaledInterval } from '../triggers/sequential.ts';
 import { formatNear, notEnoughData, round6, verificationCheck } from './check.ts';
 import type { VerificationPolicy } from './policy.ts';
 import { type QualityMetric, qualityCheck, qualityFromReport } from './quality.ts';
+import { judgeCheckSequentially } from './sequential.ts';
 import { latestReport, type SinceDeploy, type VerificationInput } from './since-deploy.ts';
 
 type LongTermPolicy = VerificationPolicy['longTerm'];
@@ -11,19 +14,39 @@ type LongTermPolicy = VerificationPolicy['longTerm'];
 export function longTermChecks(data: SinceDeploy, input: VerificationInput): VerificationCheck[] {
   const policy = input.verification.longTerm;
   return [
-    fpRateCheck(data, policy),
+    fpRateCheck(data, policy, input.policy),
     noRecurringTrigger(data, input),
-    gdsStable(data, 'precision', policy.gdsPrecisionAtLeast, policy),
-    gdsStable(data, 'recall', policy.gdsRecallAtLeast, policy),
+    gdsStable(data, 'precision', policy.gdsPrecisionAtLeast, policy, input.policy),
+    gdsStable(data, 'recall', policy.gdsRecallAtLeast, policy, input.policy),
   ];
 }
 
 /** Critical false positives per 100 classified emails, as the fp_budget trigger counts them. */
-function fpRateCheck(data: SinceDeploy, policy: LongTermPolicy): VerificationCheck {
+function fpRateCheck(data: SinceDeploy, policy: LongTermPolicy, main: Policy): VerificationCheck {
   const { classified, criticalFp } = data.total;
   const limit = policy.fpRateBelowPer100;
   const value = classified === 0 ? null : round6((criticalFp * 100) / classified);
-  const common = { id: 'correction_fp_rate', value, threshold: limit, samples: classified };
+  const { confidence } = main.statistics;
+  // Corrections of emails classified before the deploy can outnumber those since it.
+  const bad = Math.min(criticalFp, classified);
+  const interval = scaledInterval(bad, classified, confidence, 100);
+  const common = { id: 'correction_fp_rate', value, threshold: limit, samples: classified, interval };
+  const counts = `${criticalFp} of ${classified} classified since deploy${ciClause(interval, confidence, 1)}`;
+  if (value !== null && isSequential(main)) {
+    const judged = judgeCheckSequentially(
+      bad,
+      classified,
+      limit / 100,
+      main,
+      (rate) => `${round6(rate * 100)} per 100`,
+      'emails',
+    );
+    return verificationCheck({
+      ...common,
+      outcome: judged.outcome,
+      reason: `${formatNear(value, limit)} critical false positives per 100 emails (${counts}); ${judged.text}`,
+    });
+  }
   if (value === null || classified < policy.minEmails) {
     return verificationCheck({
       ...common,
@@ -37,7 +60,7 @@ function fpRateCheck(data: SinceDeploy, policy: LongTermPolicy): VerificationChe
     outcome: pass ? 'pass' : 'fail',
     reason:
       `${formatNear(value, limit)} critical false positives per 100 emails ${pass ? '<' : '≥'} ${limit} ` +
-      `(${criticalFp} of ${classified} classified since deploy)`,
+      `(${counts})`,
   });
 }
 
@@ -89,6 +112,7 @@ function gdsStable(
   metric: QualityMetric,
   atLeast: number,
   policy: LongTermPolicy,
+  main: Policy,
 ): VerificationCheck {
   const id = `gds_${metric}_stable`;
   const report = latestReport(data);
@@ -102,5 +126,10 @@ function gdsStable(
       reason: 'no GDS report of this version since deploy (run the golden-dataset evaluation)',
     });
   }
-  return qualityCheck(qualityFromReport(report, metric), { id, atLeast, minSamples: policy.minGdsSamples });
+  return qualityCheck(qualityFromReport(report, metric), {
+    id,
+    atLeast,
+    minSamples: policy.minGdsSamples,
+    policy: main,
+  });
 }

@@ -1,7 +1,10 @@
 import type { MinuteBucket } from '../buckets.ts';
 import type { GdsReportEvent } from '../events.ts';
 import type { VerificationCheck } from '../incident/incident.ts';
+import type { Policy } from '../policy.ts';
+import { ciClause, isSequential, scaledInterval } from '../triggers/sequential.ts';
 import { formatNear, notEnoughData, round6, verificationCheck } from './check.ts';
+import { judgeCheckSequentially } from './sequential.ts';
 
 export type QualityMetric = 'precision' | 'recall';
 
@@ -11,6 +14,8 @@ export interface QualityEstimate {
   value: number | null;
   /** tp+fp for precision, tp+fn for recall. */
   samples: number;
+  /** The good ones among `samples`: tp. */
+  tp: number;
   /** Named in the reason, so a reader knows whether a GDS run or user corrections back it. */
   source: string;
 }
@@ -24,6 +29,7 @@ export function qualityFromReport(report: GdsReportEvent, metric: QualityMetric)
     metric,
     value: samples === 0 ? null : tp / samples,
     samples,
+    tp,
     source: `GDS report on ${report.dataset} at ${new Date(report.ts).toISOString()}: ${tp} tp, ${errors} ${errorName}`,
   };
 }
@@ -42,6 +48,7 @@ export function liveQuality(total: MinuteBucket, metric: QualityMetric): Quality
       metric,
       value: total.critical === 0 ? null : tp / total.critical,
       samples: total.critical,
+      tp,
       source: `no GDS report since deploy; live estimate: ${fp} of ${total.critical} critical emails corrected to another class`,
     };
   }
@@ -50,6 +57,7 @@ export function liveQuality(total: MinuteBucket, metric: QualityMetric): Quality
     metric,
     value: samples === 0 ? null : tp / samples,
     samples,
+    tp,
     source: `no GDS report since deploy; live estimate: ${tp} critical emails kept, ${total.criticalFn} corrected to critical`,
   };
 }
@@ -58,11 +66,37 @@ export interface QualityRule {
   id: string;
   atLeast: number;
   minSamples: number;
+  /** The main policy: the interval's confidence and the statistics mode. */
+  policy: Policy;
 }
 
 export function qualityCheck(estimate: QualityEstimate, rule: QualityRule): VerificationCheck {
-  const common = { id: rule.id, value: estimate.value, threshold: rule.atLeast, samples: estimate.samples };
+  const { confidence } = rule.policy.statistics;
+  const interval = scaledInterval(estimate.tp, estimate.samples, confidence);
+  const common = {
+    id: rule.id,
+    value: estimate.value,
+    threshold: rule.atLeast,
+    samples: estimate.samples,
+    interval,
+  };
   const unit = estimate.metric === 'precision' ? 'tp+fp' : 'tp+fn';
+  const source = `${estimate.source}${ciClause(interval, confidence, 3)}`;
+  if (estimate.value !== null && isSequential(rule.policy)) {
+    const judged = judgeCheckSequentially(
+      estimate.samples - estimate.tp,
+      estimate.samples,
+      1 - rule.atLeast,
+      rule.policy,
+      (rate) => `${estimate.metric} ${round6(1 - rate)}`,
+      unit,
+    );
+    return verificationCheck({
+      ...common,
+      outcome: judged.outcome,
+      reason: `critical ${estimate.metric} ${round6(estimate.value).toFixed(3)} (${source}); ${judged.text}`,
+    });
+  }
   if (estimate.value === null || estimate.samples < rule.minSamples) {
     return verificationCheck({
       ...common,
@@ -78,6 +112,6 @@ export function qualityCheck(estimate: QualityEstimate, rule: QualityRule): Veri
     outcome: pass ? 'pass' : 'fail',
     reason:
       `critical ${estimate.metric} ${formatNear(value, rule.atLeast)} ${pass ? '≥' : '<'} ` +
-      `${rule.atLeast} (${estimate.source})`,
+      `${rule.atLeast} (${source})`,
   });
 }

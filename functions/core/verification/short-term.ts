@@ -2,6 +2,7 @@ import { type MinuteBucket, NANO_USD_PER_USD } from '../buckets.ts';
 import { IMPORTANCE_CLASSES, type Importance } from '../events.ts';
 import type { VerificationCheck } from '../incident/incident.ts';
 import type { Policy } from '../policy.ts';
+import { scaledInterval } from '../triggers/sequential.ts';
 import { formatNear, notEnoughData, round6, verificationCheck } from './check.ts';
 import type { VerificationPolicy } from './policy.ts';
 import { liveQuality, type QualityMetric, qualityCheck, qualityFromReport } from './quality.ts';
@@ -14,13 +15,14 @@ type Baseline = Policy['baseline'];
 export function shortTermChecks(
   data: SinceDeploy,
   policy: ShortTermPolicy,
-  baseline: Baseline,
+  main: Policy,
 ): VerificationCheck[] {
+  const { baseline } = main;
   return [
-    precisionOrRecall(data, 'precision', policy.precisionAtLeast, policy),
-    precisionOrRecall(data, 'recall', policy.recallAtLeast, policy),
+    precisionOrRecall(data, 'precision', policy.precisionAtLeast, policy, main),
+    precisionOrRecall(data, 'recall', policy.recallAtLeast, policy, main),
     costCheck(data, policy, baseline),
-    distributionCheck(data, policy, baseline),
+    distributionCheck(data, policy, main),
   ];
 }
 
@@ -30,10 +32,16 @@ function precisionOrRecall(
   metric: QualityMetric,
   atLeast: number,
   policy: ShortTermPolicy,
+  main: Policy,
 ): VerificationCheck {
   const report = latestReport(data);
   const estimate = report ? qualityFromReport(report, metric) : liveQuality(data.total, metric);
-  return qualityCheck(estimate, { id: `critical_${metric}`, atLeast, minSamples: policy.minQualitySamples });
+  return qualityCheck(estimate, {
+    id: `critical_${metric}`,
+    atLeast,
+    minSamples: policy.minQualitySamples,
+    policy: main,
+  });
 }
 
 function costCheck(data: SinceDeploy, policy: ShortTermPolicy, baseline: Baseline): VerificationCheck {
@@ -66,11 +74,9 @@ function costCheck(data: SinceDeploy, policy: ShortTermPolicy, baseline: Baselin
 }
 
 /** The largest shift of any class's share from the baseline, in percentage points. */
-function distributionCheck(
-  data: SinceDeploy,
-  policy: ShortTermPolicy,
-  baseline: Baseline,
-): VerificationCheck {
+function distributionCheck(data: SinceDeploy, policy: ShortTermPolicy, main: Policy): VerificationCheck {
+  const { baseline } = main;
+  const { confidence } = main.statistics;
   const classified = data.total.classified;
   const limit = policy.distributionWithinPp;
   const common = { id: 'distribution_drift', threshold: limit, samples: classified };
@@ -84,6 +90,10 @@ function distributionCheck(
   }
   const worst = worstClassDrift(data.total, baseline.distribution);
   const value = Math.abs(worst.driftPp);
+  // Display only: the share of the worst class, its Wilson interval, and that as an interval of |drift|.
+  const share = scaledInterval(data.total[worst.importance], classified, confidence, 100) as [number, number];
+  const interval = absoluteDrift(share, worst.baselinePp);
+  const ci = `; ${Number((confidence * 100).toFixed(4))} % CI ${worst.importance} ${share[0].toFixed(1)}–${share[1].toFixed(1)}%`;
   const description =
     `${worst.importance} is ${worst.sharePp.toFixed(1)}% vs baseline ` +
     `${round6(worst.baselinePp)}% (${worst.driftPp >= 0 ? '+' : '-'}${value.toFixed(1)} pp)`;
@@ -92,6 +102,7 @@ function distributionCheck(
       ...common,
       outcome: 'inconclusive',
       value,
+      interval,
       reason: `${notEnoughData(classified, policy.minEmails, 'emails')} (${description})`,
     });
   }
@@ -100,8 +111,15 @@ function distributionCheck(
     ...common,
     outcome: pass ? 'pass' : 'fail',
     value,
-    reason: `${description} ${pass ? '≤' : '>'} ±${limit} pp (${classified} emails since deploy)`,
+    interval,
+    reason: `${description} ${pass ? '≤' : '>'} ±${limit} pp (${classified} emails since deploy${ci})`,
   });
+}
+
+function absoluteDrift([lo, hi]: [number, number], baselinePp: number): [number, number] {
+  if (lo >= baselinePp) return [lo - baselinePp, hi - baselinePp];
+  if (hi <= baselinePp) return [baselinePp - hi, baselinePp - lo];
+  return [0, Math.max(baselinePp - lo, hi - baselinePp)];
 }
 
 export interface ClassDrift {

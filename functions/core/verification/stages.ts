@@ -25,7 +25,7 @@ export function verifyStage(stage: Stage, input: VerificationInput): StageResult
     stage === 'immediate'
       ? immediateChecks(data, input.verification.immediate)
       : stage === 'short_term'
-        ? shortTermChecks(data, input.verification.shortTerm, input.policy.baseline)
+        ? shortTermChecks(data, input.verification.shortTerm, input.policy)
         : longTermChecks(data, input);
   return {
     stage,
