@@ -113,7 +113,8 @@ export function assertSupportedPattern(pattern: unknown, path = 'pattern'): void
     if (key === '$or') {
       if (!Array.isArray(sub) || sub.length === 0)
         throw new UnsupportedEventPatternError(`${path}.$or must be a non-empty array of patterns`);
-      sub.forEach((alternative, index) => assertSupportedPattern(alternative, `${path}.$or[${index}]`));
+      for (const [index, alternative] of sub.entries())
+        assertSupportedPattern(alternative, `${path}.$or[${index}]`);
       continue;
     }
     if (isObject(sub)) {
