@@ -26,7 +26,7 @@ import { serve } from '../functions/cli/serve.ts';
 import { formatVersions } from '../functions/cli/versions.ts';
 import { SentinelError } from '../functions/core/errors.ts';
 import { openLocalStore } from '../functions/local/local-store.ts';
-import { loadPolicy } from '../functions/local/policy-file.ts';
+import { loadPolicy, loadPolicyDocument } from '../functions/local/policy-file.ts';
 
 const DEFAULT_STATE_DIR = process.env.SENTINEL_STATE_DIR ?? '.sentinel';
 
@@ -127,20 +127,27 @@ Examples:
 
 program
   .command('serve')
-  .description('run the ingestion endpoint locally (POST a JSON array or {batchId, events})')
-  .option('--port <port>', 'port on 127.0.0.1', '8787')
+  .description(
+    'run the whole stack locally in real time: ingest + approval URLs, evaluator, alarms, workflow',
+  )
+  .option('--port <port>', 'port of the Function URLs on 127.0.0.1', '8787')
+  .option('--repository <owner/name>', 'application repository for revert commits (else notify-only)')
+  .option('--github-api-url <url>', 'GitHub API base URL (with --repository; token from $GITHUB_TOKEN)')
   .addHelpText(
     'after',
     `
-Answers 200 {accepted, rejected:[{index,id,field,message}], duplicates, batchId}; 400 for a body
-that is not JSON or holds no events; 413 above 1,000 events or 4 MB. Re-sending a batch (same
-batchId, or same content) counts nothing twice.
+The synthesized CDK stack runs on this machine: each Lambda through its cloud entry with its
+template environment, the evaluator every minute on the schedule rule, the alarms on the ingest
+metrics, the Step Functions workflow, IAM from the template. The ingest URL uses AWS_IAM auth as
+in AWS: sign requests with SigV4 (service lambda, region us-east-1) using the local classifier
+credentials it prints. Answers 200 {accepted, rejected:[{index,id,field,message}], duplicates,
+batchId}; 400 for a body that is not JSON or holds no events; 409 for a batchId re-used with other
+events; 413 above 1,000 events or 4 MB. Re-sending a batch counts nothing twice.
 
 Examples:
-  $ sentinel serve --port 8787
-  $ curl -s -X POST 127.0.0.1:8787 -H 'content-type: application/json' \\
-      -d '{"batchId":"b-1","events":[{"type":"classification","id":"e-1","ts":"2026-11-27T10:00:00Z",
-           "version":{"model":"gemini-2.0-flash","modelVersion":"2.0","prompt":"v2"},"importance":"routine"}]}'`,
+  $ sentinel serve --port 8787 --state-dir .sentinel
+  $ curl --aws-sigv4 aws:amz:us-east-1:lambda --user KEY:SECRET \\
+      -H 'content-type: application/json' -d @batch.json http://127.0.0.1:8787/<ingest url id>/`,
   )
   .addOption(policyOption())
   .addOption(stateDirOption())
@@ -148,7 +155,17 @@ Examples:
     const port = Number(options.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new SentinelError(`--port: "${options.port}" is not a port number`);
-    await serve({ port, stateDir: options.stateDir, policy: await loadPolicy(options.policy) });
+    const token = process.env.GITHUB_TOKEN;
+    if (options.repository && (!options.githubApiUrl || !token))
+      throw new SentinelError('--repository needs --github-api-url and the token in $GITHUB_TOKEN');
+    await serve({
+      port,
+      stateDir: options.stateDir,
+      policy: await loadPolicyDocument(options.policy),
+      repository: options.repository
+        ? { name: options.repository, apiUrl: options.githubApiUrl, token: token ?? '' }
+        : undefined,
+    });
   });
 
 program

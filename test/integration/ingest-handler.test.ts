@@ -12,7 +12,7 @@ import {
   makeIngestHandler,
 } from '../../functions/handlers/ingest.ts';
 import { ensureTable, type LocalDynamo, startLocalDynamo } from '../../functions/local/dynalite.ts';
-import { type IngestServer, startIngestServer } from '../../functions/local/http-server.ts';
+import { type IngestServer, startIngestServer } from '../support/function-url-server.ts';
 
 const V1 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
 const T0 = Date.parse('2026-11-27T10:00:00Z');
@@ -150,13 +150,13 @@ describe('ingest handler over HTTP', () => {
   });
 
   it('answers 409 naming the batchId when it is re-used for other events, and counts nothing of them', async () => {
-    const first = Array.from({ length: 4 }, (_, i) => classification(`r-${i}`, 40));
+    const first = Array.from({ length: 4 }, (_, i) => classification(`r-${i}`, 45));
     expect((await post(JSON.stringify({ batchId: 'reused-9', events: first }))).status).toBe(200);
-    const other = Array.from({ length: 7 }, (_, i) => classification(`s-${i}`, 40));
+    const other = Array.from({ length: 7 }, (_, i) => classification(`s-${i}`, 45));
     const answer = await post(JSON.stringify({ batchId: 'reused-9', events: other }));
     expect(answer.status).toBe(409);
     expect(answer.json).toMatchObject({ batchId: 'reused-9', error: expect.stringContaining('reused-9') });
-    expect(await classifiedIn(40)).toBe(4);
+    expect(await classifiedIn(45)).toBe(4);
   });
 
   it('reports duplicate ids within a batch and counts them once', async () => {

@@ -50,8 +50,15 @@ export class FunctionUrlServer {
     return this.baseValue;
   }
 
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  /** Listens on 127.0.0.1 (`port` 0: any free port). */
+  async start(port = 0): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
     this.baseValue = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 

@@ -8,7 +8,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CreateTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AlarmConfig } from '../aws/alarms.ts';
 import { type EventRule, type LambdaPermission, lambdaPolicy } from '../aws/event-bus.ts';
@@ -43,6 +43,8 @@ export interface LocalStackOptions extends SynthOptions {
   readonly waitScale?: number;
   /** Values of secrets that live outside the stack (`Secret.fromSecretNameV2`), by name. */
   readonly externalSecrets?: Record<string, string>;
+  /** Port of the Function URLs on 127.0.0.1. @default 0 (any free port) */
+  readonly functionUrlPort?: number;
   /** Fault tests: change the synthesized template before it runs (drop a variable or a grant). */
   readonly alterTemplate?: (template: CfnTemplate, synthesized: SynthesizedStack) => void;
   /** Wraps every task of the state machine (the demo freezes simulated time while a step runs). */
@@ -61,8 +63,9 @@ export interface LocalStack {
   readonly stateMachineArn: string;
   readonly stepFunctions: LocalStepFunctions;
   readonly gateway: AwsGateway;
-  /** A document client on the stack's table, for operator views (the CLI) and tests. */
+  /** Clients on the stack's table (dynalite), for operator views (the CLI) and tests. */
   readonly documents: DynamoDBDocumentClient;
+  readonly dynamoDb: DynamoDBClient;
   readonly functions: LocalFunction[];
   /** A function by workflow step (`verify`), construct path (`Ingestion/IngestFunction`) or logical id. */
   fn(stepOrLogicalId: string): LocalFunction;
@@ -109,7 +112,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       caller: (accessKeyId) => callers.get(accessKeyId),
       onDenied: options.onDenied,
     });
-    await functionUrls.start();
+    await functionUrls.start(options.functionUrlPort);
     started.push(() => functionUrls.stop());
     const physical = physicalResources(synthesized.template.Resources, {
       stackName: synthesized.stackName,
@@ -261,6 +264,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stepFunctions,
       gateway,
       documents,
+      dynamoDb: dynamo.client,
       functions: runtime.list(),
       fn: byStepOrId,
       invoke: (stepOrLogicalId, event) => runtime.invoke(byStepOrId(stepOrLogicalId).name, event),

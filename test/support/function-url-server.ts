@@ -18,7 +18,8 @@ export interface IngestServer {
 const HARD_BODY_LIMIT = 64 * 1024 * 1024;
 
 /**
- * Serves a Lambda Function URL handler over plain HTTP on this machine (`sentinel serve`).
+ * Serves a Function URL handler built with injected deps over plain HTTP, for the handler tests
+ * (the runtime serves the stack's own URLs: functions/local/stack/function-urls.ts).
  * Requests become Function-URL events (payload 2.0) and results become HTTP answers.
  */
 export async function startIngestServer(options: {
