@@ -21,10 +21,14 @@ import { ingestFile } from '../functions/cli/ingest.ts';
 import { registerOtpCommand } from '../functions/cli/otp.ts';
 import { registerPolicyCommand } from '../functions/cli/policy.ts';
 import { registerPreventionCommands } from '../functions/cli/prevention/commands.ts';
-import { formatRollback, manualRollback } from '../functions/cli/rollback.ts';
+import { formatRollback, manualRollback, readRepositoryVersion } from '../functions/cli/rollback.ts';
+import { startWorkflowRollback } from '../functions/cli/rollback-workflow.ts';
 import { serve } from '../functions/cli/serve.ts';
 import { formatVersions } from '../functions/cli/versions.ts';
 import { SentinelError } from '../functions/core/errors.ts';
+import { closeIncident } from '../functions/core/incident/close.ts';
+import type { Policy } from '../functions/core/policy.ts';
+import { describeVersion, type Version } from '../functions/core/version.ts';
 import { openLocalStore } from '../functions/local/local-store.ts';
 import { loadPolicy, loadPolicyDocument } from '../functions/local/policy-file.ts';
 
@@ -272,16 +276,44 @@ program
 
 program
   .command('incident')
-  .description('show one incident record: triggers, versions, commit, verification, timeline')
-  .argument('<id>', 'incident id')
+  .description('show one incident record, or close a stuck one: sentinel incident close ID --reason R')
+  .argument('<id|close>', 'incident id, or "close" followed by the id')
+  .argument('[id]', 'with close: the incident to close')
+  .option('--reason <text>', 'with close: why (recorded in the timeline)')
+  .option('--by <name>', 'with close: who closes it (default: your user name)')
   .addOption(stateDirOption())
   .option('--json', 'print the whole record as JSON')
   .addHelpText(
     'after',
-    '\nExample:\n  $ sentinel incident inc-20261127-0924-804eeee4e6 --state-dir demo/state',
+    `
+Close ends an incident that nothing else will end — a manual rollback of a working copy (no
+verification stages), a workflow that died — with who and why in its timeline, and releases the
+version's lock so the version can be judged again. A closed, completed or escalated incident is
+refused (exit 1).
+
+Examples:
+  $ sentinel incident inc-20261127-0924-804eeee4e6 --state-dir demo/state
+  $ sentinel incident close inc-manual-20261127-101500-a1b2c3 --reason "verified by hand" --by alice`,
   )
-  .action(async (id, options) => {
-    const incident = await withLocalIncidents(options.stateDir, (local) => showIncident(local.incidents, id));
+  .action(async (first, second, options) => {
+    if (first === 'close') {
+      if (!second)
+        throw new SentinelError(
+          'incident close needs the incident id: sentinel incident close ID --reason R',
+        );
+      if (!options.reason) throw new SentinelError('incident close needs --reason (it goes into the record)');
+      const by = options.by ?? `${userInfo().username}@cli`;
+      const closed = await withLocalIncidents(options.stateDir, (local) =>
+        closeIncident(local.incidents, second, { by, reason: options.reason, now: new Date() }),
+      );
+      process.stdout.write(
+        options.json ? `${JSON.stringify(closed, null, 2)}\n` : `closed ${closed.id} (${options.reason})\n`,
+      );
+      return;
+    }
+    const incident = await withLocalIncidents(options.stateDir, (local) =>
+      showIncident(local.incidents, first),
+    );
     process.stdout.write(
       options.json ? `${JSON.stringify(incident, null, 2)}\n` : `${formatIncident(incident)}\n`,
     );
@@ -349,22 +381,59 @@ Examples:
 
 program
   .command('rollback')
-  .description('roll a local Git repository back to its last stable version (as the workflow would)')
-  .requiredOption('--reason <text>', 'why: goes into the commit message and the incident')
-  .option('--dry-run', 'print the diff it would commit and change nothing')
-  .option('--repo <dir>', 'the application repository', '.')
+  .description('roll back now: through the deployed workflow (--stack), or a local Git repository directly')
+  .requiredOption('--reason <text>', 'why: goes into the commit message, the incident and the notifications')
+  .option('--by <name>', 'who asks (default: your user name)')
+  .option('--stack <name>', 'start the rollback workflow of this deployed stack (decision manual)')
+  .option('--state-machine-arn <arn>', 'the same, naming the state machine')
+  .option('--model <name>', 'the bad version: model (default: read from the version file in --repo)')
+  .option('--model-version <version>', 'the bad version: model version')
+  .option('--prompt <version>', 'the bad version: prompt version')
+  .option('--dry-run', 'local mode: print the diff it would commit and change nothing')
+  .option('--repo <dir>', 'the application repository (local mode; also where the bad version is read)', '.')
   .addOption(policyOption())
   .addOption(stateDirOption())
   .option('--json', 'print the result as JSON')
   .addHelpText(
     'after',
     `
+With --stack (or --state-machine-arn) the rollback runs the deployed Step Functions workflow, as a
+trigger's would, with decision "manual": it notifies the team, captures the state, commits the
+revert, waits for the deploy, verifies in three stages and completes (or escalates). Its incident
+id is printed; follow it with the dashboard or the incident record. AWS credentials come from the
+usual chain; AWS_ENDPOINT_URL points it at a local stack (sentinel serve).
+
+Without them it reverts the local Git repository --repo directly (one commit, a fresh incident in
+the local store, no verification stages: close it with sentinel incident close when done).
+
 Examples:
+  $ sentinel rollback --stack RollbackSentinel --reason "OTP emails in critical" --repo ../shopq
+  $ sentinel rollback --stack RollbackSentinel --reason "cost x3" --model gemini-2.0-flash --model-version 2.0 --prompt v2
   $ sentinel rollback --reason "OTP emails in critical" --dry-run --repo ../shopq
   $ sentinel rollback --reason "OTP emails in critical" --repo ../shopq --json`,
   )
   .action(async (options) => {
     const policy = await loadPolicy(options.policy);
+    const by = options.by ?? `${userInfo().username}@cli`;
+    if (options.stack || options.stateMachineArn) {
+      const version = await badVersion(options, policy);
+      const result = await startWorkflowRollback({
+        service: policy.service,
+        version,
+        by,
+        reason: options.reason,
+        now: new Date(),
+        target: options.stateMachineArn
+          ? { stateMachineArn: options.stateMachineArn }
+          : { stackName: options.stack },
+      });
+      process.stdout.write(
+        options.json
+          ? `${JSON.stringify(result)}\n`
+          : `manual rollback of ${describeVersion(version)} started: incident ${result.incidentId}, execution ${result.executionName}${result.alreadyStarted ? ' (already running)' : ''}\n`,
+      );
+      return;
+    }
     const local = await openLocalStore(options.stateDir, policy);
     try {
       const result = await manualRollback({
@@ -373,7 +442,7 @@ Examples:
         repoDir: options.repo,
         policy,
         clock: { now: () => new Date() },
-        actor: `${userInfo().username}@cli`,
+        actor: by,
         incidents: local.incidents,
         metrics: local.store,
         versions: local.versions,
@@ -383,6 +452,19 @@ Examples:
       await local.close();
     }
   });
+
+/** The version to roll back: from the options, or the version file of the repository's default branch. */
+async function badVersion(
+  options: { model?: string; modelVersion?: string; prompt?: string; repo: string },
+  policy: Policy,
+): Promise<Version> {
+  if (options.model || options.modelVersion || options.prompt) {
+    if (!options.model || !options.modelVersion || !options.prompt)
+      throw new SentinelError('--model, --model-version and --prompt go together');
+    return { model: options.model, modelVersion: options.modelVersion, prompt: options.prompt };
+  }
+  return readRepositoryVersion(options.repo, policy);
+}
 
 registerPreventionCommands(program, DEFAULT_STATE_DIR);
 registerPolicyCommand(program);

@@ -14,6 +14,9 @@ import { Notifications } from './notifications.ts';
 import { RollbackWorkflow, type RollbackWorkflowProps } from './rollback-workflow.ts';
 import { Triggers } from './triggers.ts';
 
+/** The stack output naming the rollback state machine's ARN. */
+export const STATE_MACHINE_OUTPUT = 'StateMachineArn';
+
 export const DEFAULT_GITHUB_TOKEN_SECRET_NAME = 'rollback-sentinel/github-token';
 
 export interface RollbackSentinelStackProps extends StackProps {
@@ -156,6 +159,11 @@ export class RollbackSentinelStack extends Stack {
       verifyRetryWait:
         props.workflow?.verifyRetryWait ??
         Duration.millis(parseDuration(policy.verification.inconclusive.retryAfter)),
+    });
+    // `sentinel rollback --stack NAME` finds the state machine through this output.
+    new CfnOutput(this, STATE_MACHINE_OUTPUT, {
+      description: 'The rollback state machine (sentinel rollback --stack starts it for a manual rollback)',
+      value: this.workflow.stateMachine.stateMachineArn,
     });
     if (notifyOnly) {
       Annotations.of(this).addWarning(

@@ -5,6 +5,8 @@ const STORIES: Record<DemoScenario, string> = {
   otp: 'Rollback Sentinel demo: prompt v2 of the ShopQ classifier puts OTP emails into "critical".',
   drift:
     'Rollback Sentinel demo (drift): prompt v2 shifts the class distribution by 15 pp, a manual trigger that needs approval.',
+  manual:
+    'Rollback Sentinel demo (manual): nothing fires for prompt v2, but the person on call rolls it back through the workflow.',
 };
 
 export function parseScenario(text: string | undefined): DemoScenario {

@@ -4,6 +4,7 @@ import { gitText } from '../adapters/git-cli.ts';
 import { LocalGitRepo } from '../adapters/local-git-repo.ts';
 import { SentinelError } from '../core/errors.ts';
 import type { Incident, RevertRecord, RollbackTarget } from '../core/incident/incident.ts';
+import { IncidentAlreadyOpenError } from '../core/incident/manual.ts';
 import { recordTransition } from '../core/incident/record.ts';
 import type { Policy } from '../core/policy.ts';
 import { VersionFileError } from '../core/revert/errors.ts';
@@ -16,11 +17,6 @@ import type { Clock, IncidentStore, MetricsStore, VersionRegistry } from '../por
 /** `--repo` is not a Git work tree (or git cannot read it). */
 export class NotAGitRepositoryError extends SentinelError {
   override readonly name = 'NotAGitRepositoryError';
-}
-
-/** A manual rollback would race the incident already open for the same version. */
-export class IncidentAlreadyOpenError extends SentinelError {
-  override readonly name = 'IncidentAlreadyOpenError';
 }
 
 export interface ManualRollbackOptions {
@@ -61,17 +57,9 @@ export interface ManualRollbackResult {
 export async function manualRollback(options: ManualRollbackOptions): Promise<ManualRollbackResult> {
   const dir = resolve(options.repoDir);
   await assertGitRepository(dir);
+  if (!options.dryRun) await assertCleanWorkTree(dir);
   const repo = new LocalGitRepo(dir);
-  const { versionFile } = options.policy.repository;
-  const branch = await repo.defaultBranch();
-  const bytes = await repo.readFile(branch, versionFile);
-  if (bytes === null) {
-    throw new VersionFileError(
-      versionFile,
-      `not found on ${branch} in ${dir} (set policy.repository.versionFile)`,
-    );
-  }
-  const bad = readVersionFile(versionFile, decodeText(bytes));
+  const bad = await readRepositoryVersion(dir, options.policy);
   const now = options.clock.now();
   const incident = manualIncident(options, bad, now);
   const deps: RevertDeps = {
@@ -122,9 +110,42 @@ export async function manualRollback(options: ManualRollbackOptions): Promise<Ma
   await recordTransition(options.incidents, incident.id, options.clock.now(), {
     state: 'ManualRollback',
     actor: options.actor,
-    note: 'manual rollback committed; no verification stages run for it (watch it with sentinel evaluate)',
+    note: `manual rollback committed; no verification stages run for it: watch it with sentinel evaluate, then sentinel incident close ${incident.id} --reason R`,
   });
   return { ...base, dryRun: false, incidentId: incident.id, commit };
+}
+
+/** The version the default branch of a local repository declares (its version file). */
+export async function readRepositoryVersion(repoDir: string, policy: Policy): Promise<Version> {
+  const dir = resolve(repoDir);
+  await assertGitRepository(dir);
+  const repo = new LocalGitRepo(dir);
+  const { versionFile } = policy.repository;
+  const branch = await repo.defaultBranch();
+  const bytes = await repo.readFile(branch, versionFile);
+  if (bytes === null) {
+    throw new VersionFileError(
+      versionFile,
+      `not found on ${branch} in ${dir} (set policy.repository.versionFile)`,
+    );
+  }
+  return readVersionFile(versionFile, decodeText(bytes));
+}
+
+/** Uncommitted changes would undo the rollback on the next commit: refused, naming the files. */
+export class DirtyWorkTreeError extends SentinelError {
+  override readonly name = 'DirtyWorkTreeError';
+}
+
+async function assertCleanWorkTree(dir: string): Promise<void> {
+  // Staged and unstaged changes to tracked files, against the commit the rollback builds on.
+  const changed = await gitText(dir, ['diff', '--name-only', 'HEAD']);
+  const files = changed.split('\n').filter((line) => line.trim() !== '');
+  if (files.length > 0) {
+    throw new DirtyWorkTreeError(
+      `${dir} has uncommitted changes (${files.slice(0, 10).join(', ')}${files.length > 10 ? ', …' : ''}); commit or stash them first, or use --dry-run`,
+    );
+  }
 }
 
 async function assertGitRepository(dir: string): Promise<void> {

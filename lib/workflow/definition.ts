@@ -363,11 +363,18 @@ export function buildRollbackDefinition(scope: Construct, options: RollbackDefin
   waitForApproval.addCatch(escalate, { errors: [Errors.ALL], resultPath: '$.error' });
   waitForApproval.next(approved);
 
-  // Only an automatic trigger ('rollback') goes straight to the revert; anything else — manual
-  // triggers ('investigate'), or a decision the workflow does not know — waits for a person.
+  // An automatic trigger ('rollback') and a person's own request ('manual': the operator is the
+  // approval) go straight to the revert; anything else — manual triggers ('investigate'), or a
+  // decision the workflow does not know — waits for a person.
   const needsApproval = new Choice(scope, 'needsApproval', { stateName: names.needsApproval })
     .when(
-      Condition.and(Condition.isPresent('$.decision'), Condition.stringEquals('$.decision', 'rollback')),
+      Condition.and(
+        Condition.isPresent('$.decision'),
+        Condition.or(
+          Condition.stringEquals('$.decision', 'rollback'),
+          Condition.stringEquals('$.decision', 'manual'),
+        ),
+      ),
       revertCommit,
     )
     .otherwise(waitForApproval);

@@ -37,6 +37,7 @@ export interface ChoiceRule {
   Next?: string;
   Variable?: string;
   And?: ChoiceRule[];
+  Or?: ChoiceRule[];
   IsPresent?: boolean;
   BooleanEquals?: boolean;
   StringEquals?: string;
@@ -71,6 +72,7 @@ export function parseDefinition(template: Template): { asl: Asl; logicalId: stri
 /** Does a Choice rule hold for `data`? (The subset of the Choice language the definition uses.) */
 export function ruleHolds(rule: ChoiceRule, data: unknown): boolean {
   if (rule.And) return rule.And.every((inner) => ruleHolds(inner, data));
+  if (rule.Or) return rule.Or.some((inner) => ruleHolds(inner, data));
   if (!rule.Variable?.startsWith('$.')) throw new Error(`unsupported rule ${JSON.stringify(rule)}`);
   let value: unknown = data;
   for (const key of rule.Variable.slice(2).split('.')) {

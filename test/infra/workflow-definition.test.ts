@@ -53,6 +53,12 @@ describe('the rollback workflow definition', () => {
     expect(asl.States.Rejected?.Type).toBe('Succeed');
   });
 
+  it("goes straight to the revert for a person's own rollback (decision manual): the operator is the approval", () => {
+    const path = walk(asl, { ...happy, decision: 'manual' });
+    expect(path).not.toContain('WaitForApproval');
+    expect(path.indexOf('RevertCommit')).toBeGreaterThan(path.indexOf('NotifyStart'));
+  });
+
   it('treats an unknown decision like a manual one: approval first', () => {
     expect(walk(asl, { ...happy, decision: 'something-new' })).toContain('WaitForApproval');
     expect(walk(asl, { ...happy, decision: undefined })).toContain('WaitForApproval');

@@ -22,7 +22,7 @@ describe('the end-to-end demo (npm start)', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sentinel-demo-test-'));
     summary = await runDemo({ dir, log: (line) => lines.push(line) });
-  }, 150_000);
+  }, 300_000);
 
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -95,5 +95,41 @@ describe('the end-to-end demo (npm start)', () => {
     expect(alerts.map((line) => JSON.parse(line).subject)).toContainEqual(
       expect.stringMatching(/^\[Resolved\]/),
     );
+  });
+});
+
+describe('a manual rollback (sentinel rollback --stack) runs the same workflow to completion', () => {
+  let dir: string;
+  let summary: DemoSummary;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sentinel-demo-manual-'));
+    summary = await runDemo({ dir, log: () => undefined, scenario: 'manual' });
+  }, 300_000);
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('commits the revert, verifies three stages and completes, with the operator and reason on record', async () => {
+    expect(summary).toMatchObject({
+      triggers: [],
+      fromVersion: { prompt: 'v2' },
+      toVersion: { prompt: 'v1' },
+      procedure: 'A',
+      outcome: 'completed',
+    });
+    expect(summary.incidentId).toMatch(/^inc-manual-/);
+    const message = await git(join(dir, 'app'), 'log', '-1', '--format=%B', 'main');
+    expect(message).toContain(
+      'manual request by demo-operator: customers report odd priorities since prompt v2',
+    );
+    expect(message).toContain(`Rollback-Incident: ${summary.incidentId}`);
+    const alerts = (await readFile(join(dir, 'notifications', 'alerts.jsonl'), 'utf8')).trim().split('\n');
+    const subjects = alerts.map((line) => JSON.parse(line).subject as string);
+    expect(subjects[0]).toMatch(/^\[Manual rollback\] shopq-classifier v2 by demo-operator/);
+    expect(subjects).toContainEqual(expect.stringMatching(/^\[Resolved\]/));
+    const rca = await readFile(summary.rcaPath as string, 'utf8');
+    expect(rca).toContain('manual rollback requested by demo-operator');
   });
 });

@@ -1,10 +1,12 @@
 /** `sentinel rollback` on a local Git repository: dry run, commit, and the clear errors. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gitText, runGit } from '../../functions/adapters/git-cli.ts';
-import { manualRollback, NotAGitRepositoryError } from '../../functions/cli/rollback.ts';
+import { DirtyWorkTreeError, manualRollback, NotAGitRepositoryError } from '../../functions/cli/rollback.ts';
+import { closeIncident, IncidentAlreadyClosedError } from '../../functions/core/incident/close.ts';
+import { IncidentAlreadyOpenError } from '../../functions/core/incident/manual.ts';
 import { DEFAULT_POLICY } from '../../functions/core/policy.ts';
 import { NoStableTargetError } from '../../functions/core/revert/errors.ts';
 import { type LocalStore, openLocalStore } from '../../functions/local/local-store.ts';
@@ -97,5 +99,37 @@ describe('manual rollback (sentinel rollback)', () => {
     await runGit(fixture.dir, ['reset', '-q', '--hard', STABLE_TAG]);
     await runGit(fixture.dir, ['tag', '-d', 'v1.1.0-stable']);
     await expect(manualRollback(options(true))).rejects.toThrow(NoStableTargetError);
+  });
+
+  it('refuses a dirty work tree, naming the changed files, and commits nothing', async () => {
+    await writeFile(join(fixture.dir, VERSIONING), 'MODEL_NAME = "edited"\n');
+    const failure = await manualRollback(options(false)).catch((error: Error) => error);
+    expect(failure).toBeInstanceOf(DirtyWorkTreeError);
+    expect((failure as Error).message).toContain(VERSIONING);
+    expect(await gitText(fixture.dir, ['rev-parse', 'main'])).toBe(fixture.headSha);
+    expect(await local.incidents.list()).toEqual([]);
+  });
+
+  it('sentinel incident close ends the manual incident with who and why, once, and frees the version', async () => {
+    const result = await manualRollback(options(false));
+    const id = result.incidentId ?? '';
+    expect((await local.incidents.get(id))?.status).not.toBe('closed');
+    const now = new Date('2026-11-27T13:00:00Z');
+    const closed = await closeIncident(local.incidents, id, { by: 'alice', reason: 'verified by hand', now });
+    expect(closed).toMatchObject({
+      status: 'closed',
+      outcome: 'closed',
+      closure: { by: 'alice', reason: 'verified by hand' },
+    });
+    expect(closed.timeline.at(-1)).toMatchObject({ state: 'Closed', actor: 'alice' });
+    await expect(closeIncident(local.incidents, id, { by: 'bob', reason: 'again', now })).rejects.toThrow(
+      IncidentAlreadyClosedError,
+    );
+    // The lock is released: a new incident for the same version may open.
+    const again = await manualRollback({
+      ...options(false),
+      clock: { now: () => new Date('2026-11-27T14:00:00Z') },
+    }).catch((error: Error) => error);
+    expect(again).not.toBeInstanceOf(IncidentAlreadyOpenError);
   });
 });

@@ -47,6 +47,8 @@ export interface WorkflowInput {
   version: Incident['version'];
   decision: Incident['decision'];
   triggers: string[];
+  /** A manual rollback's operator and reason. */
+  request?: { by: string; reason: string };
 }
 
 export function workflowInputFor(incident: Incident): WorkflowInput {

@@ -13,10 +13,18 @@ export type IncidentStatus =
   | 'completed'
   | 'escalated'
   | 'dropped'
-  | 'rejected';
+  | 'rejected'
+  /** Ended by a person (`sentinel incident close`), e.g. a manual rollback with no verification. */
+  | 'closed';
 
 /** Statuses after which a new incident may open for the same version. */
-export const CLOSED_STATUSES: readonly IncidentStatus[] = ['completed', 'escalated', 'dropped', 'rejected'];
+export const CLOSED_STATUSES: readonly IncidentStatus[] = [
+  'completed',
+  'escalated',
+  'dropped',
+  'rejected',
+  'closed',
+];
 
 export interface TimelineEntry {
   at: string;
@@ -72,7 +80,10 @@ export interface Incident {
   id: string;
   service: string;
   version: Version;
-  decision: 'rollback' | 'investigate';
+  /** `manual`: a person asked for the rollback (`sentinel rollback`), see `request`. */
+  decision: 'rollback' | 'investigate' | 'manual';
+  /** Who asked for a manual rollback, and why. */
+  request?: { by: string; reason: string; at: string };
   status: IncidentStatus;
   openedAt: string;
   updatedAt: string;
@@ -84,7 +95,9 @@ export interface Incident {
   revert?: RevertRecord;
   deployedAt?: string;
   verification: StageResult[];
-  outcome?: 'completed' | 'escalated' | 'dropped' | 'rejected';
+  outcome?: 'completed' | 'escalated' | 'dropped' | 'rejected' | 'closed';
+  /** Who closed it by hand, and why. */
+  closure?: { by: string; reason: string; at: string };
   escalation?: { reason: string; at: string };
   /** Set when the cooldown stopped this incident's automatic rollback (ARCHITECTURE.md §6). */
   cooldown?: { lastIncidentId: string; lastCommittedAt: string; until: string };

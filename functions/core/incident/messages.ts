@@ -36,6 +36,7 @@ function attributes(
 
 /** P0 automatic triggers page; a manual trigger alerts and asks for approval. */
 export function rollbackStartedMessage(incident: Incident): Notification {
+  if (incident.decision === 'manual') return manualRollbackStartedMessage(incident);
   const automatic = incident.decision === 'rollback';
   const ids = incident.triggers.map((trigger) => trigger.id).join(', ');
   return {
@@ -64,6 +65,25 @@ export function rollbackStartedMessage(incident: Incident): Notification {
       .filter((line) => line !== undefined)
       .join('\n'),
     attributes: attributes(incident, automatic ? 'P0' : 'P1'),
+  };
+}
+
+/** A person's rollback: the team hears who asked and why (runbook "Notify team"). */
+function manualRollbackStartedMessage(incident: Incident): Notification {
+  const by = incident.request?.by ?? 'someone';
+  return {
+    topic: 'alerts',
+    subject: subject(`[Manual rollback] ${incident.service} ${incident.version.prompt} by ${by}`),
+    body: [
+      `Incident ${incident.id}`,
+      `Manual rollback requested by ${by}: ${incident.request?.reason ?? ''}`,
+      '',
+      versions(incident),
+      incident.target ? `Procedure: ${incident.target.procedure}` : '',
+      '',
+      'Next step: the revert is committed, then the deploy and the restored version are verified.',
+    ].join('\n'),
+    attributes: attributes(incident, 'P1'),
   };
 }
 

@@ -50,7 +50,13 @@ function summary(incident: Incident, context: RcaContext, detectedAt: number): s
     '',
     `- **Date/Time**: ${utcMinute(detectedAt)}`,
     `- **Service**: ${inline(incident.service)}`,
-    `- **Trigger**:${incident.triggers.length === 0 ? ' none recorded' : ''}`,
+    `- **Trigger**:${
+      incident.decision === 'manual'
+        ? ` manual rollback requested by ${inline(incident.request?.by ?? 'someone')}: ${inline(incident.request?.reason ?? '')}`
+        : incident.triggers.length === 0
+          ? ' none recorded'
+          : ''
+    }`,
     ...incident.triggers.map(
       (trigger) => `  - \`${trigger.id}\` (${trigger.kind}): ${valueVsThreshold(trigger)}`,
     ),

@@ -1,5 +1,7 @@
 import type { Clock, IncidentStore, MetricsStore } from '../../ports.ts';
 import { loadEvaluationInput } from '../evaluation-input.ts';
+import { executionNameFor } from '../incident/incident.ts';
+import { openManualIncident } from '../incident/manual.ts';
 import { recordTransition } from '../incident/record.ts';
 import type { Policy } from '../policy.ts';
 import { evaluateVersion } from '../triggers/evaluate.ts';
@@ -18,6 +20,7 @@ export async function confirmTrigger(
   state: WorkflowState,
 ): Promise<NonNullable<WorkflowState['confirm']>> {
   const now = deps.clock.now();
+  if (state.decision === 'manual') return confirmManualRequest(deps, state, now);
   const evaluation = await evaluateAt(deps, now, state);
   const stillBreaching = evaluation.decision === 'rollback' || evaluation.decision === 'investigate';
   const breached = evaluation.triggers.filter((trigger) => trigger.outcome === 'breach');
@@ -41,6 +44,21 @@ export async function confirmTrigger(
   );
   if (!stillBreaching) await deps.incidents.releaseLock(incident);
   return { stillBreaching, decision: evaluation.decision };
+}
+
+/** A person asked: nothing to confirm but the request itself, which opens the incident. */
+async function confirmManualRequest(
+  deps: EvaluationDeps,
+  state: WorkflowState,
+  now: Date,
+): Promise<NonNullable<WorkflowState['confirm']>> {
+  const incident = await openManualIncident(deps.incidents, state, now, executionNameFor(state.incidentId));
+  await recordTransition(deps.incidents, incident.id, now, {
+    state: 'ConfirmTrigger',
+    actor: 'workflow',
+    note: `manual rollback requested by ${incident.request?.by ?? 'unknown'}: ${incident.request?.reason ?? ''}`,
+  });
+  return { stillBreaching: true, decision: 'manual' };
 }
 
 /** Pre-rollback checklist, "capture current state": the full evaluation goes into the record. */

@@ -53,6 +53,8 @@ function revertRequest(deps: RevertDeps, incident: Incident, reason: string): Re
 }
 
 export function reasonOf(incident: Incident): string {
+  if (incident.decision === 'manual')
+    return `manual request by ${incident.request?.by ?? 'someone'}: ${incident.request?.reason ?? ''}`;
   return incident.triggers.map((trigger) => trigger.reason).join('; ') || incident.decision;
 }
 

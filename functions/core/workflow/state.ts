@@ -7,7 +7,7 @@ import type { Decision } from '../triggers/types.ts';
  * each step's result under the step's name (ARCHITECTURE.md §6).
  */
 export interface WorkflowState extends WorkflowInput {
-  confirm?: { stillBreaching: boolean; decision: Decision };
+  confirm?: { stillBreaching: boolean; decision: Decision | 'manual' };
   capture?: { capturedAt: string };
   target?: RollbackTarget;
   approval?: { approved: boolean; by: string; note: string };

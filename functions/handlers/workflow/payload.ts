@@ -8,8 +8,10 @@ const workflowStateSchema = z.looseObject({
   incidentId: z.string().min(1),
   service: z.string().min(1),
   version: versionSchema,
-  decision: z.enum(['rollback', 'investigate']),
+  decision: z.enum(['rollback', 'investigate', 'manual']),
   triggers: z.array(z.string()),
+  /** A manual rollback's operator and reason (`sentinel rollback`). */
+  request: z.object({ by: z.string().min(1).max(200), reason: z.string().min(1).max(2000) }).optional(),
 });
 
 export function parseState(payload: unknown): WorkflowState {

@@ -59,6 +59,8 @@ export interface AwsGateway {
   datapoints(): Datapoint[];
   /** Resolves once the alarm evaluations that PutMetricData calls set off have run their effects. */
   settled(): Promise<void>;
+  /** A caller from outside the stack (an operator, a classifier) with its own statements. */
+  addPrincipal(principal: RegisteredPrincipal): void;
 }
 
 /** Signing name → protocol. */
@@ -234,5 +236,6 @@ export async function startAwsGateway(options: AwsGatewayOptions): Promise<AwsGa
     deliveries: () => bus.deliveries(),
     datapoints: () => store.all(),
     settled: () => effects,
+    addPrincipal: (principal) => void principals.set(principal.accessKeyId, principal),
   };
 }

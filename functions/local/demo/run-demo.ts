@@ -3,10 +3,13 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { DEFAULT_GITHUB_TOKEN_SECRET_NAME } from '../../../lib/rollback-sentinel-stack.ts';
 import { DynamoDbIncidentStore } from '../../adapters/dynamodb-incident-store.ts';
 import { runGit } from '../../adapters/git-cli.ts';
+import { startWorkflowRollback } from '../../cli/rollback-workflow.ts';
 import type { Incident } from '../../core/incident/incident.ts';
+import { DEFAULT_POLICY } from '../../core/policy.ts';
 import { readVersionFile } from '../../core/revert/version-file.ts';
 import { describeVersion, type Version } from '../../core/version.ts';
 import { HELD_BY_FILE, PENDING_APPROVALS_DIR } from '../control.ts';
@@ -14,6 +17,7 @@ import { type GitHubServerProcess, startGitHubServerProcess } from '../github-se
 import { signedPostJson } from '../signed-fetch.ts';
 import { HEALTHY, type SimulatedBehaviour, seededRandom, simulateTraffic } from '../simulator.ts';
 import { type LocalNotification, type LocalStack, startLocalStack } from '../stack/local-stack.ts';
+import { LOCAL_REGION } from '../stack/physical.ts';
 import type { TransitionEvent } from '../state-machine/index.ts';
 import { createDemoAppRepo, readDeployedHead } from './app-repo.ts';
 import { SimulatedClock } from './sim-clock.ts';
@@ -37,8 +41,8 @@ export interface DemoOptions {
   autoApprove?: boolean;
 }
 
-export type DemoScenario = 'otp' | 'drift';
-export const DEMO_SCENARIOS: readonly DemoScenario[] = ['otp', 'drift'];
+export type DemoScenario = 'otp' | 'drift' | 'manual';
+export const DEMO_SCENARIOS: readonly DemoScenario[] = ['otp', 'drift', 'manual'];
 
 /** Simulated minutes the demo's stand-in approver takes to answer. */
 const AUTO_APPROVE_AFTER_MS = 12 * 60_000;
@@ -73,8 +77,16 @@ const DRIFTING_PROMPT: SimulatedBehaviour = {
   ...HEALTHY,
   shares: { critical: 0.3, time_sensitive: 0.2, routine: 0.5 },
 };
-const BAD_BEHAVIOUR: Record<DemoScenario, SimulatedBehaviour> = { otp: BAD_PROMPT, drift: DRIFTING_PROMPT };
-const DEMO_TIMEOUT_MS = 120_000;
+/** The manual scenario: nothing Sentinel measures is wrong with v2; a person rolls it back anyway. */
+const BAD_BEHAVIOUR: Record<DemoScenario, SimulatedBehaviour> = {
+  otp: BAD_PROMPT,
+  drift: DRIFTING_PROMPT,
+  manual: HEALTHY,
+};
+/** Simulated minutes after v2 goes live when the demo's operator asks for a rollback. */
+const MANUAL_REQUEST_AFTER_MS = 10 * 60_000;
+/** A guard against a hung run, not the target (well under a minute on an idle machine). */
+const DEMO_TIMEOUT_MS = 240_000;
 
 /**
  * The end-to-end demo on the embedded defaults: a ShopQ-like repository whose prompt v2 is bad,
@@ -168,12 +180,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       clock,
     );
     await classifier.deployHead(say, true);
+    const operator = scenario === 'manual' ? new DemoOperator(stack, clock, say) : undefined;
     let lastTick = clock.now().getTime();
     let tick = 0;
     const started = () => [...stack.stepFunctions.executions.values()][0];
     while (!started()?.result) {
       if (clock.elapsedRealMs() > DEMO_TIMEOUT_MS + approver.waitedForPeopleMs())
-        throw new Error('the demo did not finish within two minutes');
+        throw new Error(`the demo did not finish within ${DEMO_TIMEOUT_MS / 60_000} minutes`);
       await sleep(msPerSimMinute * 5);
       const now = clock.now().getTime();
       await classifier.deployHead(say);
@@ -186,6 +199,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         if (tick % 2 === 0) await stack.tick();
         await stack.evaluateAlarms();
         await approver.poll();
+        await operator?.poll();
       });
     }
     const [result] = await stack.stepFunctions.settled();
@@ -199,6 +213,44 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     await rm(join(dir, 'state', HELD_BY_FILE), { force: true });
     await stack.close();
     await github.stop();
+  }
+}
+
+/**
+ * The manual scenario's person on call: ten simulated minutes after v2 is live they run what
+ * `sentinel rollback --stack` runs — StartExecution of the stack's state machine with decision
+ * manual — through the local Step Functions API, under an operator role allowed exactly that.
+ */
+class DemoOperator {
+  private readonly since: number;
+  private asked = false;
+
+  constructor(
+    private readonly stack: LocalStack,
+    private readonly clock: SimulatedClock,
+    private readonly say: (text: string) => void,
+  ) {
+    this.since = clock.now().getTime();
+  }
+
+  async poll(): Promise<void> {
+    if (this.asked || this.clock.now().getTime() - this.since < MANUAL_REQUEST_AFTER_MS) return;
+    this.asked = true;
+    const credentials = this.stack.addCaller('demo-operator', [
+      { Effect: 'Allow', Action: 'states:StartExecution', Resource: this.stack.stateMachineArn },
+    ]);
+    const started = await startWorkflowRollback({
+      service: DEFAULT_POLICY.service,
+      version: { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' },
+      by: 'demo-operator',
+      reason: 'customers report odd priorities since prompt v2',
+      now: this.clock.now(),
+      target: { stateMachineArn: this.stack.stateMachineArn },
+      sfn: new SFNClient({ endpoint: this.stack.endpoints.aws, region: LOCAL_REGION, credentials }),
+    });
+    this.say(
+      `☎ operator: sentinel rollback --stack … --reason "customers report odd priorities since prompt v2" → ${started.incidentId}`,
+    );
   }
 }
 

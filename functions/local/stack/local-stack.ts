@@ -294,6 +294,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           statements,
         };
         callers.set(accessKeyId, caller);
+        gateway.addPrincipal(caller as never);
         return { accessKeyId, secretAccessKey };
       },
       close: stopAll,
