@@ -475,3 +475,10 @@ describe('workflow and dashboard', () => {
     expect(JSON.stringify(body)).toContain('SEARCH(');
   });
 });
+
+describe('stack outputs', () => {
+  it('names the rollback state machine, for sentinel rollback --stack', () => {
+    const [machineId] = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
+    template.hasOutput('StateMachineArn', { Value: { Ref: machineId } });
+  });
+});
