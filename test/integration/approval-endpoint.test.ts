@@ -42,7 +42,12 @@ const drift: TriggerResult = {
 
 /** An incident parked at WaitForApproval, and the links its approval email carries. */
 async function pendingIncident(service: string, signingSecret = KEY) {
-  const evaluation = { at: new Date(AT).toISOString(), version: v2, decision: 'investigate', triggers: [drift] };
+  const evaluation = {
+    at: new Date(AT).toISOString(),
+    version: v2,
+    decision: 'investigate',
+    triggers: [drift],
+  };
   const result = await dispatch(
     {
       incidents: local.incidents,
@@ -158,7 +163,10 @@ describe('approval endpoint: the answer and the resume (audit item 8)', () => {
     expect(first.body).toContain('could not resume');
     expect(calls).toBe(3);
     let incident = await load(incidentId);
-    expect(incident.approval).toMatchObject({ approved: true, resume: { state: 'failed', error: expect.stringContaining('boom') } });
+    expect(incident.approval).toMatchObject({
+      approved: true,
+      resume: { state: 'failed', error: expect.stringContaining('boom') },
+    });
     expect(incident.timeline.map((entry) => entry.state)).toContain('ResumeFailed');
 
     expect((await send('POST', reject)).statusCode).toBe(409);
@@ -208,7 +216,11 @@ describe('approval endpoint: forged links reveal nothing (audit item 9)', () => 
     const incidents = new Proxy(local.incidents, {
       get(target, property, receiver) {
         const value = Reflect.get(target, property, receiver);
-        if (property === 'get') return (id: string) => ((reads += 1), target.get(id));
+        if (property === 'get')
+          return (id: string) => {
+            reads += 1;
+            return target.get(id);
+          };
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
