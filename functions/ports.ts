@@ -84,6 +84,11 @@ export interface VersionRegistry {
 }
 
 /** Incident records and the per-(service, version) lock that keeps one incident open at a time. */
+export interface SaveGuard {
+  /** The nonce of the approval request that must still be parked, and not yet answered. */
+  pendingApproval: string;
+}
+
 export interface IncidentStore {
   /**
    * Creates the incident unless one is already open for its service and version (a conditional
@@ -91,8 +96,12 @@ export interface IncidentStore {
    */
   openIncident(incident: Incident): Promise<{ created: boolean; incident: Incident }>;
   get(id: string): Promise<Incident | undefined>;
-  /** Replaces the record; `expectedUpdatedAt` guards against lost updates. */
-  save(incident: Incident, expectedUpdatedAt?: string): Promise<void>;
+  /**
+   * Replaces the record; `expectedUpdatedAt` guards against lost updates. With `guard`, the same
+   * conditional write also requires the stored approval request to be `guard.pendingApproval`
+   * (its nonce) and unanswered: how an answer is recorded at most once, whoever races it.
+   */
+  save(incident: Incident, expectedUpdatedAt?: string, guard?: SaveGuard): Promise<void>;
   list(limit?: number): Promise<Incident[]>;
   /** Releases the lock of a closed incident so the version may be judged again. */
   releaseLock(incident: Incident): Promise<void>;

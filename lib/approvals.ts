@@ -39,9 +39,17 @@ export interface ApprovalsProps {
  *
  * Why auth NONE: the link is opened from an email client, which cannot sign requests with SigV4,
  * so AWS_IAM auth is unusable here. The request is authenticated by the link itself: an
- * HMAC-SHA256 over incident, decision, expiry and a digest of the pending task token, with a key
- * only this construct's secret holds. A link expires (the approval timeout), is single-use (the
- * record's answered check and a conditional write) and is bound to one approval request.
+ * HMAC-SHA256 over incident, decision, expiry, the request's nonce (a digest of its task token,
+ * also kept in the record) and the key id, with a key only this construct's secret holds. Every
+ * signed field is in the link, so the signature is checked before anything is read and a forged
+ * link gets the same 403 whatever the incident's state. A link expires (the approval timeout), is
+ * bound to one approval request, and is answered at most once (one conditional write checks the
+ * request is still pending and records the answer).
+ *
+ * Key rotation (by hand): set the secret to `{"current": "<new key>", "previous": "<old key>"}`.
+ * New links are signed with `current`; links name their key (`kid`, derived from the key), so links
+ * already mailed keep verifying with `previous`. After the approval timeout, set the secret back to
+ * the plain new key. See functions/core/approval/keys.ts.
  * `reservedConcurrency` caps the function, so a flood of forged links cannot exhaust the
  * account's Lambda pool (opt-in: a small account quota cannot reserve any).
  */
@@ -59,8 +67,8 @@ export class Approvals extends Construct {
     Validations.of(this.signingKey).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'The approval link key is a random HMAC key, not a credential of another system; rotating it only ' +
-        'invalidates outstanding links (at most the approval timeout old), so it is rotated by hand when needed.',
+        'The approval link key is a random HMAC key, not a credential of another system; it is rotated by hand ' +
+        'when needed, keeping the old key as "previous" so outstanding links stay valid (functions/core/approval/keys.ts).',
     });
 
     this.function = new SentinelFunction(this, 'ApprovalFunction', {

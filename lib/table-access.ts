@@ -48,8 +48,9 @@ export const TABLE_ACCESS: Readonly<Record<TableUser, readonly DynamoAction[]>> 
   ingest: ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
   evaluator: TICK,
   dispatcher: TICK,
-  // handlers/approval.ts: GET → loadIncident (GetItem); POST → answerByLink → loadIncident and
-  // answerApproval's recordTransition (GetItem, PutItem).
+  // handlers/approval.ts: GET reads nothing (the link is verified from its own fields); POST →
+  // answerByLink → loadIncident (GetItem), then the answer as one conditional PutItem guarded on the
+  // item's approvalNonce / approvalDecidedAt / updatedAt, and the resume outcome (GetItem, PutItem).
   approval: ['dynamodb:GetItem', 'dynamodb:PutItem'],
   // confirmTrigger: loadEvaluationInput (Query); recordTransition (GetItem, PutItem);
   // incidents.releaseLock when the trigger no longer breaches (DeleteItem).

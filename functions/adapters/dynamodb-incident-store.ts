@@ -1,9 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { approvalNonce } from '../core/approval/link.ts';
 import { SentinelError } from '../core/errors.ts';
 import { executionNameFor, type Incident } from '../core/incident/incident.ts';
 import { encodeKey } from '../core/version.ts';
-import type { IncidentStore } from '../ports.ts';
+import type { IncidentStore, SaveGuard } from '../ports.ts';
 import { queryAllItems } from './dynamodb-query.ts';
 
 const INCIDENT_PK = 'INCIDENT';
@@ -59,18 +60,13 @@ export class DynamoDbIncidentStore implements IncidentStore {
     return result.Item ? (JSON.parse(String(result.Item.record)) as Incident) : undefined;
   }
 
-  async save(incident: Incident, expectedUpdatedAt?: string): Promise<void> {
+  async save(incident: Incident, expectedUpdatedAt?: string, guard?: SaveGuard): Promise<void> {
     try {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
           Item: toItem(incident),
-          ...(expectedUpdatedAt === undefined
-            ? {}
-            : {
-                ConditionExpression: 'updatedAt = :expected',
-                ExpressionAttributeValues: { ':expected': expectedUpdatedAt },
-              }),
+          ...saveCondition(expectedUpdatedAt, guard),
         }),
       );
     } catch (error) {
@@ -136,12 +132,38 @@ function lockSortKey(incident: Pick<Incident, 'service' | 'version'>): string {
   return encodeKey([incident.service, model, modelVersion, prompt]);
 }
 
+/**
+ * The condition of a save. A guarded save (an approval answer) checks the approval state on the
+ * item itself, in the same write that records the answer, so exactly one of any number of racing
+ * answers lands: the request must still be the one the link names and nobody may have answered it.
+ * Items written before the nonce attribute existed pass on updatedAt alone, which still serializes.
+ */
+function saveCondition(expectedUpdatedAt: string | undefined, guard: SaveGuard | undefined) {
+  if (expectedUpdatedAt === undefined && guard === undefined) return {};
+  const clauses: string[] = [];
+  const values: Record<string, string> = {};
+  if (expectedUpdatedAt !== undefined) {
+    clauses.push('updatedAt = :expected');
+    values[':expected'] = expectedUpdatedAt;
+  }
+  if (guard !== undefined) {
+    clauses.push('(approvalNonce = :nonce OR attribute_not_exists(approvalNonce))');
+    clauses.push('attribute_not_exists(approvalDecidedAt)');
+    values[':nonce'] = guard.pendingApproval;
+  }
+  return { ConditionExpression: clauses.join(' AND '), ExpressionAttributeValues: values };
+}
+
 function toItem(incident: Incident): Record<string, unknown> {
+  const approval = incident.approval;
   return {
     pk: INCIDENT_PK,
     sk: incident.id,
     status: incident.status,
     updatedAt: incident.updatedAt,
+    // Copies of the approval state for saveCondition (the record itself is opaque JSON).
+    ...(approval ? { approvalNonce: approval.nonce ?? approvalNonce(approval.taskToken) } : {}),
+    ...(approval?.decidedAt ? { approvalDecidedAt: approval.decidedAt } : {}),
     record: JSON.stringify(incident),
   };
 }

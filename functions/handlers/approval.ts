@@ -15,33 +15,37 @@ import { sfnClient } from '../commons/clients/sfn.ts';
 import { systemClock } from '../commons/env.ts';
 import { logger } from '../commons/logger.ts';
 import { incidentStoreFromEnv } from '../commons/table.ts';
-import {
-  ApprovalLinkError,
-  type ApprovalLinkParams,
-  approvalNonce,
-  verifyApproval,
-} from '../core/approval/link.ts';
-import { SentinelError } from '../core/errors.ts';
-import { IncidentNotFoundError, loadIncident } from '../core/incident/record.ts';
-import { ApprovalStateError, answerByLink } from '../core/workflow/approval.ts';
+import { ApprovalStateError } from '../core/approval/answer.ts';
+import { ApprovalGoneError, answerByLink, ResumeFailedError } from '../core/approval/by-link.ts';
+import { parseSigningKeys } from '../core/approval/keys.ts';
+import { ApprovalLinkError, type ApprovalLinkParams, verifyApproval } from '../core/approval/link.ts';
+import type { Resume } from '../core/approval/resume.ts';
+import { IncidentNotFoundError } from '../core/incident/record.ts';
 import type { Clock, IncidentStore } from '../ports.ts';
 
 export interface ApprovalEndpointDeps {
   incidents: IncidentStore;
   clock: Clock;
+  /** The signing secret's value: a key, or `{"current", "previous"}` during a rotation. */
   signingKey: () => Promise<string>;
   /** Resumes the waiting execution (SendTaskSuccess in the cloud). */
-  resume: (taskToken: string, output: { approved: boolean; by: string; note: string }) => Promise<void>;
+  resume: Resume;
+  /** Waits between resume attempts; real time unless a test passes its own. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 const paramsSchema = z.object({
   incident: z.string().regex(/^inc-[\w-]{1,80}$/, 'must be an incident id'),
   decision: z.enum(['approve', 'reject']),
   expires: z.coerce.number().int().positive(),
+  nonce: z.string().regex(/^[0-9a-f]{32}$/, 'must be a request nonce'),
+  kid: z.string().regex(/^[\w-]{1,40}$/, 'must be a key id'),
   sig: z.string().regex(/^[\w-]{20,100}$/, 'must be a signature'),
 });
 
 type Result = APIGatewayProxyStructuredResultV2;
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function makeApprovalHandler(deps: ApprovalEndpointDeps | (() => ApprovalEndpointDeps)) {
   let resolved: ApprovalEndpointDeps | undefined;
@@ -54,38 +58,39 @@ export function makeApprovalHandler(deps: ApprovalEndpointDeps | (() => Approval
     if (!parsed.success) return page(400, 'This approval link is incomplete or malformed.');
     const params: ApprovalLinkParams = parsed.data;
     try {
-      const key = await resolved.signingKey();
+      const keys = parseSigningKeys(await resolved.signingKey());
       if (method === 'GET') {
-        const incident = await loadIncident(resolved.incidents, params.incident);
-        const pending =
-          incident.status === 'awaiting_approval' && incident.approval && !incident.approval.decidedAt
-            ? approvalNonce(incident.approval.taskToken)
-            : undefined;
-        verifyApproval(key, params, resolved.clock.now().getTime(), pending);
+        // The link alone is checked; nothing is read, and a prefetch changes nothing.
+        verifyApproval(keys, params, resolved.clock.now().getTime());
         return confirmPage(params);
       }
-      const { taskToken, answer } = await answerByLink(resolved, key, params);
-      await resolved.resume(taskToken, answer);
-      logger.info('approval answered', { incidentId: params.incident, decision: params.decision });
+      const { retried } = await answerByLink({ sleep: realSleep, ...resolved }, keys, params);
+      logger.info('approval answered', { incidentId: params.incident, decision: params.decision, retried });
       return page(
         200,
         `Incident ${params.incident}: rollback ${params.decision === 'approve' ? 'approved' : 'rejected'}. Thank you.`,
       );
     } catch (error) {
-      if (error instanceof ApprovalLinkError) {
-        logger.warn('approval link refused', { incidentId: params.incident, reason: error.reason });
-        return page(
-          error.reason === 'expired' ? 410 : error.reason === 'not_pending' ? 409 : 403,
-          error.message,
-        );
-      }
-      if (error instanceof IncidentNotFoundError) return page(404, error.message);
-      if (error instanceof ApprovalStateError) return page(409, error.message);
-      if (error instanceof SentinelError && error.name === 'IncidentConflictError')
-        return page(409, 'Someone answered this request at the same moment; reload to see the outcome.');
-      throw error;
+      return refusal(error, params);
     }
   };
+}
+
+/** Maps core's verdicts to pages; anything else is a fault (500). */
+function refusal(error: unknown, params: ApprovalLinkParams): Result {
+  if (error instanceof ApprovalLinkError) {
+    logger.warn('approval link refused', { incidentId: params.incident, reason: error.reason });
+    return page(error.reason === 'expired' ? 410 : 403, error.message);
+  }
+  // Reached only with a valid signature: the link's holder may learn the state.
+  if (error instanceof IncidentNotFoundError) return page(404, error.message);
+  if (error instanceof ApprovalStateError) return page(409, error.message);
+  if (error instanceof ApprovalGoneError) return page(410, error.message);
+  if (error instanceof ResumeFailedError) {
+    logger.error('approval recorded but not resumed', { incidentId: params.incident, error: error.message });
+    return page(502, error.message);
+  }
+  throw error;
 }
 
 function formFields(event: APIGatewayProxyEventV2): Record<string, string> {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileNotifier } from '../../functions/adapters/file-notifier.ts';
+import { parseSigningKeys } from '../../functions/core/approval/keys.ts';
 import { approvalNonce, signApproval } from '../../functions/core/approval/link.ts';
 import { pause, resume } from '../../functions/core/control/kill-switch.ts';
 import { dispatch } from '../../functions/core/incident/dispatch.ts';
@@ -496,7 +497,7 @@ describe('approvals through the local runner', () => {
     const { run, incident } = await runManual('link', async (id, pending) => {
       const token = (pending.payload as { taskToken: string }).taskToken;
       const expires = Math.floor((AT + 24 * 3_600_000) / 1000);
-      const link = signApproval(KEY, {
+      const link = signApproval(parseSigningKeys(KEY).current, {
         incident: id,
         decision: 'approve',
         expires,
@@ -518,9 +519,9 @@ describe('approvals through the local runner', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(run.visited).toContain('RevertCommit');
     expect(incident.approval).toMatchObject({ approved: true, by: 'approval-link' });
-    expect(
-      (await request('GET', { incident: 'inc-nope', decision: 'approve', expires: 1, sig: 'x'.repeat(43) }))
-        .statusCode,
-    ).toBe(404);
+    // A forged link is refused before anything is read: the same 403 whether or not the incident exists.
+    const forged = { decision: 'approve', expires: 1, nonce: '0'.repeat(32), kid: 'k1', sig: 'x'.repeat(43) };
+    expect((await request('GET', { ...forged, incident: 'inc-nope' })).statusCode).toBe(403);
+    expect((await request('GET', { ...forged, incident: incident.id })).statusCode).toBe(403);
   }, 30_000);
 });

@@ -75,6 +75,17 @@ export interface StageResult {
   attempt: number;
 }
 
+/**
+ * An answer is recorded before the execution is resumed with it: `resuming` until SendTaskSuccess
+ * returns, then `resumed`; `failed` (retrying the same link tries again) or `gone` (the execution
+ * no longer waits for this token: timed out or finished).
+ */
+export interface ApprovalResume {
+  state: 'resuming' | 'resumed' | 'failed' | 'gone';
+  at: string;
+  error?: string;
+}
+
 /** The incident record (ARCHITECTURE.md §7). */
 export interface Incident {
   id: string;
@@ -106,6 +117,11 @@ export interface Incident {
   /** The approval request of a manual trigger: the task token a person's answer resumes. */
   approval?: {
     taskToken: string;
+    /**
+     * Names this request in its signed links (approvalNonce of the token); absent on records
+     * written before links carried it, where it is derived from the token.
+     */
+    nonce?: string;
     requestedAt: string;
     /** When the request expires (the workflow's approval timeout). */
     expiresAt?: string;
@@ -113,6 +129,8 @@ export interface Incident {
     approved?: boolean;
     by?: string;
     note?: string;
+    /** How resuming the execution with the answer went (answers through the approval endpoint). */
+    resume?: ApprovalResume;
   };
   /** The RCA draft and its chart, written when the incident closes. */
   rca?: { markdown: string; chartSvg: string; chartFile: string };

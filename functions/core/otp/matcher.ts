@@ -48,7 +48,7 @@ export class LexiconMatcher {
         this.languages.push(language);
         return `(${sources.join('|')})`;
       });
-      parts.push(`${LATIN_START}(?<!${WORD_CHAR})(?:${groups.join('|')})(?!${WORD_CHAR})`);
+      parts.push(`${LATIN_START}(?<![a-z0-9_])(?<!${WORD_CHAR})(?:${groups.join('|')})(?!${WORD_CHAR})`);
     }
     for (const [language, sources] of cjk) {
       this.languages.push(language);

@@ -160,7 +160,58 @@ class Scan {
   }
 }
 
+/**
+ * Every word that can start a rule without a code nearby (secret-noun, magic-link,
+ * contextual-secret-noun, and the sign-in verb that signInLink needs first), in one matcher: one
+ * pass tells whether any of those rules could fire at all.
+ */
+const CODELESS_TRIGGERS = new LexiconMatcher([
+  ...LEXICONS.flatMap((lexicon) =>
+    [...lexicon.secretNouns, ...lexicon.magicLinks, ...lexicon.contextualSecretNouns].map((source) => ({
+      language: lexicon.language,
+      source,
+    })),
+  ),
+  ...SIGN_IN.map((source) => ({ language: undefined, source })),
+]);
+/** findCapitalTokens needs four capitals in a row somewhere, whatever slice it is given. */
+const FOUR_CAPITALS = /[A-Z]{4}/;
+
 export function evaluateWindow(text: NormalizedText, extensions?: CompiledExtensions): Match | undefined {
+  const scan = new Scan(text, extensions);
+  // The fast path skips only rules that cannot fire, so the first rule that matches, and hence the
+  // verdict, is the one the full sequence finds (test/unit/otp-fast-path.property.test.ts).
+  const codes = scan.tokens.length > 0;
+  if (!codes && !FOUR_CAPITALS.test(text.cased) && (extensions?.patterns.length ?? 0) === 0) {
+    // Most snippets: no code-shaped token, so only the code-less rules remain, and usually none
+    // of their words occurs either.
+    if (extensions?.phrases === undefined && !CODELESS_TRIGGERS.test(text.lower)) return undefined;
+    return (
+      standalone(scan, 'policy-phrase', extensions?.phrases) ??
+      standalone(scan, 'secret-noun', SECRET) ??
+      standalone(scan, 'magic-link', MAGIC) ??
+      contextualSecret(scan) ??
+      signInLink(scan)
+    );
+  }
+  return (
+    policyPatterns(scan) ??
+    standalone(scan, 'policy-phrase', extensions?.phrases) ??
+    standalone(scan, 'secret-noun', SECRET) ??
+    standalone(scan, 'magic-link', MAGIC) ??
+    nounWithCode(scan, 'qualified-code', QUALIFIED) ??
+    nounWithCode(scan, 'code-connector', CODE_NOUN) ??
+    (codes ? imperative(scan) : undefined) ??
+    contextualSecret(scan) ??
+    signInLink(scan)
+  );
+}
+
+/** Every rule in order, no shortcut: the reference the fast path is tested against. */
+export function evaluateWindowFully(
+  text: NormalizedText,
+  extensions?: CompiledExtensions,
+): Match | undefined {
   const scan = new Scan(text, extensions);
   return (
     policyPatterns(scan) ??

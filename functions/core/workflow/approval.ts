@@ -1,22 +1,25 @@
 import {
-  type ApprovalDecision,
-  type ApprovalLinkParams,
-  approvalNonce,
-  approvalUrl,
-  signApproval,
-  verifyApproval,
-} from '../approval/link.ts';
+  type ApprovalAnswer,
+  ApprovalStateError,
+  alreadyAnswered,
+  onFreshRecord,
+  pendingNonce,
+  saveUnlessRaced,
+  withAnswer,
+} from '../approval/answer.ts';
+import { parseSigningKeys } from '../approval/keys.ts';
+import { type ApprovalDecision, approvalNonce, approvalUrl, signApproval } from '../approval/link.ts';
 import { parseDuration } from '../duration.ts';
-import { SentinelError } from '../errors.ts';
 import { type ApprovalInstructions, approvalRequestMessage } from '../incident/messages.ts';
-import { loadIncident, recordTransition } from '../incident/record.ts';
+import { recordTransition } from '../incident/record.ts';
 import type { Policy } from '../policy.ts';
 import type { NotifyDeps } from './notify.ts';
 import type { WorkflowState } from './state.ts';
 
-/** Where one-click approval links point, and the key that signs them (cloud only). */
+/** Where one-click approval links point, and the secret holding the signing keys (cloud only). */
 export interface ApprovalLinks {
   baseUrl: string;
+  /** The signing secret's value: a key, or `{"current", "previous"}` during a rotation (keys.ts). */
   signingKey: () => Promise<string>;
 }
 
@@ -26,9 +29,7 @@ export interface RequestApprovalDeps extends NotifyDeps {
   approvalLinks?: ApprovalLinks;
 }
 
-export class ApprovalStateError extends SentinelError {
-  override readonly name = 'ApprovalStateError';
-}
+export { type ApprovalAnswer, ApprovalStateError };
 
 /**
  * The approval timeout is spent in two halves: the request, then — if nobody answered — one
@@ -63,11 +64,18 @@ export async function requestApproval(
         : `waiting for a person ${waiting}`,
       status: 'awaiting_approval',
     },
-    () => ({ approval: { taskToken, requestedAt: now.toISOString(), expiresAt: expiresAt.toISOString() } }),
+    () => ({
+      approval: {
+        taskToken,
+        nonce: approvalNonce(taskToken),
+        requestedAt: now.toISOString(),
+        expiresAt: expiresAt.toISOString(),
+      },
+    }),
   );
   const instructions: ApprovalInstructions = { expiresAt: expiresAt.toISOString() };
   if (deps.approvalLinks) {
-    const key = await deps.approvalLinks.signingKey();
+    const key = parseSigningKeys(await deps.approvalLinks.signingKey()).current;
     const fields = {
       incident: incident.id,
       expires: Math.floor(expiresAt.getTime() / 1000),
@@ -85,72 +93,30 @@ export async function requestApproval(
   return { expiresAt: expiresAt.toISOString() };
 }
 
-export interface ApprovalAnswer {
-  approved: boolean;
-  by: string;
-  note: string;
-}
-
 /**
- * Records a person's answer and returns the task token to resume the workflow with. Answering
- * twice is refused, so a replayed approval never resumes anything.
+ * Records a person's answer (`sentinel approve|reject`) and returns the task token to resume the
+ * workflow with. One read, then one conditional write guarded on that read's request still being
+ * pending and unanswered, so of two racing answers exactly one is recorded and the other refused.
  */
 export async function answerApproval(
   deps: Pick<NotifyDeps, 'incidents' | 'clock'>,
   incidentId: string,
   answer: ApprovalAnswer,
 ): Promise<{ taskToken: string }> {
-  const incident = await loadIncident(deps.incidents, incidentId);
-  const approval = incident.approval;
-  if (incident.status !== 'awaiting_approval' || !approval) {
-    throw new ApprovalStateError(`incident ${incidentId} is ${incident.status}, not awaiting approval`);
-  }
-  if (approval.decidedAt)
-    throw new ApprovalStateError(`incident ${incidentId} was already answered by ${approval.by}`);
-  const now = deps.clock.now();
-  if (approval.expiresAt && now.getTime() > Date.parse(approval.expiresAt))
-    throw new ApprovalStateError(
-      `the approval request of incident ${incidentId} expired at ${approval.expiresAt}`,
-    );
-  await recordTransition(
-    deps.incidents,
-    incidentId,
-    now,
-    {
-      state: answer.approved ? 'Approved' : 'Rejected',
-      actor: answer.by,
-      note: answer.note || (answer.approved ? 'rollback approved' : 'rollback rejected'),
-      status: answer.approved ? 'reverting' : 'awaiting_approval',
-    },
-    (current) => ({
-      approval: { ...approval, ...current.approval, decidedAt: now.toISOString(), ...answer },
-    }),
-  );
-  return { taskToken: approval.taskToken };
-}
-
-/**
- * The approval endpoint's core: checks a signed link against the pending request (signature,
- * expiry, and the nonce of the task token still waiting — an answered request has none, so a
- * replayed link is refused), then records the answer exactly once.
- */
-export async function answerByLink(
-  deps: Pick<NotifyDeps, 'incidents' | 'clock'>,
-  signingKey: string,
-  params: ApprovalLinkParams,
-): Promise<{ taskToken: string; answer: ApprovalAnswer }> {
-  const incident = await loadIncident(deps.incidents, params.incident);
-  const approval = incident.approval;
-  const pending =
-    incident.status === 'awaiting_approval' && approval && !approval.decidedAt
-      ? approvalNonce(approval.taskToken)
-      : undefined;
-  verifyApproval(signingKey, params, deps.clock.now().getTime(), pending);
-  const answer: ApprovalAnswer = {
-    approved: params.decision === 'approve',
-    by: 'approval-link',
-    note: `${params.decision === 'approve' ? 'approved' : 'rejected'} through the signed link`,
-  };
-  const { taskToken } = await answerApproval(deps, incident.id, answer);
-  return { taskToken, answer };
+  return onFreshRecord(deps.incidents, incidentId, async (incident) => {
+    const approval = incident.approval;
+    if (approval?.decidedAt) throw alreadyAnswered(incident);
+    if (incident.status !== 'awaiting_approval' || !approval) {
+      throw new ApprovalStateError(`incident ${incidentId} is ${incident.status}, not awaiting approval`);
+    }
+    const now = deps.clock.now();
+    if (approval.expiresAt && now.getTime() > Date.parse(approval.expiresAt))
+      throw new ApprovalStateError(
+        `the approval request of incident ${incidentId} expired at ${approval.expiresAt}`,
+      );
+    const saved = await saveUnlessRaced(deps.incidents, withAnswer(incident, now, answer), incident, {
+      pendingApproval: pendingNonce(approval),
+    });
+    return saved && { taskToken: approval.taskToken };
+  });
 }
