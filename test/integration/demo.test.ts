@@ -133,3 +133,35 @@ describe('a manual rollback (sentinel rollback --stack) runs the same workflow t
     expect(rca).toContain('manual rollback requested by demo-operator');
   });
 });
+
+describe('a manual trigger (demo --scenario drift) waits for a person, who approves through the signed link', () => {
+  let dir: string;
+  let summary: DemoSummary;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sentinel-demo-drift-'));
+    summary = await runDemo({ dir, log: (line) => lines.push(line), scenario: 'drift' });
+  }, 300_000);
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('asks once, is approved through the approval Lambda, then reverts and completes', async () => {
+    expect(summary).toMatchObject({
+      triggers: ['distribution_drift'],
+      toVersion: { prompt: 'v1' },
+      outcome: 'completed',
+    });
+    expect(lines.some((line) => line.includes('approved through the signed link'))).toBe(true);
+    expect(lines.findIndex((line) => line.includes('→ WaitForApproval'))).toBeLessThan(
+      lines.findIndex((line) => line.includes('→ RevertCommit')),
+    );
+    const alerts = (await readFile(join(dir, 'notifications', 'alerts.jsonl'), 'utf8')).trim().split('\n');
+    const requests = alerts
+      .map((line) => JSON.parse(line).subject as string)
+      .filter((subject) => /Approve\?/.test(subject));
+    expect(requests).toHaveLength(1);
+  });
+});

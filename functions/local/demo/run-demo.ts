@@ -557,8 +557,8 @@ class DemoApprover {
 
 /** The signed approve/reject links of an approval request email, if it is one. */
 function approvalLinks(body: string): { incidentId: string; approve: string; reject: string } | undefined {
-  const approve = /Approve: (\S+)/.exec(body)?.[1];
-  const reject = /Reject: (\S+)/.exec(body)?.[1];
+  const approve = /Approve:\s+(\S+)/.exec(body)?.[1];
+  const reject = /Reject:\s+(\S+)/.exec(body)?.[1];
   if (!approve || !reject) return undefined;
   const incidentId = new URL(approve).searchParams.get('incident');
   return incidentId ? { incidentId, approve, reject } : undefined;
