@@ -4,7 +4,7 @@
  */
 import type { BatchAggregate, VersionSighting } from './core/aggregate.ts';
 import type { MinuteBucket } from './core/buckets.ts';
-import type { GdsReportEvent } from './core/events.ts';
+import type { GdsReportEvent, Importance } from './core/events.ts';
 import type { Incident } from './core/incident/incident.ts';
 import type { Version } from './core/version.ts';
 import type { StableVia, VersionRecord } from './core/versions/registry.ts';
@@ -181,6 +181,15 @@ export interface PullRequestRef {
 /** `none`: the commit has no checks or statuses at all (which is not success). */
 export type CommitChecksState = 'success' | 'pending' | 'failure' | 'none';
 
+/** One check run of a commit (GitHub's latest run per name). */
+export interface CheckRun {
+  name: string;
+  /** `queued`, `in_progress`, `completed`… */
+  status: string;
+  /** Set once completed: `success`, `failure`, `neutral`, `skipped`, `cancelled`, `timed_out`… */
+  conclusion: string | null;
+}
+
 /** The application's repository: GitHub (Octokit) or a local clone (git CLI). */
 export interface SourceRepository {
   /** Names the repository in errors and records: `owner/repo` or a directory. */
@@ -208,6 +217,29 @@ export interface SourceRepository {
   /** Opens (or returns the already open) pull request; `null` where there are none (local). */
   openPullRequest(request: PullRequestRequest): Promise<PullRequestRef | null>;
   commitChecks(sha: string): Promise<CommitChecksState>;
+  /** The commit's check runs (latest per name); none where there are no checks (a local clone). */
+  checkRuns(sha: string): Promise<CheckRun[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Procedure A's smoke check (policy validation.smoke).
+
+export interface SmokeEmail {
+  id: string;
+  snippet: string;
+  expected: Importance;
+}
+
+export interface SmokeClassification {
+  id: string;
+  importance: string;
+}
+
+/** Classifies sample emails with the restored prompt: an HTTPS endpoint, or a workstation command. */
+export interface SmokeClassifier {
+  /** Names it in errors: the URL's origin, or the command. */
+  readonly description: string;
+  classify(emails: readonly SmokeEmail[]): Promise<SmokeClassification[]>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ export const STACK_NAME = 'RollbackSentinel';
 export interface BuildAppOptions {
   /**
    * CDK context (what cdk.json and `-c key=value` provide): `repository` (required, `owner/name`,
-   * unless `notifyOnly=true`), `notifyOnly`, `alertEmail`, `pagerEndpoint`, `githubTokenSecretName`,
+   * unless `notifyOnly=true`), `notifyOnly`, `alertEmail`, `pagerEndpoint`, `slackWorkspaceId` + `slackChannelId`, `githubTokenSecretName`,
    * `githubApiUrl`, `classifierRoleArn`, `approvalReservedConcurrency`, `policy` (JSON) or `policyFile` (a JSON or YAML policy file, as for the CLI's
    * `--policy`).
    * @default - none: the stack defaults (and the stack then refuses to build without `repository`)
@@ -79,6 +79,8 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Roll
   const stack = new RollbackSentinelStack(app, STACK_NAME, {
     alertEmail: text('alertEmail'),
     pagerEndpoint: text('pagerEndpoint'),
+    slackWorkspaceId: text('slackWorkspaceId'),
+    slackChannelId: text('slackChannelId'),
     githubTokenSecretName: text('githubTokenSecretName') ?? DEFAULT_GITHUB_TOKEN_SECRET_NAME,
     repository: text('repository'),
     notifyOnly: flag('notifyOnly'),

@@ -18,7 +18,17 @@ export interface NotificationsProps {
    * @default - no pager subscription
    */
   readonly pagerEndpoint?: string;
+  /**
+   * Publish every message also in AWS Chatbot's custom-notification format (a Slack channel
+   * subscribes through Chatbot, lib/slack.ts): Chatbot drops plain-text SNS messages. The
+   * publishing Lambdas get `NOTIFICATION_FORMAT=chatbot` (see `publisherEnvironment`).
+   * @default false
+   */
+  readonly chatbotFormat?: boolean;
 }
+
+/** The env var that switches SnsNotifier to Chatbot-readable messages (functions/commons/notifier.ts). */
+export const NOTIFICATION_FORMAT_ENV = 'NOTIFICATION_FORMAT';
 
 /**
  * The two SNS topics of ARCHITECTURE.md §6 — `alerts` (email) and `pages` (pager) — encrypted
@@ -31,9 +41,11 @@ export class Notifications extends Construct {
   readonly key: Key;
   readonly alerts: Topic;
   readonly pages: Topic;
+  private readonly chatbotFormat: boolean;
 
   constructor(scope: Construct, id: string, props: NotificationsProps = {}) {
     super(scope, id);
+    this.chatbotFormat = props.chatbotFormat === true;
     if (props.alertEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.alertEmail)) {
       throw new Error(`alertEmail: "${props.alertEmail}" is not an email address`);
     }
@@ -101,6 +113,18 @@ export class Notifications extends Construct {
         },
       }),
     );
+  }
+
+  /**
+   * What a publishing Lambda needs in its environment: both topic ARNs and, when a Slack channel
+   * reads the topics through Chatbot, the message format switch.
+   */
+  publisherEnvironment(): Record<string, string> {
+    return {
+      ALERTS_TOPIC_ARN: this.alerts.topicArn,
+      PAGES_TOPIC_ARN: this.pages.topicArn,
+      ...(this.chatbotFormat ? { [NOTIFICATION_FORMAT_ENV]: 'chatbot' } : {}),
+    };
   }
 
   /**

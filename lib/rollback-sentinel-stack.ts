@@ -12,6 +12,7 @@ import { Ingestion } from './ingestion.ts';
 import { MetricsStoreTable } from './metrics-store-table.ts';
 import { Notifications } from './notifications.ts';
 import { RollbackWorkflow, type RollbackWorkflowProps } from './rollback-workflow.ts';
+import { Slack } from './slack.ts';
 import { Triggers } from './triggers.ts';
 
 /** The stack output naming the rollback state machine's ARN. */
@@ -30,6 +31,17 @@ export interface RollbackSentinelStackProps extends StackProps {
    * @default - no pager subscription
    */
   readonly pagerEndpoint?: string;
+  /**
+   * Slack workspace id authorized in the AWS Chatbot console: with `slackChannelId`, both topics
+   * are delivered to that channel through AWS Chatbot (lib/slack.ts). Give both or neither.
+   * @default - no Slack delivery
+   */
+  readonly slackWorkspaceId?: string;
+  /**
+   * Slack channel id for the AWS Chatbot delivery; requires `slackWorkspaceId`.
+   * @default - no Slack delivery
+   */
+  readonly slackChannelId?: string;
   /**
    * Name of the Secrets Manager secret holding the GitHub token (created outside the stack).
    * @default DEFAULT_GITHUB_TOKEN_SECRET_NAME ('rollback-sentinel/github-token')
@@ -113,6 +125,8 @@ export class RollbackSentinelStack extends Stack {
   readonly ingestion: Ingestion;
   readonly triggers: Triggers;
   readonly dashboard: Dashboard;
+  /** AWS Chatbot's Slack delivery of both topics, when configured. */
+  readonly slack: Slack | undefined;
 
   constructor(scope: Construct, id: string, props: RollbackSentinelStackProps = {}) {
     super(scope, id, {
@@ -120,6 +134,7 @@ export class RollbackSentinelStack extends Stack {
       ...props,
     });
     const notifyOnly = checkRepository(props);
+    const slackIds = checkSlack(props);
     const policy = parsePolicy(props.policy ?? {}, 'policy (context)');
     const environment: Record<string, string> =
       props.policy === undefined ? {} : { POLICY_JSON: JSON.stringify(props.policy) };
@@ -130,7 +145,15 @@ export class RollbackSentinelStack extends Stack {
     this.notifications = new Notifications(this, 'Notifications', {
       alertEmail: props.alertEmail,
       pagerEndpoint: props.pagerEndpoint,
+      chatbotFormat: slackIds !== undefined,
     });
+    this.slack =
+      slackIds === undefined
+        ? undefined
+        : new Slack(this, 'Slack', {
+            ...slackIds,
+            topics: [this.notifications.alerts, this.notifications.pages],
+          });
     const githubToken = Secret.fromSecretNameV2(
       this,
       'GitHubToken',
@@ -219,6 +242,25 @@ export class RollbackSentinelStack extends Stack {
       stateMachine: this.workflow.stateMachine,
     });
   }
+}
+
+/** Slack needs both ids; one alone is a typo or a forgotten flag, never "no Slack". */
+function checkSlack(
+  props: RollbackSentinelStackProps,
+): { workspaceId: string; channelId: string } | undefined {
+  const { slackWorkspaceId: workspaceId, slackChannelId: channelId } = props;
+  if (workspaceId === undefined && channelId === undefined) return undefined;
+  if (workspaceId === undefined || channelId === undefined) {
+    const [given, missing] =
+      workspaceId === undefined
+        ? ['slackChannelId', 'slackWorkspaceId']
+        : ['slackWorkspaceId', 'slackChannelId'];
+    throw new Error(
+      `${missing}: Slack notifications need both -c slackWorkspaceId=… and -c slackChannelId=…, but only ${given} ` +
+        'was given; pass both (the workspace id from the AWS Chatbot console, the channel id from the channel link) or neither',
+    );
+  }
+  return { workspaceId, channelId };
 }
 
 /**

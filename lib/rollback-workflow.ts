@@ -129,7 +129,7 @@ export class RollbackWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: RollbackWorkflowProps) {
     super(scope, id);
-    const { alerts, pages } = props.notifications;
+    const { pages } = props.notifications;
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
 
     const functions = {} as Record<WorkflowStep, SentinelFunction>;
@@ -145,8 +145,8 @@ export class RollbackWorkflow extends Construct {
       });
       grantTableAccess(props.table, fn, step);
       if (NOTIFYING_STEPS.has(step)) {
-        fn.addEnvironment('ALERTS_TOPIC_ARN', alerts.topicArn);
-        fn.addEnvironment('PAGES_TOPIC_ARN', pages.topicArn);
+        for (const [name, value] of Object.entries(props.notifications.publisherEnvironment()))
+          fn.addEnvironment(name, value);
         props.notifications.grantPublish(fn);
       }
       functions[step] = fn;

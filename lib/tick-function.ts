@@ -43,7 +43,6 @@ export interface TickFunctionProps {
  * rollback executions and notifies — and gets exactly those permissions.
  */
 export function tickFunction(scope: Construct, id: string, props: TickFunctionProps): SentinelFunction {
-  const { alerts, pages } = props.notifications;
   const fn = new SentinelFunction(scope, id, {
     entry: handlerEntry(props.entry),
     description: props.description,
@@ -52,8 +51,7 @@ export function tickFunction(scope: Construct, id: string, props: TickFunctionPr
     environment: {
       TABLE_NAME: props.table.tableName,
       STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
-      ALERTS_TOPIC_ARN: alerts.topicArn,
-      PAGES_TOPIC_ARN: pages.topicArn,
+      ...props.notifications.publisherEnvironment(),
       ...props.environment,
     },
   });

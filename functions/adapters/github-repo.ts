@@ -26,6 +26,7 @@ import { BranchMovedError, RefNotFoundError, RepositoryError } from '../core/rev
 import { isStableTagName, newestFirst } from '../core/revert/stable-tags.ts';
 import { hasTrailer } from '../core/revert/trailers.ts';
 import type {
+  CheckRun,
   CommitChecksState,
   CommitFilesRequest,
   CommitRef,
@@ -360,6 +361,20 @@ export class GitHubRepo implements SourceRepository {
     if (states.length === 0) return 'none';
     if (states.includes('failure')) return 'failure';
     return states.includes('pending') ? 'pending' : 'success';
+  }
+
+  /** The latest check run per name (GitHub's `filter=latest`), every page. */
+  async checkRuns(sha: string): Promise<CheckRun[]> {
+    const runs = await this.call(`list check runs of ${sha}`, () =>
+      this.octokit.paginate(this.octokit.rest.checks.listForRef, {
+        owner: this.owner,
+        repo: this.repo,
+        ref: sha,
+        filter: 'latest',
+        per_page: 100,
+      }),
+    );
+    return runs.map((run) => ({ name: run.name, status: run.status, conclusion: run.conclusion ?? null }));
   }
 
   private async findPullRequest(head: string, base: string): Promise<PullRequestRef | null> {

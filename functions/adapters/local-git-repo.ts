@@ -22,6 +22,7 @@ import { BranchMovedError, RefNotFoundError, RepositoryError } from '../core/rev
 import { isStableTagName, newestFirst } from '../core/revert/stable-tags.ts';
 import { hasTrailer } from '../core/revert/trailers.ts';
 import type {
+  CheckRun,
   CommitChecksState,
   CommitFilesRequest,
   CommitRef,
@@ -170,6 +171,11 @@ export class LocalGitRepo implements SourceRepository {
   /** A plain Git repository has no checks or statuses. */
   async commitChecks(): Promise<CommitChecksState> {
     return 'none';
+  }
+
+  /** A local clone has no check runs: a required check stays missing (pending). */
+  async checkRuns(): Promise<CheckRun[]> {
+    return [];
   }
 
   private async mustResolve(ref: string): Promise<string> {

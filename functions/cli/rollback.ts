@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { gitText } from '../adapters/git-cli.ts';
 import { LocalGitRepo } from '../adapters/local-git-repo.ts';
+import { smokeClassifierFor } from '../commons/smoke.ts';
 import { SentinelError } from '../core/errors.ts';
 import type { Incident, RevertRecord, RollbackTarget } from '../core/incident/incident.ts';
 import { IncidentAlreadyOpenError } from '../core/incident/manual.ts';
@@ -69,6 +70,7 @@ export async function manualRollback(options: ManualRollbackOptions): Promise<Ma
     clock: options.clock,
     policy: options.policy,
     versions: options.dryRun ? readOnly(options.versions) : options.versions,
+    smoke: smokeClassifierFor(options.policy, { allowCommand: true, cwd: dir }),
   };
   const { target, plan, source } = await selectTarget(deps, incident, options.reason);
   const base = {

@@ -3,6 +3,7 @@ import { durationBetween, parseDuration } from './duration.ts';
 import { PolicyError } from './errors.ts';
 import { otpPolicySchema } from './otp.ts';
 import { statisticsPolicySchema } from './statistics/policy.ts';
+import { validationPolicySchema } from './validation/policy.ts';
 import { verificationPolicySchema } from './verification/policy.ts';
 
 const fraction = z.number('must be a number').min(0, 'must be ≥ 0').max(1, 'must be ≤ 1');
@@ -103,16 +104,19 @@ export const policySchema = z
       .strictObject({
         versionFile: z.string().min(1).default('shopq/versioning.py'),
         promptFiles: z.array(z.string().min(1)).default(['shopq/prompts/classifier_prompt.txt']),
-        modelReferenceFiles: z.array(z.string().min(1)).default([]),
+        /** The runbook's procedure B edits the Vertex classifier too: a model-only change there is B, not C. */
+        modelReferenceFiles: z.array(z.string().min(1)).default(['shopq/vertex_gemini_classifier.py']),
         versionsLog: z.string().min(1).default('VERSIONS.md'),
         /** Procedure C: a rollback branch and pull request, or a commit straight on the default branch. */
         full: z.enum(['branch', 'direct']).default('branch'),
-        /** Procedure B restores a model only if its newest GDS report (when one exists) meets these. */
+        /** Procedure B restores a model only if its newest GDS report meets these (none: see validation.allowMissingGdsReport). */
         gdsGate: z
           .strictObject({ minPrecision: fraction.default(0.95), minRecall: fraction.default(0.85) })
           .prefault({}),
       })
       .prefault({}),
+    /** Hooks before a rollback counts: procedure A's smoke check, required checks, the GDS report rule. */
+    validation: validationPolicySchema,
     /** Which versions the scheduled evaluator judges: those seen in live traffic this recently. */
     evaluator: z.strictObject({ activeWithin: durationBetween('1m', '30d').default('15m') }).prefault({}),
     workflow: z

@@ -108,7 +108,7 @@ export class LocalGitHubServer {
   readonly log: RequestRecord[] = [];
   readonly pullRequests: PullRequest[] = [];
   /** Check runs and statuses per commit sha, set by tests. */
-  readonly checkRuns = new Map<string, Array<{ status: string; conclusion: string | null }>>();
+  readonly checkRuns = new Map<string, Array<{ name?: string; status: string; conclusion: string | null }>>();
   readonly statuses = new Map<string, Array<{ state: string }>>();
   private readonly faults: Array<Required<Fault>> = [];
   /** A copy made by `fromRepository` is removed on stop; a repository given by the caller is kept. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GitHubRepo } from '../../functions/adapters/github-repo.ts';
+import { judgeRequiredChecks } from '../../functions/core/validation/required-checks.ts';
 import { LocalGitHubServer } from '../../functions/local/github-server.ts';
 import { createShopqRepo } from '../support/shopq-repo.ts';
 import { sourceRepositoryContract } from './source-repository.contract.ts';
@@ -58,6 +59,37 @@ describe('GitHubRepo commit checks', () => {
         { status: 'completed', conclusion: 'skipped' },
       ]);
       expect(await repo.commitChecks(sha)).toBe('success');
+    } finally {
+      await server.stop();
+      await fixture.cleanup();
+    }
+  });
+});
+
+describe('GitHubRepo check runs by name (policy validation.requiredChecks)', () => {
+  it('lists the latest run per name; a required check that passed counts, a failed one is named', async () => {
+    const fixture = await createShopqRepo('prompt');
+    const server = await LocalGitHubServer.fromRepository(fixture.dir);
+    try {
+      const repo = gitHubRepoOn(server);
+      const sha = fixture.headSha;
+      expect(await repo.checkRuns(sha)).toEqual([]);
+      expect(judgeRequiredChecks(await repo.checkRuns(sha), ['ci/test']).missing).toEqual(['ci/test']);
+      server.checkRuns.set(sha, [
+        { name: 'ci/test', status: 'completed', conclusion: 'success' },
+        { name: 'ci/lint', status: 'in_progress', conclusion: null },
+      ]);
+      expect(await repo.checkRuns(sha)).toEqual([
+        { name: 'ci/test', status: 'completed', conclusion: 'success' },
+        { name: 'ci/lint', status: 'in_progress', conclusion: null },
+      ]);
+      expect(judgeRequiredChecks(await repo.checkRuns(sha), ['ci/test']).state).toBe('success');
+      server.checkRuns.set(sha, [{ name: 'ci/test', status: 'completed', conclusion: 'failure' }]);
+      expect(judgeRequiredChecks(await repo.checkRuns(sha), ['ci/test'])).toMatchObject({
+        state: 'failure',
+        failed: [{ name: 'ci/test', conclusion: 'failure' }],
+      });
+      expect(server.unknownRequests()).toEqual([]);
     } finally {
       await server.stop();
       await fixture.cleanup();

@@ -34,7 +34,10 @@ function attributes(
   };
 }
 
-/** P0 automatic triggers page; a manual trigger alerts and asks for approval. */
+/**
+ * P0 automatic triggers page. (A manual trigger's start is announced by the approval request,
+ * approvalRequestMessage; the `alerts` branch stays for a decision NotifyStart does not expect.)
+ */
 export function rollbackStartedMessage(incident: Incident): Notification {
   if (incident.decision === 'manual') return manualRollbackStartedMessage(incident);
   const automatic = incident.decision === 'rollback';
@@ -158,6 +161,7 @@ export function approvalRequestMessage(incident: Incident, instructions: Approva
     subject: subject(`[Approve?] ${incident.service} ${incident.version.prompt} rollback: ${ids}`),
     body: [
       `Incident ${incident.id} waits for a decision until ${instructions.expiresAt}.`,
+      'A manual trigger fired: investigate, then approve or reject the rollback. Nothing is committed before an answer.',
       '',
       'What fired:',
       evidence(incident.triggers),

@@ -42,6 +42,11 @@ export interface RevertRequest extends IncidentInfo {
   maxAttempts?: number;
   /** How many recent commits are searched for the incident trailer (default 50). */
   trailerSearchDepth?: number;
+  /**
+   * Runs after the plan and its smoke check, before anything is written (never in a dry run, never
+   * when the incident's commit already exists); a throw stops the revert with nothing committed.
+   */
+  beforeCommit?: (plan: RevertPlan, targetSha: string) => Promise<void>;
 }
 
 interface Versions {
@@ -232,6 +237,7 @@ async function attemptOnce(context: Context, attempt: number, memory: Memory): P
       changedFiles: plan.changes.map((change) => change.path),
     };
   }
+  await request.beforeCommit?.(plan, targetSha);
   if (onBranch && branchHead === null && (await repo.createBranch(branch, headSha)) === 'exists') {
     // Another invocation created it between our read and now: start over and read it.
     throw new BranchMovedError(branch, headSha, null);

@@ -11,7 +11,7 @@ export interface RepoLayout {
 export const DEFAULT_LAYOUT: RepoLayout = {
   versionFile: 'shopq/versioning.py',
   promptFiles: ['shopq/prompts/classifier_prompt.txt'],
-  modelReferenceFiles: [],
+  modelReferenceFiles: ['shopq/vertex_gemini_classifier.py'],
   versionsLog: 'VERSIONS.md',
 };
 

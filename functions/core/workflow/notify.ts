@@ -1,4 +1,4 @@
-import type { Clock, IncidentStore, Notifier } from '../../ports.ts';
+import type { Clock, IncidentStore, Notifier, Topic } from '../../ports.ts';
 import { escalationMessage, rollbackStartedMessage } from '../incident/messages.ts';
 import { loadIncident, recordTransition } from '../incident/record.ts';
 import type { WorkflowState } from './state.ts';
@@ -9,9 +9,23 @@ export interface NotifyDeps {
   clock: Clock;
 }
 
-/** Pre-rollback checklist, "notify team": P0 triggers page, manual ones alert and ask for approval. */
-export async function notifyStart(deps: NotifyDeps, state: WorkflowState): Promise<{ topic: string }> {
+/**
+ * Pre-rollback checklist, "notify team": one message per incident start. An automatic trigger
+ * goes straight to the revert, so NotifyStart pages now. A manual one (any decision but
+ * `rollback`, exactly the executions the NeedsApproval? choice sends to WaitForApproval) is
+ * announced by the approval request itself — evidence, versions, procedure, links and CLI
+ * commands in one alert — so NotifyStart only records that and sends nothing.
+ */
+export async function notifyStart(deps: NotifyDeps, state: WorkflowState): Promise<{ topic: Topic | null }> {
   const incident = await loadIncident(deps.incidents, state.incidentId);
+  if (state.decision !== 'rollback') {
+    await recordTransition(deps.incidents, state.incidentId, deps.clock.now(), {
+      state: 'NotifyStart',
+      actor: 'workflow',
+      note: 'manual trigger: nothing sent here, the approval request (WaitForApproval) is the notification',
+    });
+    return { topic: null };
+  }
   const message = rollbackStartedMessage(incident);
   await deps.notifier.publish(message);
   await recordTransition(deps.incidents, state.incidentId, deps.clock.now(), {

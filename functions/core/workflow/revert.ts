@@ -1,4 +1,11 @@
-import type { Clock, IncidentStore, MetricsStore, SourceRepository, VersionRegistry } from '../../ports.ts';
+import type {
+  Clock,
+  IncidentStore,
+  MetricsStore,
+  SmokeClassifier,
+  SourceRepository,
+  VersionRegistry,
+} from '../../ports.ts';
 import { SentinelError } from '../errors.ts';
 import type { Incident, RollbackTarget } from '../incident/incident.ts';
 import { loadIncident, recordTransition } from '../incident/record.ts';
@@ -7,6 +14,7 @@ import { NoStableTargetError } from '../revert/errors.ts';
 import { executeRevert, type RevertRequest } from '../revert/execute.ts';
 import { decodeText } from '../revert/snapshot.ts';
 import { readVersionFile } from '../revert/version-file.ts';
+import { runSmokeCheck, type SmokeJudgement } from '../validation/smoke.ts';
 import { stageTiming } from '../verification/schedule.ts';
 import { describeVersion, sameVersion, type Version } from '../version.ts';
 import {
@@ -27,6 +35,13 @@ export interface RevertDeps {
   policy: Policy;
   /** The version registry: stable versions are preferred over tags, rolled-back ones skipped. */
   versions?: VersionRegistry;
+  /** Procedure A's smoke classifier (policy validation.smoke); absent where none can run. */
+  smoke?: SmokeClassifier;
+}
+
+/** Procedure B's target has no stored GDS report, and the policy does not allow that. */
+export class MissingGdsReportError extends SentinelError {
+  override readonly name = 'MissingGdsReportError';
 }
 
 /** The revert has nothing to change: head already runs the target's model and prompt. */
@@ -144,13 +159,23 @@ async function* candidates(
   }
 }
 
-/** Procedure B's gate: the target model's newest GDS report (if any) meets precision and recall. */
+/**
+ * Procedure B's gate: the target model's newest GDS report meets precision and recall. A target
+ * with no stored report fails too, unless the policy says `validation.allowMissingGdsReport: true`.
+ */
 export async function assertGdsGate(
   deps: Pick<RevertDeps, 'metrics' | 'policy' | 'clock'>,
   version: Version,
 ) {
   const reports = await deps.metrics.readGdsReports(version, 0, deps.clock.now().getTime());
-  return checkGdsGate(version, reports, deps.policy.repository.gdsGate);
+  const result = checkGdsGate(version, reports, deps.policy.repository.gdsGate);
+  if (result === null && !deps.policy.validation.allowMissingGdsReport) {
+    throw new MissingGdsReportError(
+      `procedure B: no GDS report of ${describeVersion(version)} is stored, so the golden-dataset gate cannot pass; ` +
+        'send its gds_report event (./scripts/test_against_gds.sh --json), or set validation.allowMissingGdsReport: true in the policy to restore it without one',
+    );
+  }
+  return result;
 }
 
 export async function chooseTarget(deps: RevertDeps, state: WorkflowState): Promise<RollbackTarget> {
@@ -198,7 +223,22 @@ export async function revertCommit(
       'policy mode is dry-run: the revert was planned and recorded, not committed',
     );
   }
-  const result = await executeRevert(deps.repo, request, new Date(incident.openedAt));
+  let smoke: SmokeJudgement | null = null;
+  const result = await executeRevert(
+    deps.repo,
+    {
+      ...request,
+      // Procedure A's quick validation on sample emails, once, right before the commit.
+      ...(target.procedure === 'A'
+        ? {
+            beforeCommit: async (_plan, targetSha) => {
+              smoke ??= await runSmokeCheck(deps, deps.policy.validation.smoke, targetSha);
+            },
+          }
+        : {}),
+    },
+    new Date(incident.openedAt),
+  );
   // The deploy deadline runs from when the commit exists, not from when this step began.
   const committedAt = deps.clock.now();
   if (result.outcome === 'dry-run' || result.outcome === 'nothing-to-revert') {
@@ -222,10 +262,14 @@ export async function revertCommit(
     {
       state: 'RevertCommit',
       actor: 'workflow',
-      note: `${result.alreadyDone ? 'found the earlier' : 'committed'} rollback ${result.commit.sha.slice(0, 12)} on ${result.branch}`,
+      note: `${result.alreadyDone ? 'found the earlier' : 'committed'} rollback ${result.commit.sha.slice(0, 12)} on ${result.branch}${smokeNote(smoke)}`,
       status: 'deploying',
     },
     () => ({ revert: record }),
   );
   return record;
+}
+
+function smokeNote(smoke: SmokeJudgement | null): string {
+  return smoke === null ? '' : `; smoke check ${smoke.agreed}/${smoke.total} sample emails as expected`;
 }

@@ -1,4 +1,4 @@
-/** Workflow step NotifyStart: page for automatic triggers, alert and ask for approval otherwise. */
+/** Workflow step NotifyStart: page for automatic triggers; for manual ones the approval request is the notification. */
 import { notifyStart } from '../../core/workflow/notify.ts';
 import { notifyDepsFromEnv } from './notify-deps.ts';
 import { parseState } from './payload.ts';
