@@ -4,6 +4,7 @@ import { ValidationError } from '../core/errors.ts';
 import { loadEvaluationInput, newestLiveVersion } from '../core/evaluation-input.ts';
 import type { SentinelEvent } from '../core/events.ts';
 import { timestampWindow } from '../core/ingest.ts';
+import { latencyCuts } from '../core/latency-cuts.ts';
 import type { Policy } from '../core/policy.ts';
 import { evaluateVersion } from '../core/triggers/evaluate.ts';
 import type { Evaluation } from '../core/triggers/types.ts';
@@ -91,7 +92,7 @@ export async function evaluateEventsFile(
   for (const problem of problems) options.onProblem?.(formatProblem(problem));
   const at = requestedAt ?? newestTs;
   const store = new MemoryMetricsStore();
-  await store.applyBatch('file', aggregateEvents(events, emptyAggregate()));
+  await store.applyBatch('file', aggregateEvents(events, emptyAggregate(latencyCuts(policy))));
   const version = await resolveVersion(store, options, newestAny?.version);
   return evaluateVersion(await loadEvaluationInput(store, policy, at, version));
 }

@@ -98,7 +98,8 @@ export async function loadEvaluationInput(
 
 /**
  * Minute buckets for the latency streak, newest first: the minutes already read, plus the
- * minutes under rollups, in growing steps going back, until the streak has ended.
+ * minutes under rollups, in growing steps going back, until the streak has ended — including the
+ * whole rolling window of the minute that ends it.
  */
 async function readLatencyMinutes(
   store: MetricsStore,
@@ -120,7 +121,7 @@ async function readLatencyMinutes(
           minutesRead.filter((bucket) => bucket.minute >= span.from && bucket.minute <= span.to),
         ),
       );
-      if (streakEnded(collected, policy)) return collected;
+      if (streakEnded(collected, span.from, policy)) return collected;
       continue;
     }
     // Back an hour, then two, four…: a short streak costs one small read, a day-long one a few.
@@ -128,7 +129,7 @@ async function readLatencyMinutes(
     for (let end = span.to + HOUR_MS - MINUTE_MS; end >= span.from && end > windowStart; hours *= 2) {
       const start = Math.max(span.from, end - hours * HOUR_MS + MINUTE_MS);
       collected.push(...newestFirst(await store.readBuckets(series, start, end)));
-      if (streakEnded(collected, policy)) return collected;
+      if (streakEnded(collected, start, policy)) return collected;
       end = start - MINUTE_MS;
     }
   }

@@ -61,8 +61,9 @@ export interface EvaluationInput {
    */
   buckets: readonly MinuteBucket[];
   /**
-   * Minute buckets for the latency streak, newest back at least to the minute that ends the
-   * streak (or the window's start). Absent: `buckets` are all minute buckets and serve.
+   * Minute buckets for the latency streak, newest back at least to the start of the rolling
+   * window of the minute that ends the streak (or the window's start). Absent: `buckets` are all
+   * minute buckets and serve.
    */
   latencyMinutes?: readonly MinuteBucket[];
   /** GDS reports of the version with ts ≤ at, any order. */
