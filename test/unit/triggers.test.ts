@@ -4,6 +4,7 @@ import { DEFAULT_POLICY } from '../../functions/core/policy.ts';
 import { evaluateCostSpike } from '../../functions/core/triggers/cost-spike.ts';
 import { evaluateCriticalPrecision } from '../../functions/core/triggers/critical-precision.ts';
 import { evaluateCriticalRecall } from '../../functions/core/triggers/critical-recall.ts';
+import { evaluateDataFreshness } from '../../functions/core/triggers/data-freshness.ts';
 import { decide } from '../../functions/core/triggers/decide.ts';
 import { evaluateDistributionDrift } from '../../functions/core/triggers/distribution-drift.ts';
 import { evaluateVersion } from '../../functions/core/triggers/evaluate.ts';
@@ -601,6 +602,65 @@ describe('distribution_drift', () => {
   });
 });
 
+describe('data_freshness', () => {
+  const trafficUntil = (minutesAgo: number) => minutes(20, { routine: 3 }, minutesAgo);
+  it.each([
+    { name: 'traffic this minute', lastMinutesAgo: 0, deployed: true, outcome: 'ok', value: 0 },
+    { name: 'quiet for 30 min (not longer)', lastMinutesAgo: 30, deployed: true, outcome: 'ok', value: 30 },
+    {
+      name: 'quiet for 31 min while deployed',
+      lastMinutesAgo: 31,
+      deployed: true,
+      outcome: 'warning',
+      value: 31,
+    },
+    {
+      name: 'quiet for 31 min after a newer version went live',
+      lastMinutesAgo: 31,
+      deployed: false,
+      outcome: 'ok',
+      value: 31,
+    },
+  ] as const)('$name → $outcome', ({ lastMinutesAgo, deployed, outcome, value }) => {
+    const result = evaluateDataFreshness(input({ buckets: trafficUntil(lastMinutesAgo), deployed }));
+    expect(result).toMatchObject({
+      id: 'data_freshness',
+      kind: 'manual',
+      outcome,
+      value,
+      threshold: 30,
+      window: '30m',
+    });
+  });
+
+  it('prefers the exact lastSeen over the minute buckets', () => {
+    const result = evaluateDataFreshness(input({ buckets: trafficUntil(40), lastSeen: AT - 90_000 }));
+    expect(result).toMatchObject({ outcome: 'ok', value: 1.5 });
+  });
+
+  it('is inconclusive with a null value for a version never seen live', () => {
+    expect(evaluateDataFreshness(input())).toMatchObject({ outcome: 'inconclusive', value: null });
+  });
+
+  it('warns when the newest GDS report is older than maxReportAge, not when it is fresh', () => {
+    const buckets = trafficUntil(0);
+    const old = gdsReport({ tp: 190, fp: 5, fn: 5 }, { ts: AT - 8 * DAY });
+    const stale = evaluateDataFreshness(input({ buckets, gdsReports: [old] }));
+    expect(stale.outcome).toBe('warning');
+    expect(stale.reason).toMatch(/newest GDS report \(gds-1, .*\) is older than 7d/);
+    const fresh = gdsReport({ tp: 190, fp: 5, fn: 5 }, { ts: AT - DAY });
+    expect(evaluateDataFreshness(input({ buckets, gdsReports: [old, fresh] })).outcome).toBe('ok');
+  });
+
+  it('never rolls back or asks to investigate by itself: at most watch', () => {
+    const evaluation = evaluateVersion(input({ buckets: trafficUntil(60) }));
+    expect(evaluation.triggers.at(-1)).toMatchObject({ id: 'data_freshness', outcome: 'warning' });
+    expect(evaluation.decision).toBe('watch');
+    const forced = { ...(evaluation.triggers.at(-1) as TriggerResult), outcome: 'breach' as const };
+    expect(decide([forced])).toBe('watch');
+  });
+});
+
 describe('decide', () => {
   const result = (kind: TriggerKind, outcome: Outcome): TriggerResult => ({
     id: kind === 'automatic' ? 'otp_in_critical' : 'fp_budget',
@@ -650,7 +710,7 @@ describe('decide', () => {
 });
 
 describe('evaluateVersion', () => {
-  it('reports all seven triggers in order, with the instant as ISO text', () => {
+  it('reports the seven runbook triggers, then data_freshness, in order, with the instant as ISO text', () => {
     const evaluation = evaluateVersion(input());
     expect(evaluation.at).toBe('2026-11-27T12:00:00.000Z');
     expect(evaluation.triggers.map((trigger) => trigger.id)).toEqual([...TRIGGER_IDS]);

@@ -28,7 +28,13 @@ import type { Policy } from '../policy.ts';
 import { decide } from '../triggers/decide.ts';
 import { EVALUATORS } from '../triggers/evaluate.ts';
 import { isSlow, type LatencyStats, latencyP95Result } from '../triggers/latency-p95.ts';
-import { type Evaluation, TRIGGER_IDS, type TriggerId, type TriggerResult } from '../triggers/types.ts';
+import {
+  type Evaluation,
+  type EvaluationInput,
+  TRIGGER_IDS,
+  type TriggerId,
+  type TriggerResult,
+} from '../triggers/types.ts';
 import { sameVersion, type Version } from '../version.ts';
 
 /** One version's live traffic as dense per-minute arrays; built once, shared by every policy. */
@@ -120,6 +126,9 @@ export class IncrementalEvaluator {
   private readonly slowPrefix: Float64Array;
   private readonly lastJudged: Int32Array;
   private readonly lastFast: Int32Array;
+  /** Newest minute at or before i with live classifications, or −1. */
+  private readonly lastLive: Int32Array;
+  private readonly freshnessWindowMs: number;
 
   constructor(
     readonly timeline: SeriesTimeline,
@@ -142,6 +151,13 @@ export class IncrementalEvaluator {
     this.slowPrefix = new Float64Array(n + 1);
     this.lastJudged = new Int32Array(n);
     this.lastFast = new Int32Array(n);
+    this.lastLive = new Int32Array(n);
+    this.freshnessWindowMs = parseDuration(triggers.data_freshness.maxSilence);
+    let live = -1;
+    for (let i = 0; i < n; i++) {
+      if ((timeline.prefix.classified[i + 1] as number) > (timeline.prefix.classified[i] as number)) live = i;
+      this.lastLive[i] = live;
+    }
     let judged = -1;
     let fast = -1;
     for (let i = 0; i < n; i++) {
@@ -186,6 +202,25 @@ export class IncrementalEvaluator {
       bucket[field] = lo > hi ? 0 : (prefix[hi + 1] as number) - (prefix[lo] as number);
     }
     return bucket;
+  }
+
+  /**
+   * The freshness trigger's input: its silence window's sums, the newest minute with live traffic
+   * at or before `at` (as the evaluator finds it in the buckets) and the version's reports.
+   */
+  private freshnessInput(at: number): EvaluationInput {
+    const { base, length } = this.timeline;
+    const hi = Math.min(length - 1, Math.floor((at - base) / MINUTE_MS));
+    const newest = hi < 0 ? -1 : (this.lastLive[hi] as number);
+    const lastSeen = newest < 0 ? undefined : base + newest * MINUTE_MS;
+    return {
+      at,
+      version: this.timeline.version,
+      buckets: [this.windowBucket(at, this.freshnessWindowMs)],
+      gdsReports: this.reports,
+      policy: this.policy,
+      ...(lastSeen === undefined ? {} : { lastSeen }),
+    };
   }
 
   /** Live classifications within the policy's `evaluator.activeWithin` before `at` (bucket resolution). */
@@ -251,6 +286,7 @@ export class IncrementalEvaluator {
       latency_p95: this.latency(at),
       cost_spike: EVALUATORS.cost_spike(input('cost_spike')),
       distribution_drift: EVALUATORS.distribution_drift(input('distribution_drift')),
+      data_freshness: EVALUATORS.data_freshness(this.freshnessInput(at)),
     };
     const triggers = TRIGGER_IDS.map((id) => byId[id]);
     return { at: new Date(at).toISOString(), version, decision: decide(triggers), triggers };
