@@ -7,7 +7,12 @@ import { Command, CommanderError, Option } from 'commander';
 import { answerLocally, describeApproval } from '../functions/cli/approve.ts';
 import { actorName, type ControlAction, controlCommand } from '../functions/cli/control.ts';
 import { runSampleDemo } from '../functions/cli/demo.ts';
-import { evaluateEventsFile, evaluateFromStore, parseAt } from '../functions/cli/evaluate.ts';
+import {
+  evaluateEventsFile,
+  evaluateFromStore,
+  parseAt,
+  staleDataWarning,
+} from '../functions/cli/evaluate.ts';
 import { formatEvaluation } from '../functions/cli/format-evaluation.ts';
 import {
   formatIncident,
@@ -53,7 +58,7 @@ const progress = (json: boolean) => (lines: number) => {
 
 program
   .command('evaluate')
-  .description('judge one version against the seven runbook triggers and print the decision')
+  .description('judge one version against the runbook triggers (and data freshness) and print the decision')
   .option(
     '--events <file>',
     'evaluate straight from a .jsonl events file ("-" for stdin) instead of the local store',
@@ -89,6 +94,8 @@ Examples:
       : await withLocalStore(options.stateDir, (store) =>
           evaluateFromStore(store, policy, parseAt(options.at, Date.now()), options),
         );
+    if (evaluation.staleData)
+      process.stderr.write(`${staleDataWarning(evaluation.staleData, evaluation.at)}\n`);
     process.stdout.write(json ? `${JSON.stringify(evaluation)}\n` : `${formatEvaluation(evaluation)}\n`);
   });
 

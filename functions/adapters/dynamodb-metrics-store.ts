@@ -10,7 +10,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { BatchAggregate, VersionSighting } from '../core/aggregate.ts';
-import { COUNTER_FIELDS, emptyBucket, hourlyRollups, type MinuteBucket } from '../core/buckets.ts';
+import {
+  COUNTER_FIELDS,
+  emptyBucket,
+  hourlyRollups,
+  type MinuteBucket,
+  parseLatencyCutKey,
+} from '../core/buckets.ts';
 import { BatchIdConflictError } from '../core/errors.ts';
 import type { GdsReportEvent } from '../core/events.ts';
 import { type Version, versionKey } from '../core/version.ts';
@@ -19,7 +25,8 @@ import { queryAllItems } from './dynamodb-query.ts';
 
 /*
  * Single-table layout (string keys `pk`, `sk`):
- *   bucket    pk B#<series>      sk <minute ISO>        counters + h<bin> as top-level numbers,
+ *   bucket    pk B#<series>      sk <minute ISO>        counters + h<bin> + exact latency counts
+ *                                                       gt<ms> / ge<ms> as top-level numbers,
  *                                                       `pending` (string set, see below), `expiresAt` (TTL)
  *   rollup    pk R#<series>      sk <hour ISO>          the same, summed over the hour's minutes
  *   batch     pk M#<batchId>     sk batch               `contentHash`, `active`, `complete`, `cleaned`,
@@ -454,6 +461,11 @@ function bucketParts(bucket: MinuteBucket): [string, number][][] {
   for (const field of COUNTER_FIELDS) {
     if (bucket[field] !== 0) adds.push([field, bucket[field]]);
   }
+  // Zeros too: an attribute present at 0 says "counted, none beyond", where absence means "not
+  // counted" (a bucket written before the counters, or under another threshold) — see samplesOver.
+  for (const [key, count] of Object.entries(bucket.latencyOver).sort(([a], [b]) => a.localeCompare(b))) {
+    adds.push([key, count]);
+  }
   const bins = Object.keys(bucket.latency)
     .map(Number)
     .sort((a, b) => a - b);
@@ -477,6 +489,7 @@ function bucketFromItem(item: Record<string, unknown>): MinuteBucket {
   for (const [attribute, value] of Object.entries(item)) {
     const bin = BIN_ATTRIBUTE.exec(attribute);
     if (bin && typeof value === 'number' && value !== 0) bucket.latency[Number(bin[1])] = value;
+    if (typeof value === 'number' && parseLatencyCutKey(attribute)) bucket.latencyOver[attribute] = value;
   }
   return bucket;
 }

@@ -1,9 +1,11 @@
 import { MemoryMetricsStore } from '../adapters/memory-metrics-store.ts';
 import { aggregateEvents, emptyAggregate } from '../core/aggregate.ts';
+import { formatDuration } from '../core/duration.ts';
 import { ValidationError } from '../core/errors.ts';
-import { loadEvaluationInput, newestLiveVersion } from '../core/evaluation-input.ts';
+import { loadEvaluationInput, longestBucketWindowMs, newestLiveVersion } from '../core/evaluation-input.ts';
 import type { SentinelEvent } from '../core/events.ts';
 import { timestampWindow } from '../core/ingest.ts';
+import { latencyCuts } from '../core/latency-cuts.ts';
 import type { Policy } from '../core/policy.ts';
 import { evaluateVersion } from '../core/triggers/evaluate.ts';
 import type { Evaluation } from '../core/triggers/types.ts';
@@ -50,6 +52,41 @@ export function parseAt(text: string | undefined, fallback: number): number {
   return at;
 }
 
+/**
+ * Set when the newest event lies further back than the longest trigger window before `at`: every
+ * window is then empty and the triggers say "inconclusive" about data that simply is not there
+ * (a stale export, a wrong --at). An extension of the JSON contract, present only when stale.
+ */
+export interface StaleData {
+  /** The newest event at or before `at`, ISO 8601. */
+  newestEvent: string;
+  /** The longest trigger window, as written in the policy's units. */
+  longestWindow: string;
+  /** Minutes from the newest event to `at`. */
+  ageMinutes: number;
+}
+
+export type CliEvaluation = Evaluation & { staleData?: StaleData };
+
+/** The StaleData of an evaluation at `at` whose newest event is `newestTs` (undefined: none). */
+export function staleDataAt(policy: Policy, at: number, newestTs: number | undefined): StaleData | undefined {
+  const longest = longestBucketWindowMs(policy);
+  if (newestTs === undefined || at - newestTs <= longest) return undefined;
+  return {
+    newestEvent: new Date(newestTs).toISOString(),
+    longestWindow: formatDuration(longest),
+    ageMinutes: Math.floor((at - newestTs) / 60_000),
+  };
+}
+
+/** The stderr line for stale data. */
+export function staleDataWarning(stale: StaleData, at: string): string {
+  return (
+    `warning: stale data: the newest event (${stale.newestEvent}) is older than the longest trigger ` +
+    `window (${stale.longestWindow}) before ${at}; every window is empty, so the triggers cannot judge`
+  );
+}
+
 export interface FileEvaluationOptions extends VersionOptions {
   at?: string;
   /** The caller's clock (epoch ms); without `at`, event timestamps are judged against it. */
@@ -68,7 +105,7 @@ export async function evaluateEventsFile(
   path: string,
   policy: Policy,
   options: FileEvaluationOptions,
-): Promise<Evaluation> {
+): Promise<CliEvaluation> {
   const requestedAt = options.at === undefined ? undefined : parseAt(options.at, 0);
   const events: SentinelEvent[] = [];
   let newestTs = 0;
@@ -91,9 +128,11 @@ export async function evaluateEventsFile(
   for (const problem of problems) options.onProblem?.(formatProblem(problem));
   const at = requestedAt ?? newestTs;
   const store = new MemoryMetricsStore();
-  await store.applyBatch('file', aggregateEvents(events, emptyAggregate()));
+  await store.applyBatch('file', aggregateEvents(events, emptyAggregate(latencyCuts(policy))));
   const version = await resolveVersion(store, options, newestAny?.version);
-  return evaluateVersion(await loadEvaluationInput(store, policy, at, version));
+  const evaluation = evaluateVersion(await loadEvaluationInput(store, policy, at, version));
+  const staleData = staleDataAt(policy, at, newestAny?.ts);
+  return staleData ? { ...evaluation, staleData } : evaluation;
 }
 
 /** Evaluates one version at `at` from a metrics store (the local store or DynamoDB). */
@@ -102,7 +141,12 @@ export async function evaluateFromStore(
   policy: Policy,
   at: number,
   options: VersionOptions,
-): Promise<Evaluation> {
+): Promise<CliEvaluation> {
   const version = await resolveVersion(store, options);
-  return evaluateVersion(await loadEvaluationInput(store, policy, at, version));
+  const sightings = await store.listVersionSightings();
+  const evaluation = evaluateVersion(await loadEvaluationInput(store, policy, at, version, sightings));
+  // The store knows the newest live classification of each version (reports and corrections aside).
+  const seen = sightings.filter((sighting) => sighting.firstSeen <= at).map((s) => Math.min(s.lastSeen, at));
+  const staleData = staleDataAt(policy, at, seen.length > 0 ? Math.max(...seen) : undefined);
+  return staleData ? { ...evaluation, staleData } : evaluation;
 }

@@ -1,6 +1,7 @@
 import { aggregateEvents, emptyAggregate } from '../core/aggregate.ts';
 import type { SentinelEvent } from '../core/events.ts';
 import { contentBatchId, timestampWindow } from '../core/ingest.ts';
+import { latencyCuts } from '../core/latency-cuts.ts';
 import type { Policy } from '../core/policy.ts';
 import type { MetricsStore } from '../ports.ts';
 import { formatProblem, readEventsFile } from './read-events-file.ts';
@@ -46,7 +47,10 @@ export async function ingestFile(
     const events = chunk;
     chunk = [];
     if (events.length === 0) return;
-    const applied = await store.applyBatch(contentBatchId(events), aggregateEvents(events, emptyAggregate()));
+    const applied = await store.applyBatch(
+      contentBatchId(events),
+      aggregateEvents(events, emptyAggregate(latencyCuts(policy))),
+    );
     result.batches += 1;
     result.writes += applied.writes;
     result.alreadyApplied += applied.alreadyApplied;

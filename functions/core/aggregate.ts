@@ -2,11 +2,13 @@ import {
   addClassification,
   addCorrection,
   emptyBucket,
+  type LatencyCut,
   type MinuteBucket,
   mergeBucket,
   minuteOf,
 } from './buckets.ts';
 import type { GdsReportEvent, SentinelEvent } from './events.ts';
+import { DEFAULT_LATENCY_CUTS } from './latency-cuts.ts';
 import { seriesKey, type Version, versionKey } from './version.ts';
 
 /** Re-exported: callers have always taken series keys from here; the encoding lives in version.ts. */
@@ -34,10 +36,20 @@ export interface BatchAggregate {
   sightings: Map<string, VersionSighting>;
   eventCount: number;
   duplicates: number;
+  /** The latency thresholds counted exactly into every bucket (the ingesting policy's). */
+  latencyCuts: readonly LatencyCut[];
 }
 
-export function emptyAggregate(): BatchAggregate {
-  return { series: new Map(), gdsReports: [], sightings: new Map(), eventCount: 0, duplicates: 0 };
+/** `latencyCuts`: `latencyCuts(policy)` of the ingesting policy; the default policy's when absent. */
+export function emptyAggregate(latencyCuts: readonly LatencyCut[] = DEFAULT_LATENCY_CUTS): BatchAggregate {
+  return {
+    series: new Map(),
+    gdsReports: [],
+    sightings: new Map(),
+    eventCount: 0,
+    duplicates: 0,
+    latencyCuts,
+  };
 }
 
 /**
@@ -64,7 +76,7 @@ export function aggregateEvents(
     const shadow = event.type === 'classification' && event.shadow === true;
     const bucket = bucketFor(into, event.version, shadow, minuteOf(event.ts));
     if (event.type === 'classification') {
-      addClassification(bucket, event);
+      addClassification(bucket, event, into.latencyCuts);
       if (!shadow) noteSighting(into.sightings, event.version, event.ts);
     } else {
       addCorrection(bucket, event);

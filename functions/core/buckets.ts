@@ -1,6 +1,6 @@
 import type { ClassificationEvent, CorrectionEvent } from './events.ts';
 import type { Histogram } from './histogram.ts';
-import { addToHistogram, mergeHistograms } from './histogram.ts';
+import { addToHistogram, binValue, mergeHistograms } from './histogram.ts';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
@@ -25,6 +25,14 @@ export interface MinuteBucket {
   costNanoUsd: number;
   costCount: number;
   latency: Histogram;
+  /**
+   * Exact latency counts at the policy's thresholds, keyed by `latencyCutKey` (`gt3000`: samples
+   * strictly above 3000 ms, `ge2000`: samples at or above 2000 ms). Counted at ingest because a
+   * histogram bin straddles every threshold: "p95 > T" is decided from these, never from bins.
+   * A key is present (possibly 0) whenever the bucket holds latency samples ingested under a
+   * policy naming that cut; buckets without it fall back to the histogram (`samplesOver`).
+   */
+  latencyOver: Record<string, number>;
   corrections: number;
   /** Corrections critical → other: false positives of `critical`. */
   criticalFp: number;
@@ -55,6 +63,49 @@ export type CounterField = (typeof COUNTER_FIELDS)[number];
  */
 export function addSaturating(a: number, b: number): number {
   return Math.min(a + b, Number.MAX_SAFE_INTEGER);
+}
+
+/**
+ * A latency threshold counted exactly at ingest. `inclusive: false` counts samples > ms (the
+ * trigger's "p95 above 3 s"); `inclusive: true` counts samples ≥ ms (verification's "p95 < 2 s"
+ * fails exactly when more than 5 % of the samples are at or above 2 s).
+ */
+export interface LatencyCut {
+  ms: number;
+  inclusive: boolean;
+}
+
+/** The counter's name, also its DynamoDB attribute: `gt3000`, `ge2000`. */
+export function latencyCutKey(cut: LatencyCut): string {
+  return `${cut.inclusive ? 'ge' : 'gt'}${cut.ms}`;
+}
+
+const CUT_KEY = /^(gt|ge)(\d+(?:\.\d+)?)$/;
+
+/** The cut a counter name stands for, or undefined for any other name. */
+export function parseLatencyCutKey(key: string): LatencyCut | undefined {
+  const match = CUT_KEY.exec(key);
+  if (!match) return undefined;
+  return { ms: Number(match[2]), inclusive: match[1] === 'ge' };
+}
+
+function isOver(latencyMs: number, cut: LatencyCut): boolean {
+  return cut.inclusive ? latencyMs >= cut.ms : latencyMs > cut.ms;
+}
+
+/**
+ * Samples of the bucket beyond the cut: exact when ingest counted it; otherwise (buckets stored
+ * before the counters existed, or under a policy with another threshold) estimated from the
+ * histogram by each bin's representative value — the old behaviour, within 2 % of the threshold.
+ */
+export function samplesOver(bucket: MinuteBucket, cut: LatencyCut): number {
+  const exact = bucket.latencyOver[latencyCutKey(cut)];
+  if (exact !== undefined) return exact;
+  let total = 0;
+  for (const [bin, count] of Object.entries(bucket.latency)) {
+    if (isOver(binValue(Number(bin)), cut)) total += count;
+  }
+  return total;
 }
 
 export function minuteOf(ts: number): number {
@@ -92,13 +143,19 @@ export function emptyBucket(minute: number): MinuteBucket {
     costNanoUsd: 0,
     costCount: 0,
     latency: {},
+    latencyOver: {},
     corrections: 0,
     criticalFp: 0,
     criticalFn: 0,
   };
 }
 
-export function addClassification(bucket: MinuteBucket, event: ClassificationEvent): void {
+/** `cuts`: the latency thresholds to count exactly (functions/core/latency-cuts.ts, from the policy). */
+export function addClassification(
+  bucket: MinuteBucket,
+  event: ClassificationEvent,
+  cuts: readonly LatencyCut[],
+): void {
   bucket.classified += 1;
   bucket[event.importance] += 1;
   if (event.importance === 'critical' && event.otp) bucket.otpCritical += 1;
@@ -107,7 +164,16 @@ export function addClassification(bucket: MinuteBucket, event: ClassificationEve
     bucket.costNanoUsd = addSaturating(bucket.costNanoUsd, Math.round(event.costUsd * NANO_USD_PER_USD));
     bucket.costCount += 1;
   }
-  if (event.latencyMs !== undefined) addToHistogram(bucket.latency, event.latencyMs);
+  if (event.latencyMs !== undefined) {
+    addToHistogram(bucket.latency, event.latencyMs);
+    for (const cut of cuts) {
+      const key = latencyCutKey(cut);
+      bucket.latencyOver[key] = addSaturating(
+        bucket.latencyOver[key] ?? 0,
+        isOver(event.latencyMs, cut) ? 1 : 0,
+      );
+    }
+  }
 }
 
 export function addCorrection(bucket: MinuteBucket, event: CorrectionEvent): void {
@@ -122,6 +188,9 @@ export function addCorrection(bucket: MinuteBucket, event: CorrectionEvent): voi
 export function mergeBucket(into: MinuteBucket, from: MinuteBucket): void {
   for (const field of COUNTER_FIELDS) into[field] = addSaturating(into[field], from[field]);
   mergeHistograms(into.latency, from.latency);
+  for (const [key, count] of Object.entries(from.latencyOver)) {
+    into.latencyOver[key] = addSaturating(into.latencyOver[key] ?? 0, count);
+  }
 }
 
 export function latencyCount(bucket: MinuteBucket): number {

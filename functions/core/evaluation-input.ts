@@ -1,11 +1,11 @@
 import type { MetricsStore } from '../ports.ts';
-import { seriesKey } from './aggregate.ts';
+import { seriesKey, type VersionSighting } from './aggregate.ts';
 import { HOUR_MS, hourOf, MINUTE_MS, type MinuteBucket, minuteOf } from './buckets.ts';
 import { parseDuration } from './duration.ts';
 import type { Policy } from './policy.ts';
 import { streakEnded } from './triggers/latency-p95.ts';
 import type { EvaluationInput } from './triggers/types.ts';
-import type { Version } from './version.ts';
+import { sameVersion, type Version } from './version.ts';
 
 /** The bucket windows of the five bucket-based triggers. */
 function bucketWindowsMs(policy: Policy): number[] {
@@ -74,13 +74,15 @@ export async function loadEvaluationInput(
   policy: Policy,
   at: number,
   version: Version,
+  /** The store's sightings, when the caller has already listed them. */
+  knownSightings?: readonly VersionSighting[],
 ): Promise<EvaluationInput> {
   const series = seriesKey(version);
   const windows = bucketWindowsMs(policy);
   const firstMinute = minuteOf(at - Math.max(...windows)) + MINUTE_MS;
   const lastMinute = minuteOf(at);
   const spans = planReads(at, windows, firstMinute, lastMinute);
-  const [parts, gdsReports] = await Promise.all([
+  const [parts, gdsReports, sightings] = await Promise.all([
     Promise.all(
       spans.map((span) =>
         span.kind === 'hours'
@@ -88,17 +90,46 @@ export async function loadEvaluationInput(
           : store.readBuckets(series, span.from, span.to),
       ),
     ),
-    store.readGdsReports(version, at - longestReportAgeMs(policy), at),
+    // Back past maxReportAge: data_freshness warns about a newest report that has grown too old.
+    store.readGdsReports(version, at - reportLookbackMs(policy), at),
+    knownSightings ?? store.listVersionSightings(),
   ]);
   const buckets = parts.flat();
   const minutesRead = spans.flatMap((span, index) => (span.kind === 'minutes' ? (parts[index] ?? []) : []));
   const latencyMinutes = await readLatencyMinutes(store, series, policy, at, spans, minutesRead);
-  return { at, version, buckets, latencyMinutes, gdsReports, policy };
+  return { at, version, buckets, latencyMinutes, gdsReports, policy, ...liveness(sightings, version, at) };
+}
+
+/** How far back reports are read: the GDS triggers' age, or the data's retention if longer. */
+function reportLookbackMs(policy: Policy): number {
+  return Math.max(longestReportAgeMs(policy), parseDuration(policy.store.bucketTtl));
+}
+
+/**
+ * `lastSeen` and `deployed` from the sightings, for data_freshness. Exact when the sighting ends
+ * at or before `at` (always so for the scheduled evaluator, which judges at its clock). Judging an
+ * earlier instant, the version's lastSeen lies after it: the trigger then takes the newest bucket
+ * with traffic, and another version counts as newer only if it was seen live after this one's
+ * newest known traffic and had already started by `at`.
+ */
+function liveness(
+  sightings: readonly VersionSighting[],
+  version: Version,
+  at: number,
+): Pick<EvaluationInput, 'lastSeen' | 'deployed'> {
+  const own = sightings.find((sighting) => sameVersion(sighting.version, version));
+  if (!own || own.firstSeen > at) return { deployed: false };
+  const lastSeen = Math.min(own.lastSeen, at);
+  const deployed = !sightings.some(
+    (other) => !sameVersion(other.version, version) && other.firstSeen <= at && other.lastSeen > lastSeen,
+  );
+  return own.lastSeen <= at ? { lastSeen, deployed } : { deployed };
 }
 
 /**
  * Minute buckets for the latency streak, newest first: the minutes already read, plus the
- * minutes under rollups, in growing steps going back, until the streak has ended.
+ * minutes under rollups, in growing steps going back, until the streak has ended — including the
+ * whole rolling window of the minute that ends it.
  */
 async function readLatencyMinutes(
   store: MetricsStore,
@@ -120,7 +151,7 @@ async function readLatencyMinutes(
           minutesRead.filter((bucket) => bucket.minute >= span.from && bucket.minute <= span.to),
         ),
       );
-      if (streakEnded(collected, policy)) return collected;
+      if (streakEnded(collected, span.from, policy)) return collected;
       continue;
     }
     // Back an hour, then two, four…: a short streak costs one small read, a day-long one a few.
@@ -128,7 +159,7 @@ async function readLatencyMinutes(
     for (let end = span.to + HOUR_MS - MINUTE_MS; end >= span.from && end > windowStart; hours *= 2) {
       const start = Math.max(span.from, end - hours * HOUR_MS + MINUTE_MS);
       collected.push(...newestFirst(await store.readBuckets(series, start, end)));
-      if (streakEnded(collected, policy)) return collected;
+      if (streakEnded(collected, start, policy)) return collected;
       end = start - MINUTE_MS;
     }
   }

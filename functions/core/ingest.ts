@@ -3,6 +3,7 @@ import type { ApplyBatchResult, MetricsStore } from '../ports.ts';
 import { aggregateEvents, type BatchAggregate, emptyAggregate } from './aggregate.ts';
 import { PayloadTooLargeError, ValidationError } from './errors.ts';
 import { type EventRejection, parseEvent, type SentinelEvent, type TimestampWindow } from './events.ts';
+import { latencyCuts } from './latency-cuts.ts';
 import { type Policy, windowMs } from './policy.ts';
 
 /**
@@ -92,7 +93,7 @@ export function prepareBatch(
     seen.add(parsed.event.id);
     unique.push(parsed.event);
   });
-  const aggregate = aggregateEvents(unique, emptyAggregate());
+  const aggregate = aggregateEvents(unique, emptyAggregate(latencyCuts(policy)));
   aggregate.duplicates = duplicates;
   const contentHash = contentBatchId(unique);
   return {

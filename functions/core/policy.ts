@@ -16,6 +16,13 @@ const minutes = z
   .int('must be a whole number')
   .min(1, 'must be ≥ 1')
   .max(1440, 'must be ≤ 1440 (a day of minutes)');
+/** A span of whole minutes (a latency rolling window is counted in minute buckets). */
+function wholeMinutes(min: string, max: string) {
+  return durationBetween(min, max).refine(
+    (text) => safeDuration(text) % 60_000 === 0,
+    'must be whole minutes, such as 10m or 1h',
+  );
+}
 /** A trigger window: under a minute holds no whole bucket, so the trigger would turn inconclusive (off). */
 const triggerWindow = durationBetween('1m', '30d');
 /** Lambda's synchronous payload limit: a larger body never reaches the handler. */
@@ -78,7 +85,14 @@ export const policySchema = z
             thresholdMs: positive.default(3000),
             warningAboveMinutes: minutes.default(10),
             breachAboveMinutes: minutes.default(30),
-            minSamplesPerMinute: minutes.default(5),
+            /**
+             * Each minute is judged on the rolling window ending at it (p95 > T ⟺ more than 5 % of
+             * its samples above T, counted exactly at ingest), so low traffic still has enough samples.
+             */
+            rollingWindow: wholeMinutes('1m', '24h').default('10m'),
+            minSamplesPerWindow: minutes.default(20),
+            /** Samples a minute needs of its own to be judged: a quiet minute adds no news. */
+            minSamplesPerMinute: minutes.default(1),
           })
           .prefault({}),
         cost_spike: z
@@ -95,6 +109,10 @@ export const policySchema = z
             breachAbovePp: nonNegative.default(10),
             minEmails: minimum.default(200),
           })
+          .prefault({}),
+        /** Warning only (never a rollback): the version went quiet, or its GDS reports stopped. */
+        data_freshness: z
+          .strictObject({ maxSilence: durationBetween('1m', '30d').default('30m') })
           .prefault({}),
       })
       .prefault({})
@@ -134,6 +152,8 @@ export const policySchema = z
         cooldown: durationBetween('0s', '30d').default('6h'),
         /** Repeated warnings for the same trigger and version go out once per this span (pages never). */
         warningDedupe: durationBetween('1m', '7d').default('1h'),
+        /** An automatic trigger inconclusive this long on a live version sends one alert, not silence. */
+        inconclusiveAlertAfter: durationBetween('1m', '30d').default('2h'),
       })
       .prefault({}),
     /** Confidence intervals on every rate, and the optional sequential decisions (README "Statistics"). */

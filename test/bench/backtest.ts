@@ -98,7 +98,7 @@ export async function benchBacktest(): Promise<Record<string, number | string>> 
         `  fold into minute buckets   ${run.foldEventsPerSec.toLocaleString('en')} events/s (${run.foldSeconds} s)`,
         `  replay, 1 min steps        ${run.minutesPerSec.toLocaleString('en')} minutes/s ` +
           `(${run.minutesReplayed.toLocaleString('en')} minutes, ${run.evaluations.toLocaleString('en')} version evaluations in ${run.replaySeconds} s)`,
-        `  latency breach of v3 at    ${run.firstBreachMinuteOfLatency === 0 ? 'never (fewer than 5 samples a minute)' : new Date(run.firstBreachMinuteOfLatency).toISOString()}`,
+        `  latency breach of v3 at    ${run.firstBreachMinuteOfLatency === 0 ? 'never' : new Date(run.firstBreachMinuteOfLatency).toISOString()}`,
       ].join('\n'),
     );
   }

@@ -21,6 +21,7 @@ const TRIGGER_IDS = [
   'latency_p95',
   'cost_spike',
   'distribution_drift',
+  'data_freshness',
 ];
 
 let dir: string;
@@ -201,6 +202,22 @@ describe('sentinel evaluate --json (contract)', () => {
     const { parsed, byId } = await evaluate(`drift-${criticalShare}`, emails(200, { criticalShare }));
     expect(byId.distribution_drift).toMatchObject({ outcome, samples: 200 });
     expect(parsed.decision).toBe(decision);
+  });
+
+  it('says so on stderr and in staleData when the newest event is older than the longest window', async () => {
+    const { parsed, stderr } = await evaluate('stale', emails(120, { hoursBefore: 30 }));
+    expect(stderr).toMatch(
+      /warning: stale data: the newest event \(2026-11-26T06:59:\d\d\.\d{3}Z\) is older than the longest trigger window \(24h\) before 2026-11-27T12:00:00\.000Z/,
+    );
+    expect((parsed as unknown as { staleData: unknown }).staleData).toMatchObject({
+      longestWindow: '24h',
+      ageMinutes: 29 * 60,
+    });
+    expect(parsed.triggers.map((trigger) => trigger.id)).toEqual(TRIGGER_IDS);
+    const fresh = await evaluate('fresh', emails(120));
+    expect(fresh.stderr).not.toContain('stale data');
+    expect(fresh.parsed).not.toHaveProperty('staleData');
+    expect(fresh.byId.data_freshness).toMatchObject({ kind: 'manual', outcome: 'ok', threshold: 30 });
   });
 
   it('too little data is inconclusive with a null value, never ok, and decides nothing', async () => {

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { DynamoDbMetricsStore } from '../../functions/adapters/dynamodb-metrics-store.ts';
 import { MemoryMetricsStore } from '../../functions/adapters/memory-metrics-store.ts';
 import { type BatchAggregate, bucketCount, seriesKey } from '../../functions/core/aggregate.ts';
-import { emptyBucket, type MinuteBucket } from '../../functions/core/buckets.ts';
+import { emptyBucket, hourlyRollups, type MinuteBucket } from '../../functions/core/buckets.ts';
 import { parseDuration } from '../../functions/core/duration.ts';
 import { binOf } from '../../functions/core/histogram.ts';
 import { ingestBatch, prepareBatch } from '../../functions/core/ingest.ts';
-import { DEFAULT_POLICY } from '../../functions/core/policy.ts';
+import { DEFAULT_POLICY, parsePolicy } from '../../functions/core/policy.ts';
 import { ensureTable, type LocalDynamo, startLocalDynamo } from '../../functions/local/dynalite.ts';
 
 const V1 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
@@ -174,6 +174,7 @@ describe('DynamoDbMetricsStore on dynalite', () => {
         costNanoUsd: 2_000_000,
         costCount: 2,
         latency: { [binOf(850)]: 1, [binOf(1200)]: 1 },
+        latencyOver: { gt3000: 0, ge2000: 0 },
       },
       {
         ...emptyBucket(T0 + MIN),
@@ -181,6 +182,7 @@ describe('DynamoDbMetricsStore on dynalite', () => {
         critical: 1,
         otpCritical: 1,
         latency: { [binOf(3100)]: 1 },
+        latencyOver: { gt3000: 1, ge2000: 1 },
         corrections: 2,
         criticalFp: 1,
         criticalFn: 1,
@@ -189,7 +191,13 @@ describe('DynamoDbMetricsStore on dynalite', () => {
     expect(await store.readBuckets(seriesKey(V1), T0 + MIN, T0 + MIN)).toHaveLength(1);
     expect(await store.readBuckets(seriesKey(V1), T0 - 10 * MIN, T0 - MIN)).toEqual([]);
     expect(await readAll(store, V2)).toEqual([
-      { ...emptyBucket(T0), classified: 1, routine: 1, latency: { [binOf(500)]: 1 } },
+      {
+        ...emptyBucket(T0),
+        classified: 1,
+        routine: 1,
+        latency: { [binOf(500)]: 1 },
+        latencyOver: { gt3000: 0, ge2000: 0 },
+      },
     ]);
     expect(await store.readBuckets(seriesKey(V2, true), T0, T0 + 10 * MIN)).toHaveLength(1);
 
@@ -212,6 +220,34 @@ describe('DynamoDbMetricsStore on dynalite', () => {
       { version: V1, firstSeen: T0, lastSeen: T0 + MIN },
       { version: V2, firstSeen: T0, lastSeen: T0 },
     ]);
+  });
+
+  it('round-trips the exact latency counts at the policy thresholds, in minutes and hourly rollups, once', async () => {
+    const { store } = await freshStore();
+    const policy = parsePolicy({ triggers: { latency_p95: { thresholdMs: 2500 } } });
+    // Two hours, latencies 200 … 3199 ms, including values exactly at the thresholds.
+    const events = [
+      ...traffic('x', 720, 120),
+      classification('at-2500', T0 + 3 * MIN, { latencyMs: 2500 }),
+      classification('at-2000', T0 + 3 * MIN, { latencyMs: 2000 }),
+    ];
+    for (let i = 0; i < 2; i++) await ingestBatch(store, events, policy, { now: NOW, batchId: 'exact' });
+
+    const minutes = await readAll(store);
+    const sum = (key: string) => minutes.reduce((total, bucket) => total + (bucket.latencyOver[key] ?? 0), 0);
+    const latencies = events.map((event) => event.latencyMs as number);
+    expect(sum('gt2500')).toBe(latencies.filter((ms) => ms > 2500).length);
+    expect(sum('ge2000')).toBe(latencies.filter((ms) => ms >= 2000).length);
+    expect(minutes.every((bucket) => Object.keys(bucket.latencyOver).sort().join() === 'ge2000,gt2500')).toBe(
+      true,
+    );
+    expect(minutes.find((bucket) => bucket.minute === T0 + 3 * MIN)?.latencyOver).toEqual(
+      expect.objectContaining({ gt2500: expect.any(Number), ge2000: expect.any(Number) }),
+    );
+    // Rollups equal the sums of their minutes, counters and exact counts alike.
+    const rollups = await store.readHourRollups(seriesKey(V1), T0, T0 + 60 * MIN);
+    expect(rollups).toHaveLength(2);
+    expect(rollups).toEqual([...hourlyRollups(minutes).values()]);
   });
 
   it('counts the same batch sent three times once (same batchId)', async () => {

@@ -8,15 +8,19 @@ describe('bucket counters stay safe integers', () => {
     expect(addSaturating(Number.MAX_SAFE_INTEGER - 1, 5)).toBe(Number.MAX_SAFE_INTEGER);
     const bucket = emptyBucket(0);
     bucket.costNanoUsd = Number.MAX_SAFE_INTEGER - 10;
-    addClassification(bucket, {
-      type: 'classification',
-      id: 'e',
-      ts: 0,
-      version,
-      importance: 'routine',
-      otp: false,
-      costUsd: 10,
-    });
+    addClassification(
+      bucket,
+      {
+        type: 'classification',
+        id: 'e',
+        ts: 0,
+        version,
+        importance: 'routine',
+        otp: false,
+        costUsd: 10,
+      },
+      [],
+    );
     expect(bucket.costNanoUsd).toBe(Number.MAX_SAFE_INTEGER);
     const other = { ...emptyBucket(0), costNanoUsd: Number.MAX_SAFE_INTEGER, classified: 3 };
     mergeBucket(bucket, other);

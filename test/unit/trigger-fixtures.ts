@@ -4,6 +4,7 @@ import {
   addClassification,
   addCorrection,
   emptyBucket,
+  type LatencyCut,
   type MinuteBucket,
 } from '../../functions/core/buckets.ts';
 import type {
@@ -14,6 +15,7 @@ import type {
   Importance,
   SentinelEvent,
 } from '../../functions/core/events.ts';
+import { DEFAULT_LATENCY_CUTS } from '../../functions/core/latency-cuts.ts';
 import { DEFAULT_POLICY, type Policy } from '../../functions/core/policy.ts';
 import type { EvaluationInput } from '../../functions/core/triggers/types.ts';
 import type { Version } from '../../functions/core/version.ts';
@@ -86,8 +88,15 @@ export interface Traffic {
   latenciesMs?: readonly number[];
 }
 
-/** The bucket of the minute starting `minutesAgo` minutes before AT (0 = the minute starting at AT). */
-export function bucketAt(minutesAgo: number, traffic: Traffic): MinuteBucket {
+/**
+ * The bucket of the minute starting `minutesAgo` minutes before AT (0 = the minute starting at AT),
+ * with exact latency counts at `cuts` (the default policy's thresholds unless told).
+ */
+export function bucketAt(
+  minutesAgo: number,
+  traffic: Traffic,
+  cuts: readonly LatencyCut[] = DEFAULT_LATENCY_CUTS,
+): MinuteBucket {
   const minute = AT - minutesAgo * MINUTE;
   const bucket = emptyBucket(minute);
   const cost = traffic.costUsd === undefined ? {} : { costUsd: traffic.costUsd };
@@ -95,16 +104,17 @@ export function bucketAt(minutesAgo: number, traffic: Traffic): MinuteBucket {
     addClassification(
       bucket,
       classification({ ts: minute, importance: 'critical', otp: i < (traffic.otpCritical ?? 0), ...cost }),
+      cuts,
     ),
   );
   for (const importance of ['time_sensitive', 'routine'] as const) {
     times(traffic[importance] ?? 0, () =>
-      addClassification(bucket, classification({ ts: minute, importance, ...cost })),
+      addClassification(bucket, classification({ ts: minute, importance, ...cost }), cuts),
     );
   }
   times(traffic.criticalFp ?? 0, () => addCorrection(bucket, correction('critical', 'routine', minute)));
   for (const latencyMs of traffic.latenciesMs ?? []) {
-    addClassification(bucket, classification({ ts: minute, latencyMs }));
+    addClassification(bucket, classification({ ts: minute, latencyMs }), cuts);
   }
   return bucket;
 }

@@ -4,6 +4,7 @@ import { DEFAULT_POLICY } from '../../functions/core/policy.ts';
 import { evaluateCostSpike } from '../../functions/core/triggers/cost-spike.ts';
 import { evaluateCriticalPrecision } from '../../functions/core/triggers/critical-precision.ts';
 import { evaluateCriticalRecall } from '../../functions/core/triggers/critical-recall.ts';
+import { evaluateDataFreshness } from '../../functions/core/triggers/data-freshness.ts';
 import { decide } from '../../functions/core/triggers/decide.ts';
 import { evaluateDistributionDrift } from '../../functions/core/triggers/distribution-drift.ts';
 import { evaluateVersion } from '../../functions/core/triggers/evaluate.ts';
@@ -319,7 +320,17 @@ describe('fp_budget', () => {
   });
 });
 
-describe('latency_p95', () => {
+/** The seed's per-minute reading (one-minute windows of 5 samples), still expressible in the policy. */
+const PER_MINUTE = withPolicy((p) => {
+  p.triggers.latency_p95.rollingWindow = '1m';
+  p.triggers.latency_p95.minSamplesPerWindow = 5;
+  p.triggers.latency_p95.minSamplesPerMinute = 5;
+});
+
+describe('latency_p95 per minute (rollingWindow 1m)', () => {
+  const perMinute = (fields: Parameters<typeof input>[0]) =>
+    evaluateLatencyP95(input({ policy: PER_MINUTE, ...fields }));
+
   it.each([
     { slowMinutes: 0, outcome: 'ok' },
     { slowMinutes: 10, outcome: 'ok' },
@@ -331,24 +342,24 @@ describe('latency_p95', () => {
       ...minutes(slowMinutes, { latenciesMs: SLOW }),
       ...minutes(20, { latenciesMs: FAST }, slowMinutes),
     ];
-    const result = evaluateLatencyP95(input({ buckets }));
+    const result = perMinute({ buckets });
     expect(result).toMatchObject({ id: 'latency_p95', kind: 'manual', outcome, value: slowMinutes });
     expect(result).toMatchObject({ threshold: 30, warningThreshold: 10, samples: (slowMinutes + 20) * 5 });
   });
 
   it('skips thin minutes: they neither extend nor break a streak', () => {
     const buckets = times(62, (i) => bucketAt(i, { latenciesMs: i % 2 === 0 ? SLOW : THIN_FAST }));
-    expect(evaluateLatencyP95(input({ buckets }))).toMatchObject({ outcome: 'breach', value: 31 });
+    expect(perMinute({ buckets })).toMatchObject({ outcome: 'breach', value: 31 });
   });
 
   it('skips minutes without any traffic', () => {
     const buckets = times(12, (i) => bucketAt(i * 3, { latenciesMs: SLOW }));
-    expect(evaluateLatencyP95(input({ buckets }))).toMatchObject({ outcome: 'warning', value: 12 });
+    expect(perMinute({ buckets })).toMatchObject({ outcome: 'warning', value: 12 });
   });
 
   it('starts from the newest minute with enough samples, even when thin minutes are newer', () => {
     const buckets = [...minutes(3, { latenciesMs: THIN_FAST }), ...minutes(11, { latenciesMs: SLOW }, 3)];
-    expect(evaluateLatencyP95(input({ buckets }))).toMatchObject({ outcome: 'warning', value: 11 });
+    expect(perMinute({ buckets })).toMatchObject({ outcome: 'warning', value: 11 });
   });
 
   it('is broken by one healthy minute', () => {
@@ -357,57 +368,132 @@ describe('latency_p95', () => {
       bucketAt(5, { latenciesMs: FAST }),
       ...minutes(40, { latenciesMs: SLOW }, 6),
     ];
-    expect(evaluateLatencyP95(input({ buckets }))).toMatchObject({ outcome: 'ok', value: 5 });
+    expect(perMinute({ buckets })).toMatchObject({ outcome: 'ok', value: 5 });
   });
 
   it.each([
     { name: '1 slow sample in 20 keeps the p95 fast', slow: 1, value: 0 },
     { name: '2 slow samples in 20 make the p95 slow', slow: 2, value: 1 },
-  ])('uses the per-minute p95: $name', ({ slow, value }) => {
+  ])('is exact at 5 %: $name', ({ slow, value }) => {
     const latenciesMs = [...times(20 - slow, () => 400), ...times(slow, () => 9000)];
-    expect(evaluateLatencyP95(input({ buckets: [bucketAt(0, { latenciesMs })] })).value).toBe(value);
+    expect(perMinute({ buckets: [bucketAt(0, { latenciesMs })] }).value).toBe(value);
   });
 
   it.each([
-    { name: 'just above 3000 ms is slow', latencyMs: 3100, value: 1 },
+    { name: 'just above 3000 ms is slow', latencyMs: 3000.5, value: 1 },
+    { name: 'exactly 3000 ms is not above 3000 ms', latencyMs: 3000, value: 0 },
+    { name: '2990 ms (a histogram bin reading ≈ 3013 ms) is not', latencyMs: 2990, value: 0 },
     { name: 'just below 3000 ms is not', latencyMs: 2900, value: 0 },
   ])('threshold: $name', ({ latencyMs, value }) => {
     const buckets = [bucketAt(0, { latenciesMs: times(5, () => latencyMs) })];
-    expect(evaluateLatencyP95(input({ buckets })).value).toBe(value);
+    expect(perMinute({ buckets }).value).toBe(value);
   });
 
   it('is inconclusive with a null value when no minute has 5 samples', () => {
     const buckets = minutes(50, { latenciesMs: THIN_FAST });
-    expect(evaluateLatencyP95(input({ buckets }))).toMatchObject({
-      outcome: 'inconclusive',
-      value: null,
-      samples: 200,
-    });
-    expect(evaluateLatencyP95(input())).toMatchObject({ outcome: 'inconclusive', value: null, samples: 0 });
+    expect(perMinute({ buckets })).toMatchObject({ outcome: 'inconclusive', value: null, samples: 200 });
+    expect(perMinute({})).toMatchObject({ outcome: 'inconclusive', value: null, samples: 0 });
   });
 
   it('ignores minutes outside the window', () => {
     const buckets = minutes(40, { latenciesMs: SLOW }, 24 * 60);
-    expect(evaluateLatencyP95(input({ buckets })).outcome).toBe('inconclusive');
+    expect(perMinute({ buckets }).outcome).toBe('inconclusive');
   });
 
-  it("mentions the newest minute's p95 in ms", () => {
-    const result = evaluateLatencyP95(input({ buckets: minutes(31, { latenciesMs: SLOW }) }));
-    const shown = Number(/newest minute p95 (\d+) ms/.exec(result.reason)?.[1]);
-    expect(Math.abs(shown - 3500) / 3500).toBeLessThan(0.02);
-  });
-
-  it('takes the threshold and the per-minute minimum from the policy', () => {
+  it('takes the threshold and the minimums from the policy (with exact counts at that threshold)', () => {
     const policy = withPolicy((p) => {
+      Object.assign(p.triggers.latency_p95, PER_MINUTE.triggers.latency_p95);
       p.triggers.latency_p95.thresholdMs = 300;
+      p.triggers.latency_p95.minSamplesPerWindow = 4;
       p.triggers.latency_p95.minSamplesPerMinute = 4;
     });
-    expect(
-      evaluateLatencyP95(input({ policy, buckets: minutes(12, { latenciesMs: THIN_FAST }) })),
-    ).toMatchObject({
-      outcome: 'warning',
-      value: 12,
+    const cuts = [{ ms: 300, inclusive: false }];
+    const buckets = times(12, (i) => bucketAt(i, { latenciesMs: THIN_FAST }, cuts));
+    expect(evaluateLatencyP95(input({ policy, buckets }))).toMatchObject({ outcome: 'warning', value: 12 });
+  });
+
+  it('reads buckets stored without exact counts (older data) from the histogram', () => {
+    const buckets = minutes(11, { latenciesMs: SLOW }).map((bucket) => ({ ...bucket, latencyOver: {} }));
+    expect(perMinute({ buckets })).toMatchObject({ outcome: 'warning', value: 11 });
+  });
+});
+
+/** `perDay` live classifications evenly spread over [from, to), each `latencyMs(ts)`. */
+function steadyTraffic(perDay: number, from: number, to: number, latencyMs: (ts: number) => number) {
+  const spacing = DAY / perDay;
+  const count = Math.floor((to - from) / spacing);
+  return times(count, (i) => {
+    const ts = from + Math.round(i * spacing);
+    return classification({ ts, latencyMs: latencyMs(ts) });
+  });
+}
+
+describe('latency_p95 on rolling windows (the default: 10 minutes, 20 samples)', () => {
+  // The runbook's traffic: 5,000 emails a day ≈ 3.5 a minute, never 5 in most minutes.
+  const SLOW_FROM = AT - 2 * HOUR;
+  const events = steadyTraffic(5000, AT - 3 * HOUR, AT + MINUTE, (ts) => (ts >= SLOW_FROM ? 6000 : 800));
+  /** Evaluated at the end of the minute `minutesAfter` minutes into the slowdown, on events up to then. */
+  const at = (minutesAfter: number) => {
+    const instant = SLOW_FROM + minutesAfter * MINUTE + 59_999;
+    const seen = events.filter((event) => event.ts <= instant);
+    return evaluateLatencyP95(input({ at: instant, buckets: bucketsOf(seen) }));
+  };
+
+  it('breaches after 2 h at 6 s p95 with 5,000 emails a day', () => {
+    // Minutes 0 … 119 of the slowdown, and the first minute of traffic at AT.
+    expect(at(120)).toMatchObject({ outcome: 'breach', value: 121, threshold: 30, warningThreshold: 10 });
+  });
+
+  it.each([
+    { after: 9, outcome: 'ok' },
+    { after: 10, outcome: 'warning' },
+    { after: 29, outcome: 'warning' },
+    { after: 30, outcome: 'breach' },
+  ] as const)(
+    'warns after ~10 and breaches after ~30 minutes: minute $after → $outcome',
+    ({ after, outcome }) => {
+      expect(at(after)).toMatchObject({ outcome, value: after + 1 });
+    },
+  );
+
+  it('is ok at the same traffic when it is fast, and recovers once the window is fast again', () => {
+    expect(at(-1)).toMatchObject({ outcome: 'ok', value: 0 });
+    const recovered = [
+      ...events.filter((event) => event.ts < AT - 30 * MINUTE),
+      ...steadyTraffic(5000, AT - 30 * MINUTE, AT + MINUTE, () => 800),
+    ];
+    expect(evaluateLatencyP95(input({ buckets: bucketsOf(recovered) }))).toMatchObject({
+      outcome: 'ok',
+      value: 0,
     });
+  });
+
+  it.each([
+    { name: 'exactly 3000 ms', latencyMs: 3000 },
+    { name: 'a true p95 of 2990 ms (the histogram would read ≈ 3013 ms)', latencyMs: 2990 },
+  ])('never counts $name as above 3 s', ({ latencyMs }) => {
+    const edge = steadyTraffic(5000, AT - 3 * HOUR, AT + MINUTE, () => latencyMs);
+    expect(evaluateLatencyP95(input({ buckets: bucketsOf(edge) }))).toMatchObject({
+      outcome: 'ok',
+      value: 0,
+    });
+  });
+
+  it('explains the window in the reason', () => {
+    expect(at(120).reason).toMatch(
+      /^p95 above 3000 ms for 121 consecutive minutes > 30 \(each minute judged on the 10m ending at it, slow when more than 5 % of its samples are above 3000 ms; newest: 3\d of 3\d = 100\.0 %; \d+ samples in 24h\)$/,
+    );
+  });
+
+  it('is inconclusive while no 10-minute window holds 20 samples', () => {
+    const thin = steadyTraffic(1000, AT - 3 * HOUR, AT + MINUTE, () => 6000);
+    expect(evaluateLatencyP95(input({ buckets: bucketsOf(thin) }))).toMatchObject({
+      outcome: 'inconclusive',
+      value: null,
+    });
+    expect(evaluateLatencyP95(input({ buckets: bucketsOf(thin) })).reason).toMatch(
+      /no minute in 24h whose 10m window holds 20 or more latency samples/,
+    );
   });
 });
 
@@ -516,6 +602,65 @@ describe('distribution_drift', () => {
   });
 });
 
+describe('data_freshness', () => {
+  const trafficUntil = (minutesAgo: number) => minutes(20, { routine: 3 }, minutesAgo);
+  it.each([
+    { name: 'traffic this minute', lastMinutesAgo: 0, deployed: true, outcome: 'ok', value: 0 },
+    { name: 'quiet for 30 min (not longer)', lastMinutesAgo: 30, deployed: true, outcome: 'ok', value: 30 },
+    {
+      name: 'quiet for 31 min while deployed',
+      lastMinutesAgo: 31,
+      deployed: true,
+      outcome: 'warning',
+      value: 31,
+    },
+    {
+      name: 'quiet for 31 min after a newer version went live',
+      lastMinutesAgo: 31,
+      deployed: false,
+      outcome: 'ok',
+      value: 31,
+    },
+  ] as const)('$name → $outcome', ({ lastMinutesAgo, deployed, outcome, value }) => {
+    const result = evaluateDataFreshness(input({ buckets: trafficUntil(lastMinutesAgo), deployed }));
+    expect(result).toMatchObject({
+      id: 'data_freshness',
+      kind: 'manual',
+      outcome,
+      value,
+      threshold: 30,
+      window: '30m',
+    });
+  });
+
+  it('prefers the exact lastSeen over the minute buckets', () => {
+    const result = evaluateDataFreshness(input({ buckets: trafficUntil(40), lastSeen: AT - 90_000 }));
+    expect(result).toMatchObject({ outcome: 'ok', value: 1.5 });
+  });
+
+  it('is inconclusive with a null value for a version never seen live', () => {
+    expect(evaluateDataFreshness(input())).toMatchObject({ outcome: 'inconclusive', value: null });
+  });
+
+  it('warns when the newest GDS report is older than maxReportAge, not when it is fresh', () => {
+    const buckets = trafficUntil(0);
+    const old = gdsReport({ tp: 190, fp: 5, fn: 5 }, { ts: AT - 8 * DAY });
+    const stale = evaluateDataFreshness(input({ buckets, gdsReports: [old] }));
+    expect(stale.outcome).toBe('warning');
+    expect(stale.reason).toMatch(/newest GDS report \(gds-1, .*\) is older than 7d/);
+    const fresh = gdsReport({ tp: 190, fp: 5, fn: 5 }, { ts: AT - DAY });
+    expect(evaluateDataFreshness(input({ buckets, gdsReports: [old, fresh] })).outcome).toBe('ok');
+  });
+
+  it('never rolls back or asks to investigate by itself: at most watch', () => {
+    const evaluation = evaluateVersion(input({ buckets: trafficUntil(60) }));
+    expect(evaluation.triggers.at(-1)).toMatchObject({ id: 'data_freshness', outcome: 'warning' });
+    expect(evaluation.decision).toBe('watch');
+    const forced = { ...(evaluation.triggers.at(-1) as TriggerResult), outcome: 'breach' as const };
+    expect(decide([forced])).toBe('watch');
+  });
+});
+
 describe('decide', () => {
   const result = (kind: TriggerKind, outcome: Outcome): TriggerResult => ({
     id: kind === 'automatic' ? 'otp_in_critical' : 'fp_budget',
@@ -565,7 +710,7 @@ describe('decide', () => {
 });
 
 describe('evaluateVersion', () => {
-  it('reports all seven triggers in order, with the instant as ISO text', () => {
+  it('reports the seven runbook triggers, then data_freshness, in order, with the instant as ISO text', () => {
     const evaluation = evaluateVersion(input());
     expect(evaluation.at).toBe('2026-11-27T12:00:00.000Z');
     expect(evaluation.triggers.map((trigger) => trigger.id)).toEqual([...TRIGGER_IDS]);

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type CounterField, emptyBucket, type MinuteBucket } from '../../functions/core/buckets.ts';
+import {
+  type CounterField,
+  emptyBucket,
+  latencyCutKey,
+  type MinuteBucket,
+} from '../../functions/core/buckets.ts';
 import type { Confusion, GdsReportEvent } from '../../functions/core/events.ts';
 import { addToHistogram } from '../../functions/core/histogram.ts';
 import type { CheckOutcome, VerificationCheck } from '../../functions/core/incident/incident.ts';
+import { DEFAULT_LATENCY_CUTS } from '../../functions/core/latency-cuts.ts';
 import { DEFAULT_POLICY } from '../../functions/core/policy.ts';
 import { stageOutcome } from '../../functions/core/verification/check.ts';
 import {
@@ -35,11 +41,18 @@ const JUDGED_AT: Record<Stage, number> = {
 
 type Counts = Partial<Record<CounterField, number>> & { latencyMs?: readonly number[] };
 
-/** One minute of the restored version's traffic, `minutes` after the deploy. */
+/** One minute of the restored version's traffic, `minutes` after the deploy, counted as ingest counts it. */
 function bucket(minutes: number, counts: Counts = {}): MinuteBucket {
   const { latencyMs = [], ...counters } = counts;
   const made = { ...emptyBucket(DEPLOYED_AT + minutes * MINUTE), ...counters };
   for (const ms of latencyMs) addToHistogram(made.latency, ms);
+  if (latencyMs.length > 0) {
+    for (const cut of DEFAULT_LATENCY_CUTS) {
+      made.latencyOver[latencyCutKey(cut)] = latencyMs.filter((ms) =>
+        cut.inclusive ? ms >= cut.ms : ms > cut.ms,
+      ).length;
+    }
+  }
   return made;
 }
 
@@ -112,6 +125,11 @@ const ROWS: Row[] = [
   { name: 'p95 2500 ms', stage: 'immediate', check: 'latency_p95', buckets: [bucket(1, { ...healthy(20), latencyMs: Array(20).fill(2500) })], outcome: 'fail', value: null, samples: 20 },
   { name: 'slow but only 19 samples', stage: 'immediate', check: 'latency_p95', buckets: [bucket(1, { ...healthy(19), latencyMs: Array(19).fill(2500) })], outcome: 'inconclusive', value: null, samples: 19 },
   { name: 'no latency samples', stage: 'immediate', check: 'latency_p95', buckets: [bucket(1, { ...healthy(50), latencyMs: [] })], outcome: 'inconclusive', value: null, samples: 0 },
+  // Exact at the edge: 2 of 20 at exactly 2000 ms make the p95 2000 ms, not < 2000; 1 of 20 keeps it below.
+  { name: '2 of 20 at exactly 2000 ms', stage: 'immediate', check: 'latency_p95', buckets: [bucket(1, { ...healthy(20), latencyMs: [...Array(18).fill(700), 2000, 2000] })], outcome: 'fail', value: null, samples: 20 },
+  { name: '1 of 20 at exactly 2000 ms', stage: 'immediate', check: 'latency_p95', buckets: [bucket(1, { ...healthy(20), latencyMs: [...Array(19).fill(700), 2000] })], outcome: 'pass', value: null, samples: 20 },
+  // The histogram bin holding 2003 ms reads ≈ 1986 ms; the exact count still fails it.
+  { name: 'true p95 2003 ms', stage: 'immediate', check: 'latency_p95', buckets: [bucket(1, { ...healthy(20), latencyMs: Array(20).fill(2003) })], outcome: 'fail', value: null, samples: 20 },
   // Immediate: no classification errors.
   { name: 'no errors', stage: 'immediate', check: 'classification_errors', buckets: [bucket(1, healthy(20))], outcome: 'pass', value: 0, samples: 20 },
   { name: 'one error', stage: 'immediate', check: 'classification_errors', buckets: [bucket(1, healthy(3, { errors: 1 }))], outcome: 'fail', value: 1, samples: 3 },
@@ -191,7 +209,9 @@ describe('every verification check passes, fails and is inconclusive', () => {
     expect(fast.threshold).toBe(2000);
     expect(fast.value).toBeCloseTo(700, -1);
     expect(slow.value).toBeCloseTo(2600, -2);
-    expect(slow.reason).toMatch(/p95 latency 26\d\d ms ≥ 2000 ms \(100 samples since deploy\)/);
+    expect(slow.reason).toMatch(
+      /p95 latency ≥ 2000 ms: 10 of 100 samples since deploy at or above it \(more than 5 %; histogram p95 ≈ 26\d\d ms\)/,
+    );
   });
 
   it('shows where precision came from and its sample size', () => {

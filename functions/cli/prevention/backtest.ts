@@ -1,6 +1,7 @@
 /** `sentinel backtest`: replays an events file through the triggers, minute by minute. */
 import { aggregateEvents, emptyAggregate } from '../../core/aggregate.ts';
 import { formatDuration } from '../../core/duration.ts';
+import { latencyCutsOf } from '../../core/latency-cuts.ts';
 import type { Policy } from '../../core/policy.ts';
 import {
   type BacktestReport,
@@ -40,7 +41,10 @@ export async function backtestCommand(options: BacktestOptions): Promise<Backtes
   const from = options.from === undefined ? undefined : parseAt(options.from, 0);
   const to = options.to === undefined ? undefined : parseAt(options.to, 0);
   await ensureReadable(options.events, '--events');
-  const aggregate = emptyAggregate();
+  // Both policies' thresholds are counted, so --compare judges each on its own exact counts.
+  const aggregate = emptyAggregate(
+    latencyCutsOf(options.policy, ...(options.compare ? [options.compare] : [])),
+  );
   const seen = new Set<string>();
   const { problems } = await readEventsFile(
     options.events,

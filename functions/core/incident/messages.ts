@@ -146,6 +146,32 @@ export function warningMessage(service: string, version: Version, trigger: Trigg
   };
 }
 
+/**
+ * An automatic trigger that has stayed inconclusive on a live version: it cannot roll back what it
+ * cannot judge, so silence would read as health. Sent once per episode (evaluate-and-dispatch).
+ */
+export function inconclusiveMessage(
+  service: string,
+  version: Version,
+  trigger: TriggerResult,
+  span: string,
+): Notification {
+  return {
+    topic: 'alerts',
+    subject: subject(`[Inconclusive] ${service} ${version.prompt}: ${trigger.id} for over ${span}`),
+    body: [
+      `${trigger.id} (automatic) has been inconclusive for ${describeVersion(version)} for more than ${span}:`,
+      'while it cannot judge, it cannot roll a bad version back.',
+      '',
+      evidence([trigger]),
+      '',
+      'Next step: check that the data it needs is arriving (GDS reports for precision and recall); ' +
+        'sentinel evaluate shows the reason. This alert is sent once until the data changes.',
+    ].join('\n'),
+    attributes: { severity: 'P2', triggerIds: trigger.id },
+  };
+}
+
 /** How a person answers an approval request: the CLI always, a signed link where one is configured. */
 export interface ApprovalInstructions {
   approveUrl?: string;

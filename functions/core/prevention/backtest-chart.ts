@@ -19,6 +19,7 @@ const UNITS: Record<TriggerId, string> = {
   latency_p95: 'slow minutes',
   cost_spike: '× baseline cost',
   distribution_drift: 'pp drift',
+  data_freshness: 'minutes since live traffic',
 };
 
 export function renderBacktestSvg(report: BacktestReport, traces: readonly VersionTrace[]): string {

@@ -4,19 +4,37 @@
  * of a pass over 1,440 buckets. The results are the evaluators' own: each sum-based trigger is
  * handed a single bucket holding its window's sums (the evaluators only ever add counters, and
  * counters are integers, so the sums are identical), the GDS triggers get the version's reports,
- * and the latency streak comes from prefix counts of slow minutes. A property test checks that
+ * and the latency streak comes from prefix counts of slow minutes (each judged on its rolling
+ * window from prefix sums of samples and exact over-threshold counts; the first minutes of the
+ * trigger window, whose rolling window the trigger window cuts short, are judged per evaluation
+ * as the evaluator does). A property test checks that
  * `IncrementalEvaluator.evaluate(at)` equals `evaluateVersion` on the raw buckets.
  */
 import type { SeriesAggregate } from '../aggregate.ts';
-import { COUNTER_FIELDS, type CounterField, latencyCount, MINUTE_MS, type MinuteBucket } from '../buckets.ts';
+import {
+  COUNTER_FIELDS,
+  type CounterField,
+  type LatencyCut,
+  latencyCount,
+  latencyCutKey,
+  MINUTE_MS,
+  type MinuteBucket,
+  samplesOver,
+} from '../buckets.ts';
 import { parseDuration } from '../duration.ts';
 import type { GdsReportEvent } from '../events.ts';
-import { quantile } from '../histogram.ts';
+import { triggerCut } from '../latency-cuts.ts';
 import type { Policy } from '../policy.ts';
 import { decide } from '../triggers/decide.ts';
 import { EVALUATORS } from '../triggers/evaluate.ts';
-import { latencyP95Result } from '../triggers/latency-p95.ts';
-import { type Evaluation, TRIGGER_IDS, type TriggerId, type TriggerResult } from '../triggers/types.ts';
+import { isSlow, type LatencyStats, latencyP95Result } from '../triggers/latency-p95.ts';
+import {
+  type Evaluation,
+  type EvaluationInput,
+  TRIGGER_IDS,
+  type TriggerId,
+  type TriggerResult,
+} from '../triggers/types.ts';
 import { sameVersion, type Version } from '../version.ts';
 
 /** One version's live traffic as dense per-minute arrays; built once, shared by every policy. */
@@ -32,8 +50,23 @@ export interface SeriesTimeline {
   latencyPrefix: Float64Array;
   /** Latency samples per minute. */
   latencyPerMinute: Float64Array;
-  /** p95 of each minute's histogram (NaN when the minute has no samples). */
-  p95PerMinute: Float64Array;
+  /** The buckets by minute, for counts that depend on a policy's threshold (`overPerMinute`). */
+  buckets: ReadonlyMap<number, MinuteBucket>;
+  /** Per-minute samples beyond a cut, by `latencyCutKey`; filled on first use. */
+  overCache: Map<string, Float64Array>;
+}
+
+/** Samples beyond `cut` per minute of the timeline (exact ingest counts, as the evaluator reads them). */
+export function overPerMinute(timeline: SeriesTimeline, cut: LatencyCut): Float64Array {
+  const key = latencyCutKey(cut);
+  const cached = timeline.overCache.get(key);
+  if (cached) return cached;
+  const counts = new Float64Array(timeline.length);
+  for (const bucket of timeline.buckets.values()) {
+    counts[(bucket.minute - timeline.base) / MINUTE_MS] = samplesOver(bucket, cut);
+  }
+  timeline.overCache.set(key, counts);
+  return counts;
 }
 
 export function buildTimeline(series: SeriesAggregate): SeriesTimeline | undefined {
@@ -48,13 +81,10 @@ export function buildTimeline(series: SeriesAggregate): SeriesTimeline | undefin
   const perMinute = {} as Record<CounterField, Float64Array>;
   for (const field of COUNTER_FIELDS) perMinute[field] = new Float64Array(length);
   const latencyPerMinute = new Float64Array(length);
-  const p95PerMinute = new Float64Array(length).fill(Number.NaN);
   for (const bucket of series.buckets.values()) {
     const index = (bucket.minute - first) / MINUTE_MS;
     for (const field of COUNTER_FIELDS) (perMinute[field] as Float64Array)[index] = bucket[field];
-    const samples = latencyCount(bucket);
-    latencyPerMinute[index] = samples;
-    if (samples > 0) p95PerMinute[index] = quantile(bucket.latency, 0.95) ?? Number.NaN;
+    latencyPerMinute[index] = latencyCount(bucket);
   }
   const prefix = {} as Record<CounterField, Float64Array>;
   for (const field of COUNTER_FIELDS) prefix[field] = prefixOf(perMinute[field]);
@@ -65,7 +95,8 @@ export function buildTimeline(series: SeriesAggregate): SeriesTimeline | undefin
     prefix,
     latencyPrefix: prefixOf(latencyPerMinute),
     latencyPerMinute,
-    p95PerMinute,
+    buckets: series.buckets,
+    overCache: new Map(),
   };
 }
 
@@ -83,12 +114,21 @@ export class IncrementalEvaluator {
   private readonly latencyWindowMs: number;
   private readonly activeWithinMs: number;
   private readonly reports: GdsReportEvent[];
-  /** Prefix count of judgeable minutes whose p95 is above the threshold. */
+  /** Prefix of the minutes' samples beyond the trigger's threshold. */
+  private readonly overPrefix: Float64Array;
+  /** Rolling window length in minutes. */
+  private readonly rolling: number;
+  /**
+   * Per minute, judged on its full rolling window (valid from `lo + rolling − 1` on, where the
+   * trigger window does not cut the rolling window short): prefix count of slow judged minutes,
+   * the newest judged minute at or before i and the newest judged fast one (−1: none).
+   */
   private readonly slowPrefix: Float64Array;
-  /** Newest judgeable minute at or before i, or −1. */
-  private readonly lastJudgeable: Int32Array;
-  /** Newest judgeable minute at or before i whose p95 is at or below the threshold, or −1. */
+  private readonly lastJudged: Int32Array;
   private readonly lastFast: Int32Array;
+  /** Newest minute at or before i with live classifications, or −1. */
+  private readonly lastLive: Int32Array;
+  private readonly freshnessWindowMs: number;
 
   constructor(
     readonly timeline: SeriesTimeline,
@@ -105,26 +145,44 @@ export class IncrementalEvaluator {
     this.latencyWindowMs = parseDuration(triggers.latency_p95.window);
     this.activeWithinMs = parseDuration(policy.evaluator.activeWithin);
     this.reports = gdsReports.filter((report) => sameVersion(report.version, timeline.version));
-    const { thresholdMs, minSamplesPerMinute } = triggers.latency_p95;
     const n = timeline.length;
+    this.rolling = parseDuration(triggers.latency_p95.rollingWindow) / MINUTE_MS;
+    this.overPrefix = prefixOf(overPerMinute(timeline, triggerCut(policy)));
     this.slowPrefix = new Float64Array(n + 1);
-    this.lastJudgeable = new Int32Array(n);
+    this.lastJudged = new Int32Array(n);
     this.lastFast = new Int32Array(n);
-    let judgeable = -1;
+    this.lastLive = new Int32Array(n);
+    this.freshnessWindowMs = parseDuration(triggers.data_freshness.maxSilence);
+    let live = -1;
+    for (let i = 0; i < n; i++) {
+      if ((timeline.prefix.classified[i + 1] as number) > (timeline.prefix.classified[i] as number)) live = i;
+      this.lastLive[i] = live;
+    }
+    let judged = -1;
     let fast = -1;
     for (let i = 0; i < n; i++) {
-      const samples = timeline.latencyPerMinute[i] as number;
-      const p95 = timeline.p95PerMinute[i] as number;
-      let slow = 0;
-      if (samples > 0 && samples >= minSamplesPerMinute && !Number.isNaN(p95)) {
-        judgeable = i;
-        if (p95 > thresholdMs) slow = 1;
-        else fast = i;
+      const minute = this.judge(i, 0);
+      if (minute) {
+        judged = i;
+        if (!minute.slow) fast = i;
       }
-      this.slowPrefix[i + 1] = (this.slowPrefix[i] as number) + slow;
-      this.lastJudgeable[i] = judgeable;
+      this.slowPrefix[i + 1] = (this.slowPrefix[i] as number) + (minute?.slow ? 1 : 0);
+      this.lastJudged[i] = judged;
       this.lastFast[i] = fast;
     }
+  }
+
+  /** Minute i judged on its rolling window cut at index `lo`, as judgeMinutes does; undefined when not judged. */
+  private judge(i: number, lo: number): { samples: number; over: number; slow: boolean } | undefined {
+    const { latencyPerMinute, latencyPrefix } = this.timeline;
+    const { minSamplesPerMinute, minSamplesPerWindow } = this.policy.triggers.latency_p95;
+    const own = latencyPerMinute[i] as number;
+    if (own === 0 || own < minSamplesPerMinute) return undefined;
+    const from = Math.max(lo, i - this.rolling + 1);
+    const samples = (latencyPrefix[i + 1] as number) - (latencyPrefix[from] as number);
+    if (samples < minSamplesPerWindow) return undefined;
+    const over = (this.overPrefix[i + 1] as number) - (this.overPrefix[from] as number);
+    return { samples, over, slow: isSlow(over, samples) };
   }
 
   /** Bucket indices `[lo, hi]` of the window `(at − windowMs, at]`; lo > hi when empty. */
@@ -146,6 +204,25 @@ export class IncrementalEvaluator {
     return bucket;
   }
 
+  /**
+   * The freshness trigger's input: its silence window's sums, the newest minute with live traffic
+   * at or before `at` (as the evaluator finds it in the buckets) and the version's reports.
+   */
+  private freshnessInput(at: number): EvaluationInput {
+    const { base, length } = this.timeline;
+    const hi = Math.min(length - 1, Math.floor((at - base) / MINUTE_MS));
+    const newest = hi < 0 ? -1 : (this.lastLive[hi] as number);
+    const lastSeen = newest < 0 ? undefined : base + newest * MINUTE_MS;
+    return {
+      at,
+      version: this.timeline.version,
+      buckets: [this.windowBucket(at, this.freshnessWindowMs)],
+      gdsReports: this.reports,
+      policy: this.policy,
+      ...(lastSeen === undefined ? {} : { lastSeen }),
+    };
+  }
+
   /** Live classifications within the policy's `evaluator.activeWithin` before `at` (bucket resolution). */
   isActive(at: number): boolean {
     const [lo, hi] = this.range(at, this.activeWithinMs);
@@ -155,19 +232,40 @@ export class IncrementalEvaluator {
   }
 
   private latency(at: number): TriggerResult {
+    return latencyP95Result(this.policy, this.latencyStats(at));
+  }
+
+  private latencyStats(at: number): LatencyStats {
     const [lo, hi] = this.range(at, this.latencyWindowMs);
-    if (lo > hi) return latencyP95Result(this.policy, { samples: 0, newestP95Ms: undefined, streak: 0 });
+    if (lo > hi) return { samples: 0, newest: undefined, streak: 0 };
     const samples =
       (this.timeline.latencyPrefix[hi + 1] as number) - (this.timeline.latencyPrefix[lo] as number);
-    const newest = this.lastJudgeable[hi] as number;
-    if (newest < lo) return latencyP95Result(this.policy, { samples, newestP95Ms: undefined, streak: 0 });
-    const start = Math.max(lo, (this.lastFast[hi] as number) + 1);
-    const streak = (this.slowPrefix[hi + 1] as number) - (this.slowPrefix[start] as number);
-    return latencyP95Result(this.policy, {
-      samples,
-      newestP95Ms: this.timeline.p95PerMinute[newest] as number,
-      streak,
-    });
+    // From `full` on, a minute's rolling window lies inside the trigger window: precomputed.
+    const full = lo + this.rolling - 1;
+    let newest: LatencyStats['newest'];
+    let streak = 0;
+    if (hi >= full && (this.lastJudged[hi] as number) >= full) {
+      const newestIndex = this.lastJudged[hi] as number;
+      newest = this.judge(newestIndex, lo);
+      const fast = this.lastFast[hi] as number;
+      if (fast >= full) {
+        return {
+          samples,
+          newest,
+          streak: (this.slowPrefix[hi + 1] as number) - (this.slowPrefix[fast + 1] as number),
+        };
+      }
+      streak = (this.slowPrefix[hi + 1] as number) - (this.slowPrefix[full] as number);
+    }
+    // The first minutes of the window, judged on rolling windows the trigger window cuts short.
+    for (let i = Math.min(hi, full - 1); i >= lo; i--) {
+      const minute = this.judge(i, lo);
+      if (!minute) continue;
+      newest ??= minute;
+      if (!minute.slow) break;
+      streak += 1;
+    }
+    return { samples, newest, streak };
   }
 
   evaluate(at: number): Evaluation {
@@ -188,6 +286,7 @@ export class IncrementalEvaluator {
       latency_p95: this.latency(at),
       cost_spike: EVALUATORS.cost_spike(input('cost_spike')),
       distribution_drift: EVALUATORS.distribution_drift(input('distribution_drift')),
+      data_freshness: EVALUATORS.data_freshness(this.freshnessInput(at)),
     };
     const triggers = TRIGGER_IDS.map((id) => byId[id]);
     return { at: new Date(at).toISOString(), version, decision: decide(triggers), triggers };

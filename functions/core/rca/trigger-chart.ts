@@ -39,6 +39,9 @@ export function triggerChartSpec(trigger: TriggerId, policy: Policy): TriggerCha
       );
     case 'distribution_drift':
       return spec('maxDriftPp', t.distribution_drift.breachAbovePp, '>', 'largest class drift (pp)');
+    case 'data_freshness':
+      // Warning only, so never an incident's trigger; should one be charted, traffic is what went missing.
+      return spec('classified', 0, '<', 'live classifications');
   }
 }
 

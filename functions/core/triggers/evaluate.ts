@@ -1,6 +1,7 @@
 import { evaluateCostSpike } from './cost-spike.ts';
 import { evaluateCriticalPrecision } from './critical-precision.ts';
 import { evaluateCriticalRecall } from './critical-recall.ts';
+import { evaluateDataFreshness } from './data-freshness.ts';
 import { decide } from './decide.ts';
 import { evaluateDistributionDrift } from './distribution-drift.ts';
 import { evaluateFpBudget } from './fp-budget.ts';
@@ -24,9 +25,10 @@ export const EVALUATORS: Record<TriggerId, TriggerEvaluator> = {
   latency_p95: evaluateLatencyP95,
   cost_spike: evaluateCostSpike,
   distribution_drift: evaluateDistributionDrift,
+  data_freshness: evaluateDataFreshness,
 };
 
-/** All seven triggers, in TRIGGER_IDS order, and the one decision they lead to. */
+/** All triggers (the runbook's seven, then data_freshness), in TRIGGER_IDS order, and the one decision they lead to. */
 export function evaluateVersion(input: EvaluationInput): Evaluation {
   const triggers = TRIGGER_IDS.map((id) => EVALUATORS[id](input));
   return {

@@ -1,6 +1,7 @@
 export { evaluateCostSpike } from './cost-spike.ts';
 export { evaluateCriticalPrecision } from './critical-precision.ts';
 export { evaluateCriticalRecall } from './critical-recall.ts';
+export { evaluateDataFreshness } from './data-freshness.ts';
 export { decide } from './decide.ts';
 export { evaluateDistributionDrift } from './distribution-drift.ts';
 export { EVALUATORS, evaluateVersion } from './evaluate.ts';

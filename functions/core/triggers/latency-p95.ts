@@ -1,6 +1,6 @@
-import { latencyCount, type MinuteBucket } from '../buckets.ts';
+import { latencyCount, MINUTE_MS, type MinuteBucket, samplesOver } from '../buckets.ts';
 import { parseDuration } from '../duration.ts';
-import { quantile } from '../histogram.ts';
+import { triggerCut } from '../latency-cuts.ts';
 import type { Policy } from '../policy.ts';
 import { plural } from './format.ts';
 import { type Judged, outcomeAbove } from './outcome.ts';
@@ -9,54 +9,65 @@ import { sumLatencySamples } from './sums.ts';
 import type { TriggerEvaluator, TriggerResult } from './types.ts';
 import { bucketsInWindow } from './window.ts';
 
-interface MinuteP95 {
+/** A minute judged on the rolling window ending at it. */
+export interface JudgedMinute {
   minute: number;
-  p95Ms: number;
+  /** Latency samples in the rolling window. */
+  samples: number;
+  /** Of those, samples strictly above the threshold (exact ingest counts). */
+  over: number;
+  slow: boolean;
 }
 
 /**
- * Manual: how many consecutive minutes, counting back from the newest minute with enough
- * samples, had a p95 latency above the threshold. Minutes with too few samples (or none) are
- * skipped — a quiet minute says nothing about latency, so it neither extends nor breaks a streak.
+ * Nearest-rank p95 > T ⟺ fewer than ⌈0.95 n⌉ samples are ≤ T ⟺ more than 5 % are above T.
+ * In integers (over · 20 > n), so a window at exactly 5 % is not slow and no float decides it.
+ */
+export function isSlow(over: number, samples: number): boolean {
+  return over * 20 > samples;
+}
+
+/**
+ * Manual: how many consecutive minutes, counting back from the newest judged minute, were slow.
+ * Each minute with traffic of its own is judged on the rolling window ending at it (default the
+ * last 10 minutes), which at 3.5 emails a minute holds ~35 samples where a single minute holds
+ * 3 or 4. Minutes without enough traffic of their own, or whose window is too thin, are skipped —
+ * they neither extend nor break a streak. Samples count only inside the trigger window.
  */
 export const evaluateLatencyP95: TriggerEvaluator = ({ at, buckets, latencyMinutes, policy }) => {
-  const { window, thresholdMs, minSamplesPerMinute } = policy.triggers.latency_p95;
-  const windowMs = parseDuration(window);
+  const windowMs = parseDuration(policy.triggers.latency_p95.window);
   const inWindow = bucketsInWindow(buckets, at, windowMs);
   const minuteSource = latencyMinutes ? bucketsInWindow(latencyMinutes, at, windowMs) : inWindow;
-  const minutes = judgeableMinutes(minuteSource, minSamplesPerMinute);
+  const judged = judgeMinutes(minuteSource, policy);
   return latencyP95Result(policy, {
     samples: sumLatencySamples(inWindow),
-    newestP95Ms: minutes[0]?.p95Ms,
-    streak: slowStreak(minutes, thresholdMs),
+    newest: judged[0],
+    streak: slowStreak(judged),
   });
 };
 
 /** What the latency trigger reads from its window; the backtest computes it incrementally. */
 export interface LatencyStats {
-  /** Latency samples in the window. */
+  /** Latency samples in the trigger window. */
   samples: number;
-  /** p95 of the newest minute with enough samples; undefined when no minute has enough. */
-  newestP95Ms: number | undefined;
+  /** The newest judged minute; undefined when no minute could be judged. */
+  newest: Pick<JudgedMinute, 'samples' | 'over'> | undefined;
   /** Consecutive slow minutes counting back from that newest minute. */
   streak: number;
 }
 
-export function latencyP95Result(
-  policy: Policy,
-  { samples, newestP95Ms, streak }: LatencyStats,
-): TriggerResult {
-  const { window, thresholdMs, warningAboveMinutes, breachAboveMinutes, minSamplesPerMinute } =
+export function latencyP95Result(policy: Policy, { samples, newest, streak }: LatencyStats): TriggerResult {
+  const { window, thresholdMs, warningAboveMinutes, breachAboveMinutes, rollingWindow, minSamplesPerWindow } =
     policy.triggers.latency_p95;
   const common = { threshold: breachAboveMinutes, warningThreshold: warningAboveMinutes, samples, window };
-  if (newestP95Ms === undefined) {
+  if (newest === undefined) {
     return triggerResult('latency_p95', {
       ...common,
       outcome: 'inconclusive',
       value: null,
       reason:
-        `not enough data: no minute in ${window} with ${minSamplesPerMinute} or more latency samples ` +
-        `(${plural(samples, 'sample')})`,
+        `not enough data: no minute in ${window} whose ${rollingWindow} window holds ${minSamplesPerWindow} ` +
+        `or more latency samples (${plural(samples, 'sample')})`,
     });
   }
   const outcome = outcomeAbove(streak, breachAboveMinutes, warningAboveMinutes);
@@ -65,41 +76,71 @@ export function latencyP95Result(
     warning: `> ${warningAboveMinutes}`,
     ok: `≤ ${warningAboveMinutes}`,
   };
+  const share = ((newest.over * 100) / newest.samples).toFixed(1);
   return triggerResult('latency_p95', {
     ...common,
     outcome,
     value: streak,
     reason:
       `p95 above ${thresholdMs} ms for ${plural(streak, 'consecutive minute')} ${limit[outcome]} ` +
-      `(newest minute p95 ${Math.round(newestP95Ms)} ms; ${plural(samples, 'sample')} in ${window})`,
+      `(each minute judged on the ${rollingWindow} ending at it, slow when more than 5 % of its samples ` +
+      `are above ${thresholdMs} ms; newest: ${newest.over} of ${newest.samples} = ${share} %; ` +
+      `${plural(samples, 'sample')} in ${window})`,
   });
 }
 
-/** Per-minute p95 of the minutes with enough samples, newest first (input is newest first). */
-function judgeableMinutes(newestFirst: readonly MinuteBucket[], minSamples: number): MinuteP95[] {
-  const minutes: MinuteP95[] = [];
-  for (const bucket of newestFirst) {
-    if (latencyCount(bucket) === 0 || latencyCount(bucket) < minSamples) continue;
-    const p95Ms = quantile(bucket.latency, 0.95);
-    if (p95Ms !== undefined) minutes.push({ minute: bucket.minute, p95Ms });
+/**
+ * The judged minutes, newest first, from minute buckets (any order): a minute with at least
+ * `minSamplesPerMinute` samples of its own whose rolling window `(m − rollingWindow, m]` over
+ * these buckets holds at least `minSamplesPerWindow`.
+ */
+export function judgeMinutes(minuteBuckets: readonly MinuteBucket[], policy: Policy): JudgedMinute[] {
+  const { rollingWindow, minSamplesPerWindow, minSamplesPerMinute } = policy.triggers.latency_p95;
+  const rollingMs = parseDuration(rollingWindow);
+  const cut = triggerCut(policy);
+  const ascending = [...minuteBuckets].sort((a, b) => a.minute - b.minute);
+  const judged: JudgedMinute[] = [];
+  let samples = 0;
+  let over = 0;
+  let oldest = 0;
+  for (const bucket of ascending) {
+    const own = latencyCount(bucket);
+    samples += own;
+    over += samplesOver(bucket, cut);
+    while ((ascending[oldest] as MinuteBucket).minute <= bucket.minute - rollingMs) {
+      const leaving = ascending[oldest] as MinuteBucket;
+      samples -= latencyCount(leaving);
+      over -= samplesOver(leaving, cut);
+      oldest += 1;
+    }
+    if (own > 0 && own >= minSamplesPerMinute && samples >= minSamplesPerWindow) {
+      judged.push({ minute: bucket.minute, samples, over, slow: isSlow(over, samples) });
+    }
   }
-  return minutes;
+  return judged.reverse();
 }
 
-function slowStreak(newestFirst: readonly MinuteP95[], thresholdMs: number): number {
+function slowStreak(newestFirst: readonly JudgedMinute[]): number {
   let streak = 0;
   for (const minute of newestFirst) {
-    if (minute.p95Ms <= thresholdMs) break;
+    if (!minute.slow) break;
     streak += 1;
   }
   return streak;
 }
 
 /**
- * True once these minutes (newest first) hold a minute with enough samples and a p95 at or below
- * the threshold: older minutes cannot change the streak, so a reader may stop there.
+ * True once these minute buckets (newest first), read completely back to `coveredFrom`, hold a
+ * judged minute that is not slow and whose whole rolling window lies in what was read: older
+ * minutes cannot change the streak, so a reader may stop there.
  */
-export function streakEnded(newestFirst: readonly MinuteBucket[], policy: Policy): boolean {
-  const { thresholdMs, minSamplesPerMinute } = policy.triggers.latency_p95;
-  return judgeableMinutes(newestFirst, minSamplesPerMinute).some((minute) => minute.p95Ms <= thresholdMs);
+export function streakEnded(
+  newestFirst: readonly MinuteBucket[],
+  coveredFrom: number,
+  policy: Policy,
+): boolean {
+  const rollingMs = parseDuration(policy.triggers.latency_p95.rollingWindow);
+  return judgeMinutes(newestFirst, policy).some(
+    (minute) => !minute.slow && minute.minute - rollingMs + MINUTE_MS >= coveredFrom,
+  );
 }

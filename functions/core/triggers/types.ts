@@ -11,6 +11,8 @@ export const TRIGGER_IDS = [
   'latency_p95',
   'cost_spike',
   'distribution_drift',
+  // Extensions come after the runbook's seven (ARCHITECTURE.md §4: extend, never rename).
+  'data_freshness',
 ] as const;
 export type TriggerId = (typeof TRIGGER_IDS)[number];
 
@@ -23,7 +25,14 @@ export const TRIGGER_KINDS: Record<TriggerId, TriggerKind> = {
   latency_p95: 'manual',
   cost_spike: 'manual',
   distribution_drift: 'manual',
+  data_freshness: 'manual',
 };
+
+/**
+ * Triggers that can at most warn: their outcome never reaches rollback or investigate, whatever
+ * an evaluator returns (decide.ts enforces it).
+ */
+export const WARNING_ONLY_TRIGGERS: ReadonlySet<TriggerId> = new Set(['data_freshness']);
 
 /** inconclusive = too little data to judge: never counts as ok, never rolls back by itself. */
 export type Outcome = 'ok' | 'warning' | 'breach' | 'inconclusive';
@@ -61,12 +70,23 @@ export interface EvaluationInput {
    */
   buckets: readonly MinuteBucket[];
   /**
-   * Minute buckets for the latency streak, newest back at least to the minute that ends the
-   * streak (or the window's start). Absent: `buckets` are all minute buckets and serve.
+   * Minute buckets for the latency streak, newest back at least to the start of the rolling
+   * window of the minute that ends the streak (or the window's start). Absent: `buckets` are all
+   * minute buckets and serve.
    */
   latencyMinutes?: readonly MinuteBucket[];
-  /** GDS reports of the version with ts ≤ at, any order. */
+  /** GDS reports of the version with ts ≤ at, any order (older than maxReportAge too, for freshness). */
   gdsReports: readonly GdsReportEvent[];
+  /**
+   * The version's newest live classification at or before `at` (epoch ms), when the store knows
+   * it to the millisecond. Absent: taken from the newest bucket with traffic (minute resolution).
+   */
+  lastSeen?: number;
+  /**
+   * Whether the version is the one most recently seen live (the deployed one). Absent: assumed,
+   * since the caller asked about this version alone.
+   */
+  deployed?: boolean;
   policy: Policy;
 }
 

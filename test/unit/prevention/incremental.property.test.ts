@@ -17,9 +17,30 @@ const TIGHT = parsePolicy({
     critical_precision: { maxReportAge: '2h', minSamples: 5 },
     critical_recall: { maxReportAge: '3h', minSamples: 5 },
     fp_budget: { window: '1h', minEmails: 10, breachAbovePer100: 8 },
-    latency_p95: { window: '45m', warningAboveMinutes: 2, breachAboveMinutes: 5, minSamplesPerMinute: 2 },
+    latency_p95: {
+      window: '45m',
+      warningAboveMinutes: 2,
+      breachAboveMinutes: 5,
+      rollingWindow: '3m',
+      minSamplesPerWindow: 4,
+      minSamplesPerMinute: 2,
+    },
     cost_spike: { window: '90m', minEmails: 10 },
     distribution_drift: { window: '20m', minEmails: 15 },
+  },
+});
+
+/** The seed's per-minute reading: no rolling window for the trigger window to cut short. */
+const ONE_MINUTE = parsePolicy({
+  triggers: {
+    latency_p95: {
+      window: '2h',
+      warningAboveMinutes: 2,
+      breachAboveMinutes: 4,
+      rollingWindow: '1m',
+      minSamplesPerWindow: 2,
+      minSamplesPerMinute: 2,
+    },
   },
 });
 
@@ -34,7 +55,10 @@ const event = fc.oneof(
       importance: fc.constantFrom(...IMPORTANCE_CLASSES),
       otp: fc.boolean(),
       shadow: fc.boolean(),
-      latencyMs: fc.option(fc.constantFrom<number>(400, 900, 2900, 3100, 5000, 12_000), { nil: undefined }),
+      // 2990 and 3000 share a histogram bin with 3010: only the exact counts tell them apart.
+      latencyMs: fc.option(fc.constantFrom<number>(400, 900, 2900, 2990, 3000, 3010, 5000, 12_000), {
+        nil: undefined,
+      }),
       costMicroUsd: fc.option(fc.integer({ min: 0, max: 4000 }), { nil: undefined }),
     }),
   },
@@ -67,7 +91,7 @@ const burst = fc.record({
   startMinute: fc.integer({ min: 0, max: 5 * 60 }),
   minutes: fc.integer({ min: 1, max: 12 }),
   perMinute: fc.integer({ min: 1, max: 4 }),
-  latencyMs: fc.constantFrom<number>(800, 3500, 6000),
+  latencyMs: fc.constantFrom<number>(800, 3000, 3500, 6000),
 });
 
 const history = fc
@@ -137,6 +161,7 @@ describe('incremental evaluation (backtest) equals evaluateVersion', () => {
   for (const [name, policy] of [
     ['tight windows', TIGHT],
     ['default policy', DEFAULT_POLICY],
+    ['one-minute windows', ONE_MINUTE],
   ] as const) {
     it(`gives identical trigger results at sampled instants (${name})`, () => {
       fc.assert(
