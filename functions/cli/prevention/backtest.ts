@@ -1,6 +1,6 @@
 /** `sentinel backtest`: replays an events file through the triggers, minute by minute. */
 import { aggregateEvents, emptyAggregate } from '../../core/aggregate.ts';
-import { formatDuration } from '../../core/duration.ts';
+import { formatSpan } from '../../core/span.ts';
 import type { Policy } from '../../core/policy.ts';
 import {
   type BacktestReport,
@@ -68,7 +68,7 @@ const short = (iso: string | null) => (iso === null ? '-' : iso.replace(':00.000
 export function formatBacktest(run: BacktestRun): string {
   const { report } = run;
   const lines = [
-    `backtest ${short(report.from)} → ${short(report.to)}, step ${formatDuration(report.stepMs)}: ` +
+    `backtest ${short(report.from)} → ${short(report.to)}, step ${formatSpan(report.stepMs)}: ` +
       `${report.steps.toLocaleString('en-US')} steps, ${report.evaluations.toLocaleString('en-US')} evaluations`,
     report.firstRollback
       ? `first rollback would have started at ${short(report.firstRollback.at)}: ${describeVersion(report.firstRollback.version)} (${report.firstRollback.triggers.join(', ')})`
@@ -114,7 +114,9 @@ export function formatBacktest(run: BacktestRun): string {
               ? c.first === null
                 ? 'only with --compare'
                 : 'only with --policy'
-              : `${c.deltaMinutes >= 0 ? '+' : ''}${c.deltaMinutes} min`,
+              : c.deltaMinutes === 0
+                ? '0 min'
+                : `${c.deltaMinutes > 0 ? '+' : ''}${formatSpan(c.deltaMinutes * 60_000)}`,
           ]),
       ),
     );
