@@ -1,6 +1,5 @@
 /** `sentinel backtest`: replays an events file through the triggers, minute by minute. */
 import { aggregateEvents, emptyAggregate } from '../../core/aggregate.ts';
-import { formatSpan } from '../../core/span.ts';
 import type { Policy } from '../../core/policy.ts';
 import {
   type BacktestReport,
@@ -10,6 +9,7 @@ import {
   replay,
 } from '../../core/prevention/backtest.ts';
 import { renderBacktestSvg } from '../../core/prevention/backtest-chart.ts';
+import { formatSpan } from '../../core/span.ts';
 import { describeVersion } from '../../core/version.ts';
 import { parseAt } from '../evaluate.ts';
 import { formatProblem, readEventsFile } from '../read-events-file.ts';
