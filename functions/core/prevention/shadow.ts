@@ -6,9 +6,9 @@
  */
 import { MINUTE_MS, minuteOf } from '../buckets.ts';
 import { parseDuration } from '../duration.ts';
-import { formatSpan } from '../span.ts';
 import { type ClassificationEvent, IMPORTANCE_CLASSES, type Importance } from '../events.ts';
 import type { Policy } from '../policy.ts';
+import { formatSpan } from '../span.ts';
 import { roundValue } from '../triggers/result.ts';
 import { type Version, versionKey } from '../version.ts';
 
