@@ -4,7 +4,7 @@ import { ValidationError } from '../../core/errors.ts';
 import { type ClassificationEvent, IMPORTANCE_CLASSES } from '../../core/events.ts';
 import type { Policy } from '../../core/policy.ts';
 import { type CandidateSelector, compareShadow, type ShadowReport } from '../../core/prevention/shadow.ts';
-import { describeVersion } from '../../core/version.ts';
+import { describeVersion, type Version, versionKey } from '../../core/version.ts';
 import { parseAt } from '../evaluate.ts';
 import { formatProblem, readEventsFile } from '../read-events-file.ts';
 import { ensureReadable } from './files.ts';
@@ -12,7 +12,8 @@ import { table } from './table.ts';
 
 export interface ShadowOptions {
   events: string;
-  candidate: CandidateSelector;
+  /** Undefined: the one candidate version of the shadow events (more than one is a usage error). */
+  candidate?: CandidateSelector;
   since?: string;
   at?: string;
   policy: Policy;
@@ -49,11 +50,30 @@ export async function shadowCommand(options: ShadowOptions): Promise<ShadowRepor
     throw new ValidationError(`--events: ${options.events} holds no valid classification events`);
   }
   return compareShadow(classifications, {
-    candidate: options.candidate,
+    candidate: options.candidate ?? onlyCandidate(classifications),
     at: requestedAt ?? newest,
     ...(sinceMs === undefined ? {} : { sinceMs }),
     policy: options.policy,
   });
+}
+
+/** Without --candidate-prompt: the shadow events must name exactly one version, and that is it. */
+export function onlyCandidate(classifications: readonly ClassificationEvent[]): CandidateSelector {
+  const versions = new Map<string, Version>();
+  for (const event of classifications) {
+    if (event.shadow === true) versions.set(versionKey(event.version), event.version);
+  }
+  const [only, ...others] = [...versions.values()];
+  if (only === undefined) {
+    throw new ValidationError('--events: no shadow classifications ("shadow": true) to compare');
+  }
+  if (others.length > 0) {
+    const names = [only, ...others].map(describeVersion).join('; ');
+    throw new ValidationError(
+      `--candidate-prompt: the shadow events hold ${others.length + 1} versions (${names}); name one`,
+    );
+  }
+  return { prompt: only.prompt, model: only.model, modelVersion: only.modelVersion };
 }
 
 const pct = (value: number | null) => (value === null ? '-' : `${value.toFixed(1)}%`);
