@@ -81,6 +81,7 @@ program
   .addOption(policyOption())
   .addOption(stateDirOption())
   .addOption(strictOption())
+  .option('--wide', 'one line per table row (reasons are not wrapped at 100 columns)')
   .option('--json', 'print the evaluation as JSON (the documented contract)')
   .addHelpText(
     'after',
@@ -108,7 +109,9 @@ Examples:
       : await withLocalStore(options.stateDir, (store) =>
           evaluateFromStore(store, policy, parseAt(options.at, Date.now()), options),
         );
-    process.stdout.write(json ? `${JSON.stringify(evaluation)}\n` : `${formatEvaluation(evaluation)}\n`);
+    process.stdout.write(
+      json ? `${JSON.stringify(evaluation)}\n` : `${formatEvaluation(evaluation, { wide: options.wide })}\n`,
+    );
     assertStrict(Boolean(options.strict), sink.read);
   });
 

@@ -13,9 +13,9 @@ import { formatSpan } from '../../core/span.ts';
 import { describeVersion } from '../../core/version.ts';
 import { parseAt } from '../evaluate.ts';
 import { formatProblem, readEventsFile } from '../read-events-file.ts';
+import { type TableOptions, table } from '../table.ts';
 import { ensureReadable } from './files.ts';
 import { parseDurationOption } from './shadow.ts';
-import { table } from './table.ts';
 
 export interface BacktestOptions {
   events: string;
@@ -65,7 +65,7 @@ export async function backtestCommand(options: BacktestOptions): Promise<Backtes
 const MAX_TIMELINE_LINES = 40;
 const short = (iso: string | null) => (iso === null ? '-' : iso.replace(':00.000Z', 'Z'));
 
-export function formatBacktest(run: BacktestRun): string {
+export function formatBacktest(run: BacktestRun, options: TableOptions = {}): string {
   const { report } = run;
   const lines = [
     `backtest ${short(report.from)} → ${short(report.to)}, step ${formatSpan(report.stepMs)}: ` +
@@ -86,6 +86,7 @@ export function formatBacktest(run: BacktestRun): string {
           short(t.firstBreach),
           t.breach?.reason ?? '',
         ]),
+        options,
       ),
       'decision timeline (changes only):',
     );

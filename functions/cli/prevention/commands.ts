@@ -14,6 +14,8 @@ const policyOption = () =>
 const print = (json: boolean, value: unknown, text: string) =>
   process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text}\n`);
 const problems = (line: string) => process.stderr.write(`${line}\n`);
+const wideOption = () =>
+  new Option('--wide', 'one line per table row (reasons are not wrapped at 100 columns)');
 
 export function registerPreventionCommands(program: Command, defaultStateDir: string): void {
   program
@@ -33,6 +35,7 @@ export function registerPreventionCommands(program: Command, defaultStateDir: st
     )
     .addOption(policyOption())
     .addOption(new Option('--state-dir <dir>', 'where the baseline is recorded').default(defaultStateDir))
+    .addOption(wideOption())
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
@@ -60,7 +63,11 @@ Examples:
         policy,
         now: Date.now(),
       });
-      print(json, { ...run.result, baseline: run.baseline.location }, formatGate(run));
+      print(
+        json,
+        { ...run.result, baseline: run.baseline.location },
+        formatGate(run, { wide: options.wide }),
+      );
       if (!run.result.passed) process.exitCode = 1;
     });
 
@@ -80,6 +87,7 @@ Examples:
     .option('--since <duration>', 'only shadow events in the last 3d, 72h, … before --at (default: all)')
     .option('--at <iso>', 'end of the comparison (default: the newest classification)')
     .addOption(policyOption())
+    .addOption(wideOption())
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',
@@ -113,7 +121,7 @@ Examples:
         policy: await loadPolicy(options.policy),
         onProblem: problems,
       });
-      print(Boolean(options.json), report, formatShadow(report));
+      print(Boolean(options.json), report, formatShadow(report, { wide: options.wide }));
       if (report.verdict !== 'pass') process.exitCode = 1;
     });
 
@@ -127,6 +135,7 @@ Examples:
     .option('--from <iso>', 'first step (default: first minute with live traffic)')
     .option('--to <iso>', 'last step (default: last minute with live traffic)')
     .option('--svg <file>', 'write an SVG timeline (trigger values vs thresholds, decision markers)')
+    .addOption(wideOption())
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',
@@ -154,6 +163,6 @@ Examples:
       });
       if (options.svg !== undefined && run.svg !== undefined) await writeFile(options.svg, run.svg, 'utf8');
       const { svg: _svg, ...data } = run;
-      print(Boolean(options.json), data, formatBacktest(run));
+      print(Boolean(options.json), data, formatBacktest(run, { wide: options.wide }));
     });
 }

@@ -7,8 +7,8 @@ import { type CandidateSelector, compareShadow, type ShadowReport } from '../../
 import { describeVersion, type Version, versionKey } from '../../core/version.ts';
 import { parseAt } from '../evaluate.ts';
 import { formatProblem, readEventsFile } from '../read-events-file.ts';
+import { type TableOptions, table } from '../table.ts';
 import { ensureReadable } from './files.ts';
-import { table } from './table.ts';
 
 export interface ShadowOptions {
   events: string;
@@ -79,7 +79,7 @@ export function onlyCandidate(classifications: readonly ClassificationEvent[]): 
 const pct = (value: number | null) => (value === null ? '-' : `${value.toFixed(1)}%`);
 const num = (value: number | null, digits = 2) => (value === null ? '-' : value.toFixed(digits));
 
-export function formatShadow(report: ShadowReport): string {
+export function formatShadow(report: ShadowReport, options: TableOptions = {}): string {
   const versions = (list: ShadowReport['candidate']) =>
     list.length === 0 ? '(none)' : list.map(describeVersion).join(', ');
   const checks = table(
@@ -91,6 +91,7 @@ export function formatShadow(report: ShadowReport): string {
       c.limit,
       c.reason,
     ]),
+    options,
   );
   const confusion = table(
     ['ACTIVE \\ CANDIDATE', ...IMPORTANCE_CLASSES],
