@@ -501,7 +501,9 @@ describe('trigger chart for the RCA', () => {
     });
     expect(svg).toContain('>breach &gt; 5</text>');
     expect(svg.match(/class="marker"/g)).toHaveLength(4);
-    expect(svg).toContain('a point every 1 min: the trigger&apos;s value over its 24h window');
+    expect(svg).toContain(
+      'a point every 1 min: the trigger&apos;s value over 24h; gap = too little data or not live',
+    );
     expect(svg).toContain('>v2 (bad)</text>');
     expect(svg).toContain('>v1 (restored)</text>');
     const lines = [...svg.matchAll(/<polyline class="series"[^>]*stroke="([^"]+)"[^>]*points="([^"]+)"/g)];

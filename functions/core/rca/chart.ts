@@ -54,6 +54,8 @@ const FONT = 'font-family="sans-serif"';
 const SERIES_COLOR = '#1f77b4';
 const BREACH_COLOR = '#d62728';
 const WARNING_COLOR = '#e08a00';
+/** A white outline under movable labels, so a line running through one does not cross it out. */
+const HALO = ' stroke="#ffffff" stroke-width="3" paint-order="stroke"';
 
 interface Plot {
   x0: number;
@@ -91,23 +93,24 @@ export function renderMetricChart(chart: MetricChart): string {
     ),
     yTitle(chart.unit, plot, layout),
     ...legend(chart, series, plot, layout),
-    ...series.flatMap((s) => line(s, x, y)),
-    ...thresholdLine('threshold', chart.threshold, chart.thresholdLabel, BREACH_COLOR, y, plot, layout),
+  ];
+  const lines = [
+    thresholdLine('threshold', chart.threshold, chart.thresholdLabel, BREACH_COLOR, y, plot, layout),
   ];
   if (chart.warningThreshold !== undefined && chart.warningThreshold !== null) {
-    parts.push(
-      ...thresholdLine(
-        'warning',
-        chart.warningThreshold,
-        chart.warningLabel ?? `warning ${chart.warningThreshold}`,
-        WARNING_COLOR,
-        y,
-        plot,
-        layout,
-      ),
-    );
+    const label = chart.warningLabel ?? `warning ${chart.warningThreshold}`;
+    lines.push(thresholdLine('warning', chart.warningThreshold, label, WARNING_COLOR, y, plot, layout));
   }
-  parts.push(...markers(chart.markers, x, plot, layout));
+  const marks = markers(chart.markers, x, plot, layout);
+  // Lines under the data, the data under the labels (which carry a white halo), so a series
+  // sitting on its threshold stays visible and no label is crossed out by it.
+  parts.push(
+    ...lines.map((l) => l.line),
+    ...marks.lines,
+    ...series.flatMap((s) => line(s, x, y)),
+    ...lines.flatMap((l) => l.label),
+    ...marks.labels,
+  );
   if (!series.some((s) => s.points.some((point) => point.value !== null))) {
     parts.push(
       fixedText(
@@ -245,12 +248,10 @@ function thresholdLine(
   y: (v: number) => number,
   plot: Plot,
   layout: LabelLayout,
-): string[] {
+): { line: string; label: string[] } {
   const at = y(value);
   const dash = className === 'threshold' ? '6 4' : '3 3';
-  const parts = [
-    `<line class="${className}" x1="${px(plot.x0)}" y1="${px(at)}" x2="${px(plot.x1)}" y2="${px(at)}" stroke="${color}" stroke-width="1.5" stroke-dasharray="${dash}"/>`,
-  ];
+  const svgLine = `<line class="${className}" x1="${px(plot.x0)}" y1="${px(at)}" x2="${px(plot.x1)}" y2="${px(at)}" stroke="${color}" stroke-width="1.5" stroke-dasharray="${dash}"/>`;
   const above = Math.max(plot.y1 + 10, at - 4);
   const below = Math.min(plot.y0 - 4, at + 12);
   const place = layout.place(label, 10, [
@@ -259,8 +260,10 @@ function thresholdLine(
     { x: plot.x0 + 4, y: above, anchor: 'start' },
     { x: plot.x0 + 4, y: below, anchor: 'start' },
   ]);
-  if (place) parts.push(textElement(`${className}-label`, label, 10, place, color));
-  return parts;
+  return {
+    line: svgLine,
+    label: place ? [textElement(`${className}-label`, label, 10, place, color, HALO)] : [],
+  };
 }
 
 function markers(
@@ -268,9 +271,11 @@ function markers(
   x: (t: number) => number,
   plot: Plot,
   layout: LabelLayout,
-): string[] {
+): { lines: string[]; labels: string[] } {
   const sorted = [...list].sort((a, b) => a.t - b.t);
-  return sorted.flatMap((marker) => {
+  const lines: string[] = [];
+  const labels: string[] = [];
+  for (const marker of sorted) {
     const at = x(marker.t);
     // Bad deploy, detection, commit and restore are often minutes apart: a label that would touch
     // another moves down a row, or to the other side of its line.
@@ -280,11 +285,12 @@ function markers(
       candidates.push({ x: at + 3, y: labelY, anchor: 'start' }, { x: at - 3, y: labelY, anchor: 'end' });
     }
     const place = layout.place(marker.label, 10, candidates);
-    return [
+    lines.push(
       `<line class="marker" x1="${px(at)}" y1="${px(plot.y0)}" x2="${px(at)}" y2="${px(plot.y1)}" stroke="#7f7f7f" stroke-width="1" stroke-dasharray="2 3"/>`,
-      ...(place ? [textElement('marker-label', marker.label, 10, place, '#555555')] : []),
-    ];
-  });
+    );
+    if (place) labels.push(textElement('marker-label', marker.label, 10, place, '#555555', HALO));
+  }
+  return { lines, labels };
 }
 
 /** Series names, the lines' meanings and the note on what a point is, in rows under the axis. */
@@ -327,11 +333,14 @@ function legend(
     cursor += width + 14;
   }
   if (chart.note) {
+    // A long note gets a smaller font rather than running off the canvas.
+    const room = CHART_LAYOUT.width - 8 - plot.x0;
+    const noteSize = Math.min(fontSize, Math.floor((room / ([...chart.note].length * 0.6)) * 10) / 10);
     parts.push(
       fixedText(
         'legend-note',
         chart.note,
-        fontSize,
+        noteSize,
         { x: plot.x0, y: plot.y0 + 72, anchor: 'start' },
         layout,
       ),

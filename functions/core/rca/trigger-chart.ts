@@ -126,8 +126,8 @@ export function renderTriggerChart(input: TriggerChartInput): string {
   }));
   const windowText =
     input.trigger === 'critical_precision' || input.trigger === 'critical_recall'
-      ? `latest GDS report at most ${chartSpec.window} old`
-      : `the trigger's value over its ${chartSpec.window} window`;
+      ? `latest GDS report ≤ ${chartSpec.window} old`
+      : `the trigger's value over ${chartSpec.window}`;
   return renderMetricChart({
     title: input.title ?? `${input.trigger}: ${chartSpec.unit}`,
     series,
@@ -138,7 +138,7 @@ export function renderTriggerChart(input: TriggerChartInput): string {
       chartSpec.warning === null ? undefined : `warning ${chartSpec.comparison} ${chartSpec.warning}`,
     markers: input.markers,
     unit: chartSpec.unit,
-    note: `a point every ${formatSpan(stepMs)}: ${windowText}; gaps: too little data to judge, or not live`,
+    note: `a point every ${formatSpan(stepMs)}: ${windowText}; gap = too little data or not live`,
     from: input.from,
     to: input.to,
   });
