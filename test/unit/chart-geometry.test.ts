@@ -31,7 +31,7 @@ interface Box {
   y1: number;
 }
 
-const unescape = (text: string) =>
+const unescapeXml = (text: string) =>
   text
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
@@ -43,7 +43,7 @@ const unescape = (text: string) =>
 function textBoxes(svg: string): Box[] {
   return [...svg.matchAll(/<text ([^>]*)>([^<]*)<\/text>/g)].map(([, attributes = '', raw = '']) => {
     const attr = (name: string) => new RegExp(`(?:^|\\s)${name}="([^"]*)"`).exec(attributes)?.[1];
-    const text = unescape(raw);
+    const text = unescapeXml(raw);
     const size = Number(attr('font-size'));
     const x = Number(attr('x'));
     const y = Number(attr('y'));
