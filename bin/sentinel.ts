@@ -2,6 +2,7 @@
  * `sentinel` — the command line. Thin: parses options, calls functions/, prints.
  * Exit codes: 0 done, 1 the work failed (named error on stderr), 2 usage error.
  */
+import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { answerLocally, describeApproval } from '../functions/cli/approve.ts';
@@ -26,9 +27,13 @@ import { ingestFile } from '../functions/cli/ingest.ts';
 import { registerOtpCommand } from '../functions/cli/otp.ts';
 import { registerPolicyCommand } from '../functions/cli/policy.ts';
 import { registerPreventionCommands } from '../functions/cli/prevention/commands.ts';
+import { progressReporter } from '../functions/cli/progress.ts';
+import type { EventsFileRead } from '../functions/cli/read-events-file.ts';
+import { assertStrict, readReport } from '../functions/cli/read-report.ts';
 import { formatRollback, manualRollback, readRepositoryVersion } from '../functions/cli/rollback.ts';
 import { startWorkflowRollback } from '../functions/cli/rollback-workflow.ts';
 import { serve } from '../functions/cli/serve.ts';
+import { missingDefaultState } from '../functions/cli/state-dir.ts';
 import { formatVersions } from '../functions/cli/versions.ts';
 import { SentinelError } from '../functions/core/errors.ts';
 import { closeIncident } from '../functions/core/incident/close.ts';
@@ -38,6 +43,9 @@ import { openLocalStore } from '../functions/local/local-store.ts';
 import { loadPolicy, loadPolicyDocument } from '../functions/local/policy-file.ts';
 
 const DEFAULT_STATE_DIR = process.env.SENTINEL_STATE_DIR ?? '.sentinel';
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 const program = new Command()
   .name('sentinel')
@@ -45,6 +53,7 @@ const program = new Command()
     'Rollback Sentinel: watches an LLM classifier, decides when a model or prompt version must be\n' +
       'rolled back, reverts it through Git, verifies the restored version and writes the record.',
   )
+  .version(PACKAGE_VERSION, '-V, --version', 'print the version of sentinel')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
@@ -52,9 +61,20 @@ const policyOption = () =>
   new Option('--policy <file>', 'policy file (JSON or YAML); defaults are the runbook’s');
 const stateDirOption = () =>
   new Option('--state-dir <dir>', 'where the local store keeps its data').default(DEFAULT_STATE_DIR);
-const progress = (json: boolean) => (lines: number) => {
-  if (!json || process.stderr.isTTY) process.stderr.write(`… ${lines.toLocaleString('en-US')} lines read\n`);
+/** Progress at most every 2 s; with --json only on a terminal, so a script's stderr stays quiet. */
+const progress = (json: boolean) =>
+  progressReporter({
+    write: (line) => {
+      if (!json || process.stderr.isTTY) process.stderr.write(`${line}\n`);
+    },
+  });
+/** Unknown-field warnings and the "N of M lines rejected" summary, after the line problems. */
+const reportRead = (sink: { read?: EventsFileRead }) => (read: EventsFileRead) => {
+  sink.read = read;
+  for (const line of readReport(read)) process.stderr.write(`${line}\n`);
 };
+const strictOption = () =>
+  new Option('--strict', 'exit 1 when any line is rejected (the valid events are still used)');
 
 program
   .command('evaluate')
@@ -69,6 +89,8 @@ program
   .option('--prompt <v>', 'prompt version of the version to judge')
   .addOption(policyOption())
   .addOption(stateDirOption())
+  .addOption(strictOption())
+  .option('--wide', 'one line per table row (reasons are not wrapped at 100 columns)')
   .option('--json', 'print the evaluation as JSON (the documented contract)')
   .addHelpText(
     'after',
@@ -84,19 +106,24 @@ Examples:
   .action(async (options) => {
     const policy = await loadPolicy(options.policy);
     const json = Boolean(options.json);
+    const sink: { read?: EventsFileRead } = {};
     const evaluation = options.events
       ? await evaluateEventsFile(options.events, policy, {
           ...options,
           now: Date.now(),
           onProblem: (line) => process.stderr.write(`${line}\n`),
           onProgress: progress(json),
+          onRead: reportRead(sink),
         })
       : await withLocalStore(options.stateDir, (store) =>
           evaluateFromStore(store, policy, parseAt(options.at, Date.now()), options),
         );
     if (evaluation.staleData)
       process.stderr.write(`${staleDataWarning(evaluation.staleData, evaluation.at)}\n`);
-    process.stdout.write(json ? `${JSON.stringify(evaluation)}\n` : `${formatEvaluation(evaluation)}\n`);
+    process.stdout.write(
+      json ? `${JSON.stringify(evaluation)}\n` : `${formatEvaluation(evaluation, { wide: options.wide })}\n`,
+    );
+    assertStrict(Boolean(options.strict), sink.read);
   });
 
 program
@@ -105,11 +132,14 @@ program
   .argument('<file>', '.jsonl events file, one event per line ("-" for stdin)')
   .addOption(policyOption())
   .addOption(stateDirOption())
+  .addOption(strictOption())
   .option('--json', 'print the result as JSON')
   .addHelpText(
     'after',
     `
-Invalid lines are reported as "line N: <field>: <problem>" and skipped; the rest is stored.
+Invalid lines are reported as "line N: <field>: <problem>" and skipped; the rest is stored, and a
+summary says how many of how many lines were rejected (--strict: then exit 1). A field no event
+type knows (latency_ms for latencyMs) is ignored with a warning naming the field it resembles.
 The file goes in as content-hashed chunks of 100,000 events, so a re-run (or a run after a crash)
 applies only what is not there yet.
 
@@ -121,11 +151,13 @@ Examples:
   .action(async (file, options) => {
     const policy = await loadPolicy(options.policy);
     const json = Boolean(options.json);
+    const sink: { read?: EventsFileRead } = {};
     const result = await withLocalStore(options.stateDir, (store) =>
       ingestFile(store, file, policy, {
         now: Date.now(),
         onProblem: (line) => process.stderr.write(`${line}\n`),
         onProgress: progress(json),
+        onRead: reportRead(sink),
       }),
     );
     process.stdout.write(
@@ -134,6 +166,7 @@ Examples:
         : `accepted ${result.accepted} events, rejected ${result.rejected}, duplicates ${result.duplicates}; ` +
             `${result.writes} bucket writes (${result.alreadyApplied} already applied)\n`,
     );
+    assertStrict(Boolean(options.strict), sink.read);
   });
 
 program
@@ -267,10 +300,11 @@ program
     'after',
     '\nExamples:\n  $ sentinel incidents\n  $ sentinel incidents --json --state-dir demo/state',
   )
-  .action(async (options) => {
+  .action(async (options, command: Command) => {
     const limit = Number(options.limit);
     if (!Number.isInteger(limit) || limit < 1)
       throw new SentinelError(`--limit: "${options.limit}" is not a positive whole number`);
+    if (await saidNoLocalState(command, options)) return;
     const incidents = await withLocalIncidents(options.stateDir, (local) =>
       listIncidents(local.incidents, limit),
     );
@@ -302,7 +336,8 @@ Examples:
   $ sentinel incident inc-20261127-0924-804eeee4e6 --state-dir demo/state
   $ sentinel incident close inc-manual-20261127-101500-a1b2c3 --reason "verified by hand" --by alice`,
   )
-  .action(async (first, second, options) => {
+  .action(async (first, second, options, command: Command) => {
+    await requireLocalState(command, options.stateDir);
     if (first === 'close') {
       if (!second)
         throw new SentinelError(
@@ -337,7 +372,8 @@ program
     'after',
     '\nExample:\n  $ sentinel rca inc-20261127-0924-804eeee4e6 --out rca/ --state-dir demo/state',
   )
-  .action(async (id, options) => {
+  .action(async (id, options, command: Command) => {
+    await requireLocalState(command, options.stateDir);
     const policy = await loadPolicy(options.policy);
     const written = await withLocalIncidents(options.stateDir, (local) =>
       writeRca(
@@ -348,6 +384,26 @@ program
     );
     process.stdout.write(`${written.markdown}\n${written.chart}\n`);
   });
+
+/**
+ * A listing on a fresh machine: no default state dir yet → say so (--json: `[]` on stdout, the
+ * words on stderr) and exit 0 without creating it.
+ */
+async function saidNoLocalState(command: Command, options: { stateDir: string; json?: boolean }) {
+  const missing = await missingDefaultState(options.stateDir, command.getOptionValueSource('stateDir'));
+  if (missing === undefined) return false;
+  if (options.json) {
+    process.stdout.write('[]\n');
+    process.stderr.write(`${missing}\n`);
+  } else process.stdout.write(`${missing}\n`);
+  return true;
+}
+
+/** One record asked for by id, on a fresh machine: it cannot be there (exit 1), and nothing is created. */
+async function requireLocalState(command: Command, stateDir: string): Promise<void> {
+  const missing = await missingDefaultState(stateDir, command.getOptionValueSource('stateDir'));
+  if (missing !== undefined) throw new SentinelError(missing);
+}
 
 async function withLocalIncidents<T>(
   stateDir: string,
@@ -376,7 +432,8 @@ Examples:
   $ sentinel versions
   $ sentinel versions --json | jq '.[] | select(.status == "stable")'`,
   )
-  .action(async (options) => {
+  .action(async (options, command: Command) => {
+    if (await saidNoLocalState(command, options)) return;
     const local = await openLocalStore(options.stateDir);
     try {
       const records = await local.versions.list();
@@ -389,7 +446,10 @@ Examples:
 program
   .command('rollback')
   .description('roll back now: through the deployed workflow (--stack), or a local Git repository directly')
-  .requiredOption('--reason <text>', 'why: goes into the commit message, the incident and the notifications')
+  .option(
+    '--reason <text>',
+    'why: goes into the commit message, the incident and the notifications (--dry-run: "dry run")',
+  )
   .option('--by <name>', 'who asks (default: your user name)')
   .option('--stack <name>', 'start the rollback workflow of this deployed stack (decision manual)')
   .option('--state-machine-arn <arn>', 'the same, naming the state machine')
@@ -416,19 +476,27 @@ the local store, no verification stages: close it with sentinel incident close w
 Examples:
   $ sentinel rollback --stack RollbackSentinel --reason "OTP emails in critical" --repo ../shopq
   $ sentinel rollback --stack RollbackSentinel --reason "cost x3" --model gemini-2.0-flash --model-version 2.0 --prompt v2
-  $ sentinel rollback --reason "OTP emails in critical" --dry-run --repo ../shopq
+  $ sentinel rollback --dry-run --repo ../shopq
   $ sentinel rollback --reason "OTP emails in critical" --repo ../shopq --json`,
   )
-  .action(async (options) => {
+  .action(async (options, command: Command) => {
+    // Only a real rollback needs a reason: it goes into the commit and the record. A dry run
+    // writes neither, so asking for one there is friction.
+    if (options.reason === undefined && !options.dryRun)
+      command.error(
+        "error: required option '--reason <text>' not specified (only --dry-run may leave it out)",
+      );
     const policy = await loadPolicy(options.policy);
     const by = options.by ?? `${userInfo().username}@cli`;
     if (options.stack || options.stateMachineArn) {
+      if (options.dryRun)
+        command.error('error: --dry-run previews a local rollback; it does not apply with --stack');
       const version = await badVersion(options, policy);
       const result = await startWorkflowRollback({
         service: policy.service,
         version,
         by,
-        reason: options.reason,
+        reason: options.reason as string,
         now: new Date(),
         target: options.stateMachineArn
           ? { stateMachineArn: options.stateMachineArn }
@@ -444,7 +512,7 @@ Examples:
     const local = await openLocalStore(options.stateDir, policy);
     try {
       const result = await manualRollback({
-        reason: options.reason,
+        reason: options.reason ?? 'dry run',
         dryRun: Boolean(options.dryRun),
         repoDir: options.repo,
         policy,

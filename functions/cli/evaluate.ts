@@ -11,7 +11,7 @@ import { evaluateVersion } from '../core/triggers/evaluate.ts';
 import type { Evaluation } from '../core/triggers/types.ts';
 import type { Version } from '../core/version.ts';
 import type { MetricsStore } from '../ports.ts';
-import { formatProblem, readEventsFile } from './read-events-file.ts';
+import { type EventsFileRead, formatProblem, readEventsFile } from './read-events-file.ts';
 
 export interface VersionOptions {
   model?: string;
@@ -93,6 +93,8 @@ export interface FileEvaluationOptions extends VersionOptions {
   now: number;
   onProblem?: (line: string) => void;
   onProgress?: (linesRead: number) => void;
+  /** After the read: lines, rejections and unknown fields, for the CLI's warnings and --strict. */
+  onRead?: (read: EventsFileRead) => void;
 }
 
 /**
@@ -111,7 +113,7 @@ export async function evaluateEventsFile(
   let newestTs = 0;
   // A file of GDS reports or corrections alone still names a version: its newest event's.
   let newestAny: SentinelEvent | undefined;
-  const { problems } = await readEventsFile(
+  const read = await readEventsFile(
     path,
     (event) => {
       if (requestedAt !== undefined && event.ts > requestedAt) return;
@@ -125,7 +127,8 @@ export async function evaluateEventsFile(
       otp: policy.otp,
     },
   );
-  for (const problem of problems) options.onProblem?.(formatProblem(problem));
+  for (const problem of read.problems) options.onProblem?.(formatProblem(problem));
+  options.onRead?.(read);
   const at = requestedAt ?? newestTs;
   const store = new MemoryMetricsStore();
   await store.applyBatch('file', aggregateEvents(events, emptyAggregate(latencyCuts(policy))));

@@ -1,10 +1,11 @@
 import type { Evaluation, TriggerResult } from '../core/triggers/types.ts';
 import { describeVersion } from '../core/version.ts';
+import { type TableOptions, table } from './table.ts';
 
 const COLUMNS = ['TRIGGER', 'KIND', 'OUTCOME', 'VALUE', 'BREACH AT', 'SAMPLES', 'WINDOW', 'REASON'] as const;
 
-/** A readable table of an evaluation for people; scripts use `--json`. */
-export function formatEvaluation(evaluation: Evaluation): string {
+/** A readable table of an evaluation for people (reasons wrapped to 100 columns); scripts use `--json`. */
+export function formatEvaluation(evaluation: Evaluation, options: TableOptions = {}): string {
   const rows = evaluation.triggers.map((trigger) => [
     trigger.id,
     trigger.kind,
@@ -15,21 +16,10 @@ export function formatEvaluation(evaluation: Evaluation): string {
     trigger.window,
     trigger.reason,
   ]);
-  const widths = COLUMNS.map((title, column) =>
-    Math.max(
-      title.length,
-      ...rows.slice().map((row) => (column === COLUMNS.length - 1 ? 0 : (row[column] ?? '').length)),
-    ),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
-      .join('  ');
   return [
     `${describeVersion(evaluation.version)} at ${evaluation.at}: decision ${evaluation.decision.toUpperCase()}`,
     '',
-    line(COLUMNS),
-    ...rows.map(line),
+    table(COLUMNS, rows, options),
   ].join('\n');
 }
 

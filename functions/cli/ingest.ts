@@ -4,7 +4,7 @@ import { contentBatchId, timestampWindow } from '../core/ingest.ts';
 import { latencyCuts } from '../core/latency-cuts.ts';
 import type { Policy } from '../core/policy.ts';
 import type { MetricsStore } from '../ports.ts';
-import { formatProblem, readEventsFile } from './read-events-file.ts';
+import { type EventsFileRead, formatProblem, readEventsFile } from './read-events-file.ts';
 
 /** A file is applied in chunks this large: few bucket writes, bounded memory. */
 export const FILE_CHUNK_EVENTS = 100_000;
@@ -31,6 +31,8 @@ export async function ingestFile(
     now: number;
     onProblem?: (line: string) => void;
     onProgress?: (linesRead: number) => void;
+    /** After the read: lines, rejections and unknown fields, for the CLI's warnings and --strict. */
+    onRead?: (read: EventsFileRead) => void;
   },
 ): Promise<FileIngestResult> {
   const result: FileIngestResult = {
@@ -56,7 +58,7 @@ export async function ingestFile(
     result.alreadyApplied += applied.alreadyApplied;
   };
   const pending: Promise<void>[] = [];
-  const { problems } = await readEventsFile(
+  const read = await readEventsFile(
     path,
     (event) => {
       if (seen.has(event.id)) {
@@ -72,7 +74,8 @@ export async function ingestFile(
   );
   await Promise.all(pending);
   await flush();
-  result.rejected = problems.length;
-  for (const problem of problems) hooks.onProblem?.(formatProblem(problem));
+  result.rejected = read.problems.length;
+  for (const problem of read.problems) hooks.onProblem?.(formatProblem(problem));
+  hooks.onRead?.(read);
   return result;
 }

@@ -14,8 +14,28 @@ export interface EventsFileProblem {
   message: string;
 }
 
+/** A field no event type knows, seen on `firstLine` (and `count` lines in all); zod dropped it. */
+export interface UnknownField {
+  name: string;
+  type: SentinelEvent['type'];
+  firstLine: number;
+  count: number;
+}
+
+/** What a read found: lines with content, the rejected ones, and unknown field names. */
+export interface EventsFileRead {
+  events: number;
+  /** Non-blank lines read. */
+  lines: number;
+  problems: EventsFileProblem[];
+  unknownFields: UnknownField[];
+}
+
 export interface ReadEventsOptions {
-  /** Called with the number of lines read so far, every `progressEvery` lines. */
+  /**
+   * Called with the number of lines read so far, every `progressEvery` lines (default 10,000:
+   * often enough for a caller that prints at most every few seconds, cheap enough not to matter).
+   */
   onProgress?: (linesRead: number) => void;
   progressEvery?: number;
   /** Events whose `ts` falls outside are reported as problems (see `timestampWindow`). */
@@ -37,17 +57,20 @@ export async function readEventsFile(
   path: string,
   onEvent: (event: SentinelEvent) => void,
   options: ReadEventsOptions = {},
-): Promise<{ events: number; problems: EventsFileProblem[] }> {
+): Promise<EventsFileRead> {
   const problems: EventsFileProblem[] = [];
-  const every = options.progressEvery ?? 100_000;
+  const unknown = new Map<string, UnknownField>();
+  const every = options.progressEvery ?? 10_000;
   let events = 0;
   let line = 0;
+  let contentLines = 0;
   const lines = createInterface({ input: await openEvents(path), crlfDelay: Number.POSITIVE_INFINITY });
   try {
     for await (const text of lines) {
       line += 1;
       if (options.onProgress && line % every === 0) options.onProgress(line);
       if (text.trim() === '') continue;
+      contentLines += 1;
       let value: unknown;
       try {
         value = JSON.parse(text);
@@ -64,12 +87,17 @@ export async function readEventsFile(
         continue;
       }
       events += 1;
+      for (const name of parsed.unknownFields ?? []) {
+        const known = unknown.get(name);
+        if (known) known.count += 1;
+        else unknown.set(name, { name, type: parsed.event.type, firstLine: line, count: 1 });
+      }
       onEvent(parsed.event);
     }
   } catch (error) {
     throw readFailure(path, error);
   }
-  return { events, problems };
+  return { events, lines: contentLines, problems, unknownFields: [...unknown.values()] };
 }
 
 /** Checks the path first, so a missing file or a directory is a one-line answer, not a stack trace. */

@@ -169,7 +169,14 @@ export interface EventRejection {
   message: string;
 }
 
-export type EventParseResult = { ok: true; event: SentinelEvent } | { ok: false; rejection: EventRejection };
+/**
+ * `unknownFields`: top-level keys the schema does not know (`latency_ms` for `latencyMs`). zod
+ * strips them, so the event is valid without them; they are returned so that a caller with a
+ * terminal can warn, since a misspelled optional field would otherwise vanish without a word.
+ */
+export type EventParseResult =
+  | { ok: true; event: SentinelEvent; unknownFields?: string[] }
+  | { ok: false; rejection: EventRejection };
 
 /** A Map, not an object literal: `"constructor"` or `"__proto__"` must not find an inherited member. */
 const schemaByType = new Map<string, (typeof SCHEMAS)[keyof typeof SCHEMAS]>();
@@ -179,6 +186,13 @@ const SCHEMAS = {
   gds_report: gdsReportSchema,
 } as const;
 for (const type of EVENT_TYPES) schemaByType.set(type, SCHEMAS[type]);
+
+/** The top-level field names each event type accepts (what a misspelling is compared against). */
+export const EVENT_FIELDS: Readonly<Record<(typeof EVENT_TYPES)[number], readonly string[]>> = {
+  classification: Object.keys(classificationSchema.shape),
+  correction: Object.keys(correctionSchema.shape),
+  gds_report: Object.keys(gdsReportSchema.shape),
+};
 
 /**
  * The instants an event's `ts` may name, decided by the caller (core reads no clock): not after
@@ -248,7 +262,10 @@ export function parseEvent(
     if (ts > window.notAfter) return reject('ts', `must not be after ${window.describeNotAfter}`, eventId);
     if (ts < window.notBefore) return reject('ts', `must not be before ${window.describeNotBefore}`, eventId);
   }
-  return { ok: true, event: normalise(parsed.data, options.otp) };
+  const event = normalise(parsed.data, options.otp);
+  const known = EVENT_FIELDS[parsed.data.type];
+  const unknownFields = Object.keys(record).filter((key) => !known.includes(key));
+  return unknownFields.length === 0 ? { ok: true, event } : { ok: true, event, unknownFields };
 }
 
 /**

@@ -71,6 +71,7 @@ describe('sentinel evaluate --events with hostile lines', () => {
       'line 9: ts: must not be after 2026-11-27T12:05:00.000Z (now + ingest.maxClockSkew 5m)',
       'line 10: ts: must not be before 2026-10-23T12:00:00.000Z (now − store.bucketTtl 35d)',
       'line 11: dataset: must be at most 256 characters',
+      '10 of 12 lines rejected (see above)',
     ]);
     expect(stderr).not.toContain('987654');
     expect(stderr).not.toContain('verification');

@@ -4,7 +4,7 @@ import { addToHistogram } from '../../functions/core/histogram.ts';
 import type { Incident } from '../../functions/core/incident/incident.ts';
 import { DEFAULT_POLICY } from '../../functions/core/policy.ts';
 import { escapeXml, type MetricChart, renderMetricChart } from '../../functions/core/rca/chart.ts';
-import { incidentMarkers } from '../../functions/core/rca/markers.ts';
+import { incidentMarkers, incidentSpan } from '../../functions/core/rca/markers.ts';
 import { type RcaContext, renderRca } from '../../functions/core/rca/rca.ts';
 import { seriesFromBuckets } from '../../functions/core/rca/series.ts';
 import { renderTriggerChart, triggerChartSpec } from '../../functions/core/rca/trigger-chart.ts';
@@ -95,6 +95,8 @@ const CONTEXT: RcaContext = {
   versionFileDiff: DIFF,
   impact: { emailsClassifiedByBadVersion: 4812, otpInCritical: 37 },
   chart: 'inc-20261127-1004-abcdef0123.svg',
+  // v2 went live 95 minutes before detection.
+  badVersionFirstLive: T0 - 95 * MINUTE,
 };
 
 const SECTIONS = [
@@ -130,9 +132,12 @@ describe('RCA draft', () => {
     expect(summary).toContain(
       '**Version Rolled Back To**: Model gemini-2.0-flash 2.0, Prompt v1 (ref `v1.2.0-stable`, procedure A',
     );
+    // Bad version live → restored version live; the 24 h verification after it is not the incident.
     expect(summary).toContain(
-      '**Duration of Incident**: 24 h 14 min (2026-11-27 10:04 UTC → 2026-11-28 10:18 UTC)',
+      '**Duration of Incident**: 1 h 49 min (bad version live 2026-11-27 08:29 UTC → restored version live 2026-11-27 10:18 UTC)',
     );
+    expect(summary).toContain('**Time to detect**: 1 h 35 min (bad version live → detection)');
+    expect(summary).toContain('**Time to restore**: 14 min (detection → restored version live)');
     expect(summary).toContain(
       '**Impact**: 4812 emails classified by the bad version while it was live; 37 OTP messages',
     );
@@ -159,16 +164,23 @@ describe('RCA draft', () => {
     expect(renderRca(precision, CONTEXT)).toContain('`critical_precision` (automatic): 0.8712 < 0.9');
   });
 
-  it('lists the timeline as T+N min from detection, sorted by time', () => {
+  it('lists the timeline as T+N min from detection, sorted by time, with deploy and restore', () => {
     const timeline = section(markdown, 1);
     const entries = timeline.split('\n').filter((line) => line.startsWith('- **T'));
     expect(entries.map((line) => line.slice(0, line.indexOf('(')))).toEqual([
+      '- **T-95 min** ',
       '- **T+0 min** ',
       '- **T+5 min** ',
       '- **T+14 min** ',
+      '- **T+14 min** ',
       '- **T+1454 min** ',
     ]);
-    expect(entries[1]).toContain('RevertCommit by workflow: committed 9f1c2e7');
+    expect(entries[0]).toContain('**bad version live**: Model gemini-2.0-flash 2.0, Prompt v2');
+    expect(entries[2]).toContain('RevertCommit by workflow: committed 9f1c2e7');
+    expect(entries[3]).toContain('**restored version live**: Model gemini-2.0-flash 2.0, Prompt v1');
+    expect(timeline).toContain(
+      'Time to detect: 1 h 35 min (bad version live → detection); time to restore: 14 min',
+    );
     expect(timeline).toContain(
       '| immediate | 1 | T+44 min | otp_in_critical | pass | 0 | 0 | 150 | 0 OTP \\| none |',
     );
@@ -201,15 +213,24 @@ describe('RCA draft', () => {
     }
   });
 
-  it('measures an open incident to its last timeline entry and says it is still open', () => {
+  it('measures an incident not restored yet to its last timeline entry and says so', () => {
     const open = incident({
-      status: 'verifying',
+      status: 'reverting',
       outcome: undefined,
-      timeline: incident().timeline.slice(0, 3),
+      deployedAt: undefined,
+      timeline: incident().timeline.slice(0, 2),
     });
-    expect(renderRca(open, CONTEXT)).toContain(
-      '**Duration of Incident**: 14 min (2026-11-27 10:04 UTC → 2026-11-27 10:18 UTC, still open)',
+    const text = renderRca(open, CONTEXT);
+    expect(text).toContain(
+      '**Duration of Incident**: 1 h 40 min so far (bad version live 2026-11-27 08:29 UTC → 2026-11-27 10:09 UTC, still open, not restored yet)',
     );
+    expect(text).toContain('**Time to restore**: not restored');
+  });
+
+  it('measures from detection when the bad version’s first traffic is unknown, and says so', () => {
+    const text = renderRca(incident(), { ...CONTEXT, badVersionFirstLive: undefined });
+    expect(text).toContain('**Duration of Incident**: 14 min (detection 2026-11-27 10:04 UTC → restored');
+    expect(text).toContain('**Time to detect**: unknown');
   });
 
   it('falls back to updatedAt without a timeline, and copes without target, revert or chart', () => {
@@ -222,8 +243,13 @@ describe('RCA draft', () => {
       status: 'rejected',
       outcome: 'rejected',
     });
-    const text = renderRca(bare, { ...CONTEXT, chart: undefined, versionFileDiff: '' });
-    expect(text).toContain('**Duration of Incident**: 1 h 30 min');
+    const text = renderRca(bare, {
+      ...CONTEXT,
+      chart: undefined,
+      versionFileDiff: '',
+      badVersionFirstLive: undefined,
+    });
+    expect(text).toContain('**Duration of Incident**: 1 h 30 min so far (detection');
     expect(text).toContain('**Version Rolled Back To**: not rolled back (rejected)');
     expect(text).toContain('_No version file diff recorded._');
     expect(text).not.toContain('![');
@@ -286,10 +312,10 @@ describe('metric chart', () => {
     return points.split(' ').map((pair) => pair.split(',').map(Number) as [number, number]);
   }
 
-  it('is a well-formed 640×240 SVG', () => {
+  it('is a well-formed 640×290 SVG', () => {
     const svg = renderMetricChart(base);
     assertWellFormed(svg);
-    expect(svg).toContain('width="640" height="240" viewBox="0 0 640 240"');
+    expect(svg).toContain('width="640" height="290" viewBox="0 0 640 290"');
   });
 
   it('draws the dashed threshold line on the same scale as the data', () => {
@@ -426,41 +452,66 @@ describe('series from buckets', () => {
 });
 
 describe('trigger chart for the RCA', () => {
-  it('marks detection, commit and deploy from the incident record', () => {
-    expect(incidentMarkers(incident())).toEqual([
+  it('marks bad deploy, detection, commit and restore from the record', () => {
+    expect(incidentMarkers(incident(), T0 - 95 * MINUTE)).toEqual([
+      { t: T0 - 95 * MINUTE, label: 'bad version live' },
       { t: T0, label: 'detection' },
       { t: T0 + 5 * MINUTE, label: 'commit' },
-      { t: T0 + 14 * MINUTE, label: 'deploy' },
+      { t: T0 + 14 * MINUTE, label: 'restored live' },
     ]);
     expect(incidentMarkers(incident({ revert: undefined, deployedAt: undefined }))).toEqual([
       { t: T0, label: 'detection' },
     ]);
   });
 
-  it('plots each trigger in readable units with its breach line', () => {
-    expect(triggerChartSpec('latency_p95', DEFAULT_POLICY)).toMatchObject({ metric: 'p95', threshold: 3000 });
-    expect(triggerChartSpec('cost_spike', DEFAULT_POLICY)).toMatchObject({ threshold: 0.002 });
-    expect(triggerChartSpec('critical_precision', DEFAULT_POLICY)).toMatchObject({
-      thresholdLabel: 'breach < 0.9',
-    });
+  it('zooms on the incident: from shortly before the bad deploy to shortly after the restore', () => {
+    const span = incidentSpan(incident(), T0 - 95 * MINUTE, T0 + 2000 * MINUTE);
+    // 109 minutes of incident, a fifth of it (21.8 min) of context each side.
+    expect(span.from).toBe(T0 - 95 * MINUTE - 21.8 * MINUTE);
+    expect(span.to).toBe(T0 + 14 * MINUTE + 21.8 * MINUTE);
   });
 
-  it('renders the otp chart with series, threshold and markers', () => {
-    const buckets = Array.from({ length: 60 }, (_, minute) => ({
-      ...emptyBucket(T0 - 30 * MINUTE + minute * MINUTE),
-      classified: 10,
-      critical: 2,
-      otpCritical: minute < 30 ? 1 : 0,
-    }));
-    const svg = renderTriggerChart({
-      trigger: 'otp_in_critical',
-      buckets,
-      policy: DEFAULT_POLICY,
-      markers: incidentMarkers(incident()),
+  it('plots each trigger in its own units with breach and warning lines', () => {
+    expect(triggerChartSpec('latency_p95', DEFAULT_POLICY)).toMatchObject({ breach: 30, warning: 10 });
+    expect(triggerChartSpec('critical_precision', DEFAULT_POLICY)).toMatchObject({
+      breach: 0.9,
+      warning: 0.95,
+      comparison: '<',
     });
-    expect(svg).toContain('>breach &gt; 0</text>');
-    expect(svg.match(/class="marker"/g)).toHaveLength(3);
-    expect(svg).toContain('<polyline class="series"');
-    expect(svg).toContain('(1-min steps)');
+    expect(triggerChartSpec('otp_in_critical', DEFAULT_POLICY)).toMatchObject({ breach: 0, warning: null });
+  });
+
+  it('draws the trigger’s own value, with gaps where it had too little data or the version was not live', () => {
+    const bad = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
+    const good = { ...bad, prompt: 'v1' };
+    // v2 live from T0−60 to T0+14 at 10 emails a minute (fp_budget needs 100 emails in 24 h);
+    // v1 from T0+14 on.
+    const minutes = (from: number, to: number, fields: Partial<MinuteBucket>) =>
+      Array.from({ length: to - from }, (_, i) => ({ ...emptyBucket(T0 + (from + i) * MINUTE), ...fields }));
+    const svg = renderTriggerChart({
+      trigger: 'fp_budget',
+      policy: DEFAULT_POLICY,
+      versions: [
+        { label: 'v2 (bad)', version: bad, buckets: minutes(-60, 14, { classified: 10, criticalFp: 1 }) },
+        { label: 'v1 (restored)', version: good, buckets: minutes(14, 60, { classified: 10 }) },
+      ],
+      markers: incidentMarkers(incident(), T0 - 60 * MINUTE),
+      from: T0 - 75 * MINUTE,
+      to: T0 + 30 * MINUTE,
+    });
+    expect(svg).toContain('>breach &gt; 5</text>');
+    expect(svg.match(/class="marker"/g)).toHaveLength(4);
+    expect(svg).toContain(
+      'a point every 1 min: the trigger&apos;s value over 24h; gap = too little data or not live',
+    );
+    expect(svg).toContain('>v2 (bad)</text>');
+    expect(svg).toContain('>v1 (restored)</text>');
+    const lines = [...svg.matchAll(/<polyline class="series"[^>]*stroke="([^"]+)"[^>]*points="([^"]+)"/g)];
+    const bluePoints = lines.filter((m) => m[1] === '#1f77b4').flatMap((m) => (m[2] ?? '').split(' '));
+    // v2 is judged only from its 10th minute (T0−51, 100 emails) while it is live (its last
+    // minute T0+13 plus the 15-min activeWithin, up to T0+27): 79 points of the chart's 106.
+    expect(bluePoints.length).toBe(79);
+    // v1 has no false positives: 0 per 100 once it has 100 emails (after 10 minutes).
+    expect(lines.some((m) => m[1] === '#2ca02c')).toBe(true);
   });
 });

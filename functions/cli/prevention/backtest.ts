@@ -1,6 +1,5 @@
 /** `sentinel backtest`: replays an events file through the triggers, minute by minute. */
 import { aggregateEvents, emptyAggregate } from '../../core/aggregate.ts';
-import { formatDuration } from '../../core/duration.ts';
 import { latencyCutsOf } from '../../core/latency-cuts.ts';
 import type { Policy } from '../../core/policy.ts';
 import {
@@ -11,12 +10,13 @@ import {
   replay,
 } from '../../core/prevention/backtest.ts';
 import { renderBacktestSvg } from '../../core/prevention/backtest-chart.ts';
+import { formatSpan } from '../../core/span.ts';
 import { describeVersion } from '../../core/version.ts';
 import { parseAt } from '../evaluate.ts';
 import { formatProblem, readEventsFile } from '../read-events-file.ts';
+import { type TableOptions, table } from '../table.ts';
 import { ensureReadable } from './files.ts';
 import { parseDurationOption } from './shadow.ts';
-import { table } from './table.ts';
 
 export interface BacktestOptions {
   events: string;
@@ -69,10 +69,10 @@ export async function backtestCommand(options: BacktestOptions): Promise<Backtes
 const MAX_TIMELINE_LINES = 40;
 const short = (iso: string | null) => (iso === null ? '-' : iso.replace(':00.000Z', 'Z'));
 
-export function formatBacktest(run: BacktestRun): string {
+export function formatBacktest(run: BacktestRun, options: TableOptions = {}): string {
   const { report } = run;
   const lines = [
-    `backtest ${short(report.from)} → ${short(report.to)}, step ${formatDuration(report.stepMs)}: ` +
+    `backtest ${short(report.from)} → ${short(report.to)}, step ${formatSpan(report.stepMs)}: ` +
       `${report.steps.toLocaleString('en-US')} steps, ${report.evaluations.toLocaleString('en-US')} evaluations`,
     report.firstRollback
       ? `first rollback would have started at ${short(report.firstRollback.at)}: ${describeVersion(report.firstRollback.version)} (${report.firstRollback.triggers.join(', ')})`
@@ -90,6 +90,7 @@ export function formatBacktest(run: BacktestRun): string {
           short(t.firstBreach),
           t.breach?.reason ?? '',
         ]),
+        options,
       ),
       'decision timeline (changes only):',
     );
@@ -118,7 +119,9 @@ export function formatBacktest(run: BacktestRun): string {
               ? c.first === null
                 ? 'only with --compare'
                 : 'only with --policy'
-              : `${c.deltaMinutes >= 0 ? '+' : ''}${c.deltaMinutes} min`,
+              : c.deltaMinutes === 0
+                ? '0 min'
+                : `${c.deltaMinutes > 0 ? '+' : ''}${formatSpan(c.deltaMinutes * 60_000)}`,
           ]),
       ),
     );

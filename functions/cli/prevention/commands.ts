@@ -14,12 +14,17 @@ const policyOption = () =>
 const print = (json: boolean, value: unknown, text: string) =>
   process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text}\n`);
 const problems = (line: string) => process.stderr.write(`${line}\n`);
+const wideOption = () =>
+  new Option('--wide', 'one line per table row (reasons are not wrapped at 100 columns)');
 
 export function registerPreventionCommands(program: Command, defaultStateDir: string): void {
   program
     .command('gate')
     .description('pre-deploy gate: the candidate version needs a passing GDS report and a VERSIONS.md entry')
-    .requiredOption('--version-file <path>', 'the application’s version file (.py, .ts, .json or .yaml)')
+    .option(
+      '--version-file <path>',
+      'the application’s version file (.py, .ts, .json or .yaml; default: policy repository.versionFile)',
+    )
     .option(
       '--gds <file>',
       'GDS report(s) of the candidate: a gds_report event JSON, a JSON array or JSON lines',
@@ -30,6 +35,7 @@ export function registerPreventionCommands(program: Command, defaultStateDir: st
     )
     .addOption(policyOption())
     .addOption(new Option('--state-dir <dir>', 'where the baseline is recorded').default(defaultStateDir))
+    .addOption(wideOption())
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
@@ -41,20 +47,27 @@ version with its model name or model version. Exit 0 = pass, 1 = fail, 2 = usage
 The result is recorded as the candidate's baseline in <state-dir>/baselines/<version-key>.json.
 
 Examples:
+  $ sentinel gate --gds gds-report.json                 # version file from the policy (shopq/versioning.py)
   $ sentinel gate --version-file shopq/versioning.py --gds gds-report.json
   $ sentinel gate --version-file config/version.yaml --gds reports.jsonl --versions-log docs/VERSIONS.md --json`,
     )
     .action(async (options) => {
       const json = Boolean(options.json);
+      const policy = await loadPolicy(options.policy);
       const run = await gateCommand({
-        versionFile: options.versionFile,
+        // In the application repository the policy already says where the version file is.
+        versionFile: options.versionFile ?? policy.repository.versionFile,
         gds: options.gds,
         versionsLog: options.versionsLog,
         stateDir: options.stateDir,
-        policy: await loadPolicy(options.policy),
+        policy,
         now: Date.now(),
       });
-      print(json, { ...run.result, baseline: run.baseline.location }, formatGate(run));
+      print(
+        json,
+        { ...run.result, baseline: run.baseline.location },
+        formatGate(run, { wide: options.wide }),
+      );
       if (!run.result.passed) process.exitCode = 1;
     });
 
@@ -65,12 +78,16 @@ Examples:
       '--events <file>',
       '.jsonl events file with live and shadow classifications ("-" for stdin)',
     )
-    .requiredOption('--candidate-prompt <v>', 'prompt version of the candidate')
+    .option(
+      '--candidate-prompt <v>',
+      'prompt version of the candidate (default: the one version in the shadow events)',
+    )
     .option('--candidate-model <name>', 'model name of the candidate (default: any)')
     .option('--candidate-model-version <v>', 'model version of the candidate (default: any)')
     .option('--since <duration>', 'only shadow events in the last 3d, 72h, … before --at (default: all)')
     .option('--at <iso>', 'end of the comparison (default: the newest classification)')
     .addOption(policyOption())
+    .addOption(wideOption())
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',
@@ -82,25 +99,29 @@ cost is missing), else fail when a class share differs by more than 5 pp or cost
 Exit 0 = pass, 1 = fail or not enough data.
 
 Examples:
+  $ sentinel shadow --events traffic.jsonl                      # the shadow events hold one candidate
   $ sentinel shadow --events traffic.jsonl --candidate-prompt v3
   $ sentinel shadow --events traffic.jsonl --candidate-prompt v3 --candidate-model gemini-2.0-flash --since 3d --json`,
     )
     .action(async (options) => {
       const report = await shadowCommand({
         events: options.events,
-        candidate: {
-          prompt: options.candidatePrompt,
-          ...(options.candidateModel === undefined ? {} : { model: options.candidateModel }),
-          ...(options.candidateModelVersion === undefined
-            ? {}
-            : { modelVersion: options.candidateModelVersion }),
-        },
+        candidate:
+          options.candidatePrompt === undefined
+            ? undefined
+            : {
+                prompt: options.candidatePrompt,
+                ...(options.candidateModel === undefined ? {} : { model: options.candidateModel }),
+                ...(options.candidateModelVersion === undefined
+                  ? {}
+                  : { modelVersion: options.candidateModelVersion }),
+              },
         since: options.since,
         at: options.at,
         policy: await loadPolicy(options.policy),
         onProblem: problems,
       });
-      print(Boolean(options.json), report, formatShadow(report));
+      print(Boolean(options.json), report, formatShadow(report, { wide: options.wide }));
       if (report.verdict !== 'pass') process.exitCode = 1;
     });
 
@@ -114,6 +135,7 @@ Examples:
     .option('--from <iso>', 'first step (default: first minute with live traffic)')
     .option('--to <iso>', 'last step (default: last minute with live traffic)')
     .option('--svg <file>', 'write an SVG timeline (trigger values vs thresholds, decision markers)')
+    .addOption(wideOption())
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',
@@ -141,6 +163,6 @@ Examples:
       });
       if (options.svg !== undefined && run.svg !== undefined) await writeFile(options.svg, run.svg, 'utf8');
       const { svg: _svg, ...data } = run;
-      print(Boolean(options.json), data, formatBacktest(run));
+      print(Boolean(options.json), data, formatBacktest(run, { wide: options.wide }));
     });
 }

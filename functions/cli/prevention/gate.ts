@@ -6,8 +6,8 @@ import type { Policy } from '../../core/policy.ts';
 import { baselineOf, type GateResult, runGate } from '../../core/prevention/gate.ts';
 import { readVersionFile } from '../../core/revert/version-file.ts';
 import { describeVersion } from '../../core/version.ts';
+import { type TableOptions, table } from '../table.ts';
 import { ensureReadable, readGdsReports, readOptionalText } from './files.ts';
-import { table } from './table.ts';
 
 export interface GateOptions {
   versionFile: string;
@@ -40,7 +40,7 @@ export async function gateCommand(options: GateOptions): Promise<GateRun> {
   return { result, baseline };
 }
 
-export function formatGate({ result, baseline }: GateRun): string {
+export function formatGate({ result, baseline }: GateRun, options: TableOptions = {}): string {
   const rows = result.checks.map((check) => [
     check.id,
     check.passed ? 'pass' : 'FAIL',
@@ -51,7 +51,7 @@ export function formatGate({ result, baseline }: GateRun): string {
   return [
     `gate for ${describeVersion(result.candidate)}: ${result.passed ? 'PASS' : 'FAIL'}`,
     '',
-    table(['CHECK', 'RESULT', 'VALUE', 'LIMIT', 'REASON'], rows),
+    table(['CHECK', 'RESULT', 'VALUE', 'LIMIT', 'REASON'], rows, options),
     '',
     `baseline recorded in ${baseline.location}` +
       (result.ignoredReports > 0 ? ` (${result.ignoredReports} reports of other versions ignored)` : ''),

@@ -4,15 +4,16 @@ import { ValidationError } from '../../core/errors.ts';
 import { type ClassificationEvent, IMPORTANCE_CLASSES } from '../../core/events.ts';
 import type { Policy } from '../../core/policy.ts';
 import { type CandidateSelector, compareShadow, type ShadowReport } from '../../core/prevention/shadow.ts';
-import { describeVersion } from '../../core/version.ts';
+import { describeVersion, type Version, versionKey } from '../../core/version.ts';
 import { parseAt } from '../evaluate.ts';
 import { formatProblem, readEventsFile } from '../read-events-file.ts';
+import { type TableOptions, table } from '../table.ts';
 import { ensureReadable } from './files.ts';
-import { table } from './table.ts';
 
 export interface ShadowOptions {
   events: string;
-  candidate: CandidateSelector;
+  /** Undefined: the one candidate version of the shadow events (more than one is a usage error). */
+  candidate?: CandidateSelector;
   since?: string;
   at?: string;
   policy: Policy;
@@ -49,17 +50,36 @@ export async function shadowCommand(options: ShadowOptions): Promise<ShadowRepor
     throw new ValidationError(`--events: ${options.events} holds no valid classification events`);
   }
   return compareShadow(classifications, {
-    candidate: options.candidate,
+    candidate: options.candidate ?? onlyCandidate(classifications),
     at: requestedAt ?? newest,
     ...(sinceMs === undefined ? {} : { sinceMs }),
     policy: options.policy,
   });
 }
 
+/** Without --candidate-prompt: the shadow events must name exactly one version, and that is it. */
+export function onlyCandidate(classifications: readonly ClassificationEvent[]): CandidateSelector {
+  const versions = new Map<string, Version>();
+  for (const event of classifications) {
+    if (event.shadow === true) versions.set(versionKey(event.version), event.version);
+  }
+  const [only, ...others] = [...versions.values()];
+  if (only === undefined) {
+    throw new ValidationError('--events: no shadow classifications ("shadow": true) to compare');
+  }
+  if (others.length > 0) {
+    const names = [only, ...others].map(describeVersion).join('; ');
+    throw new ValidationError(
+      `--candidate-prompt: the shadow events hold ${others.length + 1} versions (${names}); name one`,
+    );
+  }
+  return { prompt: only.prompt, model: only.model, modelVersion: only.modelVersion };
+}
+
 const pct = (value: number | null) => (value === null ? '-' : `${value.toFixed(1)}%`);
 const num = (value: number | null, digits = 2) => (value === null ? '-' : value.toFixed(digits));
 
-export function formatShadow(report: ShadowReport): string {
+export function formatShadow(report: ShadowReport, options: TableOptions = {}): string {
   const versions = (list: ShadowReport['candidate']) =>
     list.length === 0 ? '(none)' : list.map(describeVersion).join(', ');
   const checks = table(
@@ -71,6 +91,7 @@ export function formatShadow(report: ShadowReport): string {
       c.limit,
       c.reason,
     ]),
+    options,
   );
   const confusion = table(
     ['ACTIVE \\ CANDIDATE', ...IMPORTANCE_CLASSES],

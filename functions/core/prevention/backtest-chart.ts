@@ -5,6 +5,7 @@
  * document. Pure.
  */
 import { CHART_LAYOUT, type ChartPoint, renderMetricChart } from '../rca/chart.ts';
+import { formatSpan } from '../span.ts';
 import { type Decision, TRIGGER_IDS, type TriggerId } from '../triggers/types.ts';
 import { describeVersion, versionKey } from '../version.ts';
 import type { BacktestReport, VersionReplay, VersionTrace } from './backtest.ts';
@@ -42,16 +43,26 @@ export function renderBacktestSvg(report: BacktestReport, traces: readonly Versi
   const interesting = replay.triggers.filter((t) => t.firstWarning !== null).map((t) => t.id);
   const ids: TriggerId[] = interesting.length > 0 ? interesting : [TRIGGER_IDS[0]];
   const markers = replay.timeline.map((change) => ({ t: Date.parse(change.at), label: change.decision }));
-  const charts = ids.map((id) =>
-    renderMetricChart({
+  const every = Math.max(1, Math.ceil(trace.at.length / MAX_POINTS));
+  const stepMs = report.stepMs * every;
+  const charts = ids.map((id) => {
+    const below = id === 'critical_precision' || id === 'critical_recall';
+    const comparison = below ? '<' : '>';
+    const warning = trace.warningThresholds[id] ?? null;
+    return renderMetricChart({
       title: `${id} — ${describeVersion(trace.version)}`,
-      points: downsample(trace.at, trace.values[id]),
+      points: downsample(trace.at, trace.values[id], every, below),
       threshold: trace.thresholds[id] ?? 0,
-      thresholdLabel: `breach threshold ${trace.thresholds[id] ?? 0}`,
+      thresholdLabel: `breach ${comparison} ${trace.thresholds[id] ?? 0}`,
+      warningThreshold: warning,
+      ...(warning === null ? {} : { warningLabel: `warning ${comparison} ${warning}` }),
       markers,
       unit: UNITS[id],
-    }),
-  );
+      note:
+        `a point every ${formatSpan(stepMs)}${every > 1 ? ` (the worst of ${every} steps)` : ''}; ` +
+        'gaps: too little data to judge, or not live',
+    });
+  });
   const { width, height } = CHART_LAYOUT;
   const total = height * charts.length;
   const nested = charts.map((svg, index) =>
@@ -72,15 +83,23 @@ function severity(replay: VersionReplay): number {
   return Math.max(0, ...replay.timeline.map((change) => RANK[change.decision]));
 }
 
-/** At most MAX_POINTS points: each keeps the largest value of its stretch, so spikes stay visible. */
-function downsample(at: readonly number[], values: readonly (number | null)[]): ChartPoint[] {
-  const every = Math.max(1, Math.ceil(at.length / MAX_POINTS));
+/**
+ * At most MAX_POINTS points: each keeps the worst value of its stretch (the largest, or the
+ * smallest where lower is worse), so spikes stay visible; a stretch the trigger could never
+ * judge stays a gap.
+ */
+function downsample(
+  at: readonly number[],
+  values: readonly (number | null)[],
+  every: number,
+  lowerIsWorse: boolean,
+): ChartPoint[] {
   const points: ChartPoint[] = [];
   for (let start = 0; start < at.length; start += every) {
     let value: number | null = null;
     for (let i = start; i < Math.min(at.length, start + every); i++) {
       const v = values[i] ?? null;
-      if (v !== null && (value === null || v > value)) value = v;
+      if (v !== null && (value === null || (lowerIsWorse ? v < value : v > value))) value = v;
     }
     points.push({ t: at[start] as number, value });
   }

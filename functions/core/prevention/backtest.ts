@@ -103,8 +103,10 @@ export interface VersionTrace {
   /** Step instants (epoch ms) at which the version was judged. */
   at: number[];
   decisions: Decision[];
+  /** null where the trigger was inconclusive (too little data): a chart must not draw it. */
   values: Record<TriggerId, (number | null)[]>;
   thresholds: Record<TriggerId, number>;
+  warningThresholds: Record<TriggerId, number | null>;
 }
 
 export interface ReplayResult {
@@ -190,6 +192,7 @@ function newState(version: Version, trace: boolean): ReplayState {
           decisions: [],
           values: Object.fromEntries(TRIGGER_IDS.map((id) => [id, []])) as unknown as VersionTrace['values'],
           thresholds: {} as VersionTrace['thresholds'],
+          warningThresholds: {} as VersionTrace['warningThresholds'],
         }
       : null,
   };
@@ -231,8 +234,9 @@ function record(state: ReplayState, at: number, decision: Decision, results: rea
     state.trace.at.push(at);
     state.trace.decisions.push(decision);
     for (const result of results) {
-      state.trace.values[result.id].push(result.value);
+      state.trace.values[result.id].push(result.outcome === 'inconclusive' ? null : result.value);
       state.trace.thresholds[result.id] = result.threshold;
+      state.trace.warningThresholds[result.id] = result.warningThreshold;
     }
   }
 }

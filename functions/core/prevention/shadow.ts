@@ -5,9 +5,10 @@
  * (the live event's `emailId`, else its `id`) and compares the two versions. Pure.
  */
 import { MINUTE_MS, minuteOf } from '../buckets.ts';
-import { formatDuration, parseDuration } from '../duration.ts';
+import { parseDuration } from '../duration.ts';
 import { type ClassificationEvent, IMPORTANCE_CLASSES, type Importance } from '../events.ts';
 import type { Policy } from '../policy.ts';
+import { formatSpan } from '../span.ts';
 import { roundValue } from '../triggers/result.ts';
 import { type Version, versionKey } from '../version.ts';
 
@@ -190,7 +191,7 @@ export function compareShadow(events: Iterable<ClassificationEvent>, options: Sh
       status: spanMinutes * MINUTE_MS >= minSpanMs ? 'pass' : 'not_enough_data',
       value: spanMinutes,
       limit: `≥ ${limits.minSpan}`,
-      reason: `paired shadow traffic covers ${formatDuration(spanMinutes * MINUTE_MS)} (${spanMinutes} minutes), need ${limits.minSpan}`,
+      reason: `paired shadow traffic covers ${formatSpan(spanMinutes * MINUTE_MS)}, need ${formatSpan(parseDuration(limits.minSpan))}`,
     },
     {
       id: 'paired_emails',

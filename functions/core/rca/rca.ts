@@ -10,6 +10,11 @@ export interface RcaContext {
   impact: { emailsClassifiedByBadVersion: number; otpInCritical: number };
   /** File name of the metric chart (SVG) to link, relative to the RCA file. */
   chart?: string;
+  /**
+   * When the bad version first served live traffic (epoch ms; its first minute in the store).
+   * Unknown: the incident is measured from detection, and the draft says so.
+   */
+  badVersionFirstLive?: number;
 }
 
 const PROCEDURES: Record<Procedure, string> = { A: 'prompt-only', B: 'model', C: 'full' };
@@ -27,7 +32,7 @@ export function renderRca(incident: Incident, context: RcaContext): string {
     `# Root Cause Analysis (draft): ${incident.id}`,
     '> Drafted by Rollback Sentinel from the incident record. Lines in _italics_ are prompts for people.',
     summary(incident, context, detectedAt),
-    timeline(incident, detectedAt),
+    timeline(incident, context, detectedAt),
     rootCause(incident, context),
     lessons(incident, detectedAt),
     actionItems(),
@@ -35,11 +40,36 @@ export function renderRca(incident: Incident, context: RcaContext): string {
   return `${sections.join('\n\n')}\n`;
 }
 
-function summary(incident: Incident, context: RcaContext, detectedAt: number): string {
+/**
+ * The incident lasts while users get the bad version: from its first live traffic to the
+ * restored version live — not to the end of the 24 h verification, which is Sentinel making
+ * sure, not users affected. Without a restore it runs to the record's last entry, and says so.
+ */
+function duration(incident: Incident, context: RcaContext, detectedAt: number): string {
+  const start = context.badVersionFirstLive ?? detectedAt;
+  const from = context.badVersionFirstLive === undefined ? 'detection' : 'bad version live';
+  if (incident.deployedAt) {
+    const restored = Date.parse(incident.deployedAt);
+    return `${formatElapsed(restored - start)} (${from} ${utcMinute(start)} → restored version live ${utcMinute(restored)})`;
+  }
   const end = incidentEnd(incident);
-  const duration = `${formatElapsed(end - detectedAt)} (${utcMinute(detectedAt)} → ${utcMinute(end)}${
-    isClosed(incident) ? '' : ', still open'
-  })`;
+  const state = isClosed(incident) ? `not restored, ${incident.status}` : 'still open, not restored yet';
+  return `${formatElapsed(end - start)} so far (${from} ${utcMinute(start)} → ${utcMinute(end)}, ${state})`;
+}
+
+function timeToDetect(context: RcaContext, detectedAt: number): string {
+  return context.badVersionFirstLive === undefined
+    ? 'unknown (the bad version’s first live traffic is not in the store)'
+    : `${formatElapsed(detectedAt - context.badVersionFirstLive)} (bad version live → detection)`;
+}
+
+function timeToRestore(incident: Incident, detectedAt: number): string {
+  return incident.deployedAt
+    ? `${formatElapsed(Date.parse(incident.deployedAt) - detectedAt)} (detection → restored version live)`
+    : 'not restored';
+}
+
+function summary(incident: Incident, context: RcaContext, detectedAt: number): string {
   const target = incident.target;
   const restoredTo = target
     ? `${describe(target.version)} (ref \`${target.ref}\`, procedure ${target.procedure}: ${PROCEDURES[target.procedure]})`
@@ -75,7 +105,9 @@ function summary(incident: Incident, context: RcaContext, detectedAt: number): s
     );
   }
   lines.push(
-    `- **Duration of Incident**: ${duration}`,
+    `- **Duration of Incident**: ${duration(incident, context, detectedAt)}`,
+    `- **Time to detect**: ${timeToDetect(context, detectedAt)}`,
+    `- **Time to restore**: ${timeToRestore(incident, detectedAt)}`,
     `- **Impact**: ${emailsClassifiedByBadVersion} emails classified by the bad version while it was live; ` +
       `${otpInCritical} OTP messages shown as critical`,
     `- **Outcome**: ${incident.outcome ?? incident.status}`,
@@ -88,16 +120,38 @@ function summary(incident: Incident, context: RcaContext, detectedAt: number): s
   return lines.join('\n');
 }
 
-function timeline(incident: Incident, detectedAt: number): string {
-  const entries = [...incident.timeline].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-  const lines = ['## 2. Timeline', '', `T+0 is detection, ${utcSecond(detectedAt)}.`, ''];
+function timeline(incident: Incident, context: RcaContext, detectedAt: number): string {
+  // The two instants the record does not hold as entries go in as milestones, in time order.
+  const milestones: { at: number; text: string }[] = [];
+  if (context.badVersionFirstLive !== undefined) {
+    milestones.push({
+      at: context.badVersionFirstLive,
+      text: `**bad version live**: ${describe(incident.version)} first seen in live traffic`,
+    });
+  }
+  if (incident.deployedAt) {
+    milestones.push({
+      at: Date.parse(incident.deployedAt),
+      text: `**restored version live**${incident.target ? `: ${describe(incident.target.version)}` : ''}`,
+    });
+  }
+  const entries = [
+    ...milestones,
+    ...incident.timeline.map((entry) => ({
+      at: Date.parse(entry.at),
+      text: `${inline(entry.state)} by ${inline(entry.actor)}${entry.note ? `: ${inline(entry.note)}` : ''}`,
+    })),
+  ].sort((a, b) => a.at - b.at);
+  const lines = [
+    '## 2. Timeline',
+    '',
+    `T+0 is detection, ${utcSecond(detectedAt)}. Time to detect: ${timeToDetect(context, detectedAt)}; ` +
+      `time to restore: ${timeToRestore(incident, detectedAt)}.`,
+    '',
+  ];
   if (entries.length === 0) lines.push('- No timeline entries recorded.');
   for (const entry of entries) {
-    const at = Date.parse(entry.at);
-    const note = entry.note ? `: ${inline(entry.note)}` : '';
-    lines.push(
-      `- **${relativeMinutes(at, detectedAt)}** (${utcSecond(at)}) — ${inline(entry.state)} by ${inline(entry.actor)}${note}`,
-    );
+    lines.push(`- **${relativeMinutes(entry.at, detectedAt)}** (${utcSecond(entry.at)}) — ${entry.text}`);
   }
   if (incident.verification.length > 0) {
     const rows = incident.verification.flatMap((stage) =>
@@ -161,7 +215,7 @@ function rootCause(incident: Incident, context: RcaContext): string {
     const metric = incident.triggers[0]?.id ?? 'triggering metric';
     lines.push(
       '',
-      `![${metric} over time, with threshold, detection, commit and deploy](${linkTarget(context.chart)})`,
+      `![${metric} over time: breach and warning lines, bad deploy, detection, commit and restore](${linkTarget(context.chart)})`,
     );
   }
   lines.push(

@@ -1,91 +1,183 @@
-import { MINUTE_MS, type MinuteBucket } from '../buckets.ts';
+/**
+ * The RCA chart of the triggering metric: the trigger's own value, as the evaluator judged it,
+ * for the bad and the restored version, zoomed on the incident. Each point is the trigger's
+ * value at that step over its window (`IncrementalEvaluator`, the backtest's replay, which
+ * equals `evaluateVersion` on the same buckets); a step where the trigger was inconclusive (too
+ * little data) or the version had no live traffic is a gap, so the chart never shows a number
+ * the trigger itself would not have trusted.
+ */
+import type { SeriesAggregate } from '../aggregate.ts';
+import { emptyBucket, MINUTE_MS, type MinuteBucket, mergeBucket } from '../buckets.ts';
+import { parseDuration } from '../duration.ts';
+import type { GdsReportEvent } from '../events.ts';
 import type { Policy } from '../policy.ts';
+import { buildTimeline, IncrementalEvaluator } from '../prevention/incremental.ts';
+import { formatSpan } from '../span.ts';
 import type { TriggerId } from '../triggers/types.ts';
-import { type ChartMarker, renderMetricChart } from './chart.ts';
-import { type SeriesMetric, seriesFromBuckets } from './series.ts';
+import type { Version } from '../version.ts';
+import { type ChartMarker, type ChartPoint, type ChartSeries, renderMetricChart } from './chart.ts';
 
 interface TriggerChartSpec {
-  metric: SeriesMetric;
-  threshold: number;
-  thresholdLabel: string;
+  breach: number;
+  warning: number | null;
+  comparison: '<' | '>';
   unit: string;
+  window: string;
 }
 
-/** What to plot for each trigger, in the units a person reads (ms, USD, pp), with its breach line. */
+/** What the trigger's value is, in words, with its breach and warning lines (policy units). */
 export function triggerChartSpec(trigger: TriggerId, policy: Policy): TriggerChartSpec {
   const t = policy.triggers;
   switch (trigger) {
     case 'otp_in_critical':
-      return spec('otpCritical', t.otp_in_critical.breachAbove, '>', 'OTP emails in critical');
+      return spec(
+        t.otp_in_critical.breachAbove,
+        null,
+        '>',
+        'OTP emails in critical',
+        t.otp_in_critical.window,
+      );
     case 'critical_precision':
       return spec(
-        'livePrecision',
         t.critical_precision.breachBelow,
+        t.critical_precision.warningBelow,
         '<',
-        'critical precision (live estimate)',
+        'critical precision (GDS)',
+        t.critical_precision.maxReportAge,
       );
     case 'critical_recall':
-      return spec('liveRecall', t.critical_recall.breachBelow, '<', 'critical recall (live estimate)');
-    case 'fp_budget':
-      return spec('fpPer100', t.fp_budget.breachAbovePer100, '>', 'critical FP per 100 emails');
-    case 'latency_p95':
-      return spec('p95', t.latency_p95.thresholdMs, '>', 'p95 latency (ms)');
-    case 'cost_spike':
       return spec(
-        'costPerClassificationUsd',
-        t.cost_spike.breachAboveRatio * policy.baseline.costPerClassificationUsd,
-        '>',
-        'USD per classification',
+        t.critical_recall.breachBelow,
+        t.critical_recall.warningBelow,
+        '<',
+        'critical recall (GDS)',
+        t.critical_recall.maxReportAge,
       );
+    case 'fp_budget':
+      return spec(t.fp_budget.breachAbovePer100, null, '>', 'critical FP per 100 emails', t.fp_budget.window);
+    case 'latency_p95':
+      return spec(
+        t.latency_p95.breachAboveMinutes,
+        t.latency_p95.warningAboveMinutes,
+        '>',
+        `minutes in a row with p95 > ${t.latency_p95.thresholdMs} ms`,
+        t.latency_p95.window,
+      );
+    case 'cost_spike':
+      return spec(t.cost_spike.breachAboveRatio, null, '>', '× baseline cost', t.cost_spike.window);
     case 'distribution_drift':
-      return spec('maxDriftPp', t.distribution_drift.breachAbovePp, '>', 'largest class drift (pp)');
+      return spec(
+        t.distribution_drift.breachAbovePp,
+        t.distribution_drift.warningAbovePp,
+        '>',
+        'largest class drift (pp)',
+        t.distribution_drift.window,
+      );
     case 'data_freshness':
-      // Warning only, so never an incident's trigger; should one be charted, traffic is what went missing.
-      return spec('classified', 0, '<', 'live classifications');
+      // Warning only, so never an incident's trigger; should one be charted, silence is what grew.
+      return spec(
+        parseDuration(t.data_freshness.maxSilence) / 60_000,
+        null,
+        '>',
+        'minutes since the last live classification',
+        t.data_freshness.maxSilence,
+      );
   }
 }
 
 function spec(
-  metric: SeriesMetric,
-  threshold: number,
+  breach: number,
+  warning: number | null,
   comparison: '<' | '>',
   unit: string,
+  window: string,
 ): TriggerChartSpec {
-  return { metric, threshold, thresholdLabel: `breach ${comparison} ${threshold}`, unit };
+  return { breach, warning, comparison, unit, window };
+}
+
+export interface ChartedVersion {
+  /** Legend name, e.g. "prompt v2 (bad)". */
+  label: string;
+  version: Version;
+  buckets: readonly MinuteBucket[];
+  gdsReports?: readonly GdsReportEvent[];
 }
 
 export interface TriggerChartInput {
   trigger: TriggerId;
-  /** Buckets to plot; pass the bad and the restored version's buckets for a line across the rollback. */
-  buckets: readonly MinuteBucket[];
   policy: Policy;
+  /** The bad version first, then the restored one. */
+  versions: readonly ChartedVersion[];
   markers: readonly ChartMarker[];
+  /** The span shown, epoch ms. */
+  from: number;
+  to: number;
   title?: string;
-  /** Default: enough minutes per step for about 120 points over the charted span. */
-  stepMinutes?: number;
 }
 
 const TARGET_POINTS = 120;
+const STEP_MINUTES = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440];
+const COLORS = ['#1f77b4', '#2ca02c', '#9467bd'];
 
-/** The RCA chart of the triggering metric: series, breach line and incident markers in one SVG. */
+/** The smallest round step (1, 2, 5, 10 … min) that gives at most about 120 points. */
+export function chartStepMinutes(from: number, to: number): number {
+  const span = Math.max(0, to - from) / MINUTE_MS;
+  return STEP_MINUTES.find((minutes) => span / minutes <= TARGET_POINTS) ?? 1440;
+}
+
 export function renderTriggerChart(input: TriggerChartInput): string {
   const chartSpec = triggerChartSpec(input.trigger, input.policy);
-  const times = [...input.buckets.map((bucket) => bucket.minute), ...input.markers.map((marker) => marker.t)];
-  const from = times.length > 0 ? Math.min(...times) : undefined;
-  const to = times.length > 0 ? Math.max(...times) : undefined;
-  const spanMinutes = from === undefined || to === undefined ? 0 : (to - from) / MINUTE_MS;
-  const stepMinutes = input.stepMinutes ?? Math.max(1, Math.ceil(spanMinutes / TARGET_POINTS));
-  const points = seriesFromBuckets(input.buckets, chartSpec.metric, stepMinutes, {
-    from,
-    to,
-    distribution: input.policy.baseline.distribution,
-  });
+  const stepMinutes = chartStepMinutes(input.from, input.to);
+  const stepMs = stepMinutes * MINUTE_MS;
+  const series: ChartSeries[] = input.versions.map((charted, index) => ({
+    label: charted.label,
+    color: COLORS[index % COLORS.length] as string,
+    points: triggerValues(charted, input, stepMs),
+  }));
+  const windowText =
+    input.trigger === 'critical_precision' || input.trigger === 'critical_recall'
+      ? `latest GDS report ≤ ${chartSpec.window} old`
+      : `the trigger's value over ${chartSpec.window}`;
   return renderMetricChart({
-    title: input.title ?? `${input.trigger}: ${chartSpec.unit} (${stepMinutes}-min steps)`,
-    points,
-    threshold: chartSpec.threshold,
-    thresholdLabel: chartSpec.thresholdLabel,
+    title: input.title ?? `${input.trigger}: ${chartSpec.unit}`,
+    series,
+    threshold: chartSpec.breach,
+    thresholdLabel: `breach ${chartSpec.comparison} ${chartSpec.breach}`,
+    warningThreshold: chartSpec.warning,
+    warningLabel:
+      chartSpec.warning === null ? undefined : `warning ${chartSpec.comparison} ${chartSpec.warning}`,
     markers: input.markers,
     unit: chartSpec.unit,
+    note: `a point every ${formatSpan(stepMs)}: ${windowText}; gap = too little data or not live`,
+    from: input.from,
+    to: input.to,
   });
+}
+
+/** The trigger's value at each step while the version is live; null where it could not judge. */
+function triggerValues(charted: ChartedVersion, input: TriggerChartInput, stepMs: number): ChartPoint[] {
+  const buckets = new Map<number, MinuteBucket>();
+  for (const bucket of charted.buckets) {
+    let total = buckets.get(bucket.minute);
+    if (!total) {
+      total = emptyBucket(bucket.minute);
+      buckets.set(bucket.minute, total);
+    }
+    mergeBucket(total, bucket);
+  }
+  const aggregate: SeriesAggregate = { series: 'rca', version: charted.version, shadow: false, buckets };
+  const timeline = buildTimeline(aggregate);
+  const evaluator = timeline
+    ? new IncrementalEvaluator(timeline, charted.gdsReports ?? [], input.policy)
+    : undefined;
+  const points: ChartPoint[] = [];
+  for (let t = Math.ceil(input.from / stepMs) * stepMs; t <= input.to; t += stepMs) {
+    if (!evaluator?.isActive(t)) {
+      points.push({ t, value: null });
+      continue;
+    }
+    const result = evaluator.evaluate(t).triggers.find((trigger) => trigger.id === input.trigger);
+    points.push({ t, value: !result || result.outcome === 'inconclusive' ? null : result.value });
+  }
+  return points;
 }

@@ -5,10 +5,11 @@ import type { Incident } from '../incident/incident.ts';
 import { rollbackFinishedMessage } from '../incident/messages.ts';
 import { loadIncident, recordTransition } from '../incident/record.ts';
 import type { Policy } from '../policy.ts';
-import { incidentMarkers } from '../rca/markers.ts';
+import { incidentMarkers, incidentSpan } from '../rca/markers.ts';
 import { renderRca } from '../rca/rca.ts';
 import { renderTriggerChart } from '../rca/trigger-chart.ts';
 import { sumCounter } from '../triggers/sums.ts';
+import { describeVersion, type Version } from '../version.ts';
 import type { WorkflowState } from './state.ts';
 
 export interface CompleteDeps {
@@ -23,7 +24,7 @@ export interface CompleteDeps {
 
 /** How far back the RCA counts the bad version's traffic (its impact). */
 const IMPACT_LOOKBACK_MS = 7 * 24 * 60 * MINUTE_MS;
-/** The chart shows the day before detection up to the close. */
+/** The trigger windows (24 h by default) need this much traffic before the chart's first point. */
 const CHART_LOOKBACK_MS = 24 * 60 * MINUTE_MS;
 
 /**
@@ -99,21 +100,44 @@ export async function draftRca(
     minuteOf(detectedAt - IMPACT_LOOKBACK_MS),
     minuteOf(liveUntil),
   );
+  // The record has detection, commit and restore, not the bad deploy: the version's first
+  // minute of live traffic in the store is when it went live (within the 7-day look-back).
+  const badFirstLive = firstLiveMinute(bad);
+  const span = incidentSpan(incident, badFirstLive, now.getTime());
+  // The trigger windows reach back before the chart's first point.
+  const readFrom = minuteOf(span.from - CHART_LOOKBACK_MS);
   const restored: MinuteBucket[] = incident.target
-    ? await deps.metrics.readBuckets(
-        seriesKey(incident.target.version),
-        minuteOf(detectedAt - CHART_LOOKBACK_MS),
-        minuteOf(now.getTime()),
-      )
+    ? await deps.metrics.readBuckets(seriesKey(incident.target.version), readFrom, minuteOf(span.to))
     : [];
-  const chartFrom = detectedAt - CHART_LOOKBACK_MS;
-  const chartFile = `${incident.id}-chart.svg`;
   const trigger = incident.triggers[0]?.id ?? 'otp_in_critical';
+  const gds = trigger === 'critical_precision' || trigger === 'critical_recall';
+  const reports = async (version: Version) =>
+    gds ? deps.metrics.readGdsReports(version, span.from - IMPACT_LOOKBACK_MS, span.to) : [];
+  const chartFile = `${incident.id}-chart.svg`;
   const chartSvg = renderTriggerChart({
     trigger,
-    buckets: [...bad, ...restored].filter((bucket) => bucket.minute >= chartFrom),
     policy: deps.policy,
-    markers: incidentMarkers(incident),
+    versions: [
+      {
+        label: `${describeVersion(incident.version)} (bad)`,
+        version: incident.version,
+        buckets: bad.filter((bucket) => bucket.minute >= readFrom),
+        gdsReports: await reports(incident.version),
+      },
+      ...(incident.target
+        ? [
+            {
+              label: `${describeVersion(incident.target.version)} (restored)`,
+              version: incident.target.version,
+              buckets: restored,
+              gdsReports: await reports(incident.target.version),
+            },
+          ]
+        : []),
+    ],
+    markers: incidentMarkers(incident, badFirstLive),
+    from: span.from,
+    to: span.to,
     title: `${trigger}: ${incident.service}, incident ${incident.id}`,
   });
   const markdown = renderRca(incident, {
@@ -123,8 +147,17 @@ export async function draftRca(
       otpInCritical: sumCounter(bad, 'otpCritical'),
     },
     chart: chartFile,
+    ...(badFirstLive === undefined ? {} : { badVersionFirstLive: badFirstLive }),
   });
   return { markdown, chartSvg, chartFile };
+}
+
+function firstLiveMinute(buckets: readonly MinuteBucket[]): number | undefined {
+  let first: number | undefined;
+  for (const bucket of buckets) {
+    if (bucket.classified > 0 && (first === undefined || bucket.minute < first)) first = bucket.minute;
+  }
+  return first;
 }
 
 /** Re-renders the RCA of any incident on demand (`sentinel rca ID`). */

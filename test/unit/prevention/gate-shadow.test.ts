@@ -180,7 +180,11 @@ describe('CLI exit codes', () => {
     const missing = await cli([...base, '--gds', join(dir, 'nope.json')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/--gds: cannot read .*nope\.json \(ENOENT\)/);
-    const usage = await cli(['gate']);
+    // Without --version-file the policy's repository.versionFile is read (none here: exit 1, named).
+    const defaulted = await cli(['gate']);
+    expect(defaulted.code).toBe(1);
+    expect(defaulted.stderr).toMatch(/--version-file: cannot read shopq\/versioning\.py/);
+    const usage = await cli(['gate', '--no-such-option']);
     expect(usage.code).toBe(2);
 
     await writeFile(join(dir, 'shadow.jsonl'), toJsonl(shadowHistory({ days: 1, perDay: 100 })));
