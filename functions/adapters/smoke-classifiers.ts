@@ -4,7 +4,7 @@
  * expected}]}` and expect `{classifications:[{id, importance}]}` back.
  */
 import { spawn } from 'node:child_process';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SmokeCheckUnavailableError } from '../core/validation/smoke.ts';
 import type { SmokeClassification, SmokeClassifier, SmokeEmail } from '../ports.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isOtp, type OtpExtensions } from './otp.ts';
 import { type Version, versionSchema } from './version.ts';
 

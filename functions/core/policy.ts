@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationBetween, parseDuration } from './duration.ts';
 import { PolicyError } from './errors.ts';
-import { otpPolicySchema } from './otp.ts';
+import { otpPolicySchema } from './otp/extensions.ts';
 import { statisticsPolicySchema } from './statistics/policy.ts';
 import { validationPolicySchema } from './validation/policy.ts';
 import { verificationPolicySchema } from './verification/policy.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Version fields become parts of DynamoDB keys (a sort key holds at most 1,024 bytes) and of the

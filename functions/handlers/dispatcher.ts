@@ -5,7 +5,7 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '../commons/logger.ts';
 import { evaluateAndDispatch } from '../core/incident/evaluate-and-dispatch.ts';
 import { tickDepsFromEnv } from './tick-deps.ts';

@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { policyFromEnv, systemClock } from '../commons/env.ts';
 import { logger } from '../commons/logger.ts';
 import { metricsPublisherFromEnv } from '../commons/metrics-publisher.ts';

@@ -3,7 +3,7 @@
  * per policy object. Phrases and patterns are matched against the normalized text: lowercase,
  * accents removed, one space between words, "-" for every dash.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LexiconMatcher } from './matcher.ts';
 import { foldText } from './normalize.ts';
 import { patternProblem } from './pattern-safety.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const count = z.number('must be a number').int('must be a whole number').nonnegative('must be ≥ 0');
 const openRate = z.number('must be a number').gt(0, 'must be > 0').lt(1, 'must be < 1');

@@ -3,7 +3,7 @@
  * the behaviour without them: no smoke classifier, no required checks, and procedure B's GDS gate
  * refuses a target without a report unless `allowMissingGdsReport`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { IMPORTANCE_CLASSES } from '../events.ts';
 
 const importance = z.enum(IMPORTANCE_CLASSES, {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../../core/errors.ts';
 import { versionSchema } from '../../core/version.ts';
 import type { WorkflowState } from '../../core/workflow/state.ts';
