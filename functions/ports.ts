@@ -57,6 +57,11 @@ export interface MetricDatum {
   value: number;
 }
 
+/** What ingest raises when a batch holds a zero-tolerance breach (OTP in critical): the dispatcher judges at once. */
+export interface BreachSignal {
+  raise(signal: { batchId: string; otpInCritical: number }): Promise<void>;
+}
+
 /** Publishes custom metrics (CloudWatch in the cloud; a recorder or nothing locally). */
 export interface MetricsPublisher {
   publish(data: readonly MetricDatum[]): Promise<void>;

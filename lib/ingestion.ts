@@ -1,7 +1,7 @@
 import { CfnOutput, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type Grant, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { type FunctionUrl, FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
+import { type FunctionUrl, FunctionUrlAuthType, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { handlerEntry } from './paths.ts';
@@ -12,6 +12,11 @@ import { METRICS_NAMESPACE } from './triggers.ts';
 export interface IngestionProps {
   /** Where the events' per-minute aggregates go. */
   readonly table: ITable;
+  /**
+   * Woken (asynchronously) when a batch stores an OTP email classified critical, so the P0
+   * trigger is judged in seconds rather than after an alarm period or the next schedule tick.
+   */
+  readonly dispatcher: IFunction;
   /**
    * Environment for the ingest Lambda (e.g. POLICY_JSON).
    * @default - none
@@ -49,10 +54,15 @@ export class Ingestion extends Construct {
       environment: {
         TABLE_NAME: props.table.tableName,
         METRICS_NAMESPACE,
+        DISPATCHER_FUNCTION_NAME: props.dispatcher.functionName,
         ...props.environment,
       },
     });
     grantTableAccess(props.table, this.function, 'ingest');
+    // The unqualified function only (grantInvoke would add `<arn>:*`, every version and alias).
+    this.function.addToRolePolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.dispatcher.functionArn] }),
+    );
     this.function.addToRolePolicy(
       new PolicyStatement({
         actions: ['cloudwatch:PutMetricData'],

@@ -209,7 +209,12 @@ export class RollbackSentinelStack extends Stack {
       environment,
       logRetention,
     });
-    this.ingestion = new Ingestion(this, 'Ingestion', { table, environment, logRetention });
+    this.ingestion = new Ingestion(this, 'Ingestion', {
+      table,
+      dispatcher: this.dispatcher.function,
+      environment,
+      logRetention,
+    });
     if (props.classifierRoleArn !== undefined) {
       if (!/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(props.classifierRoleArn)) {
         throw new Error(

@@ -57,3 +57,20 @@ export function ingestMetricData(
   }
   return data;
 }
+
+/**
+ * OTP emails classified critical among the buckets this call wrote (live traffic only): the
+ * zero-tolerance trigger, which ingest signals at once instead of waiting for an alarm period.
+ */
+export function otpInCriticalWritten(
+  aggregate: BatchAggregate,
+  writtenBuckets: readonly { series: string; minute: number }[],
+): number {
+  let count = 0;
+  for (const { series: key, minute } of writtenBuckets) {
+    const series = aggregate.series.get(key);
+    if (!series || series.shadow) continue;
+    count += series.buckets.get(minute)?.otpCritical ?? 0;
+  }
+  return count;
+}

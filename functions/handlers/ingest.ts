@@ -2,15 +2,16 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
+import { breachSignalFromEnv } from '../commons/breach-signal.ts';
 import { policyFromEnv, systemClock } from '../commons/env.ts';
 import { logger } from '../commons/logger.ts';
 import { metricsPublisherFromEnv } from '../commons/metrics-publisher.ts';
 import { metricsStoreFromEnv } from '../commons/table.ts';
 import { BatchIdConflictError, PayloadTooLargeError, ValidationError } from '../core/errors.ts';
 import { ingestBatch } from '../core/ingest.ts';
-import { ingestMetricData } from '../core/ingest-metrics.ts';
+import { ingestMetricData, otpInCriticalWritten } from '../core/ingest-metrics.ts';
 import type { Policy } from '../core/policy.ts';
-import type { Clock, MetricsPublisher, MetricsStore } from '../ports.ts';
+import type { BreachSignal, Clock, MetricsPublisher, MetricsStore } from '../ports.ts';
 
 /** The slice of the Powertools logger this handler uses; tests pass a recorder. */
 export interface IngestLogger {
@@ -25,6 +26,8 @@ export interface IngestDeps {
   logger?: IngestLogger;
   /** Custom metrics for the CloudWatch alarms (cloud); absent locally. */
   publisher?: MetricsPublisher;
+  /** Wakes the dispatcher when a batch holds an OTP email classified critical (P0 in seconds). */
+  breachSignal?: BreachSignal;
   /** Event timestamps are judged against this clock (default: the system's). */
   clock?: Clock;
 }
@@ -79,6 +82,7 @@ export function makeIngestHandler(deps: IngestDeps | (() => IngestDeps)): Ingest
       const now = (resolved.clock ?? systemClock).now().getTime();
       const result = await ingestBatch(store, events, policy, { batchId, now });
       const metricsPublished = await publishMetrics(resolved.publisher, result, log);
+      const breachSignalled = await signalBreach(resolved.breachSignal, result, log);
       log.info('batch ingested', {
         batchId: result.batchId,
         accepted: result.accepted,
@@ -87,6 +91,7 @@ export function makeIngestHandler(deps: IngestDeps | (() => IngestDeps)): Ingest
         writes: result.writes,
         alreadyApplied: result.alreadyApplied,
         metricsPublished,
+        breachSignalled,
         rejectedFields: result.rejected
           .slice(0, 20)
           .map((rejection) => `${rejection.index}:${rejection.field}`),
@@ -140,6 +145,32 @@ async function publishMetrics(
   }
 }
 
+/**
+ * The P0 trigger has no minimum and no window to wait for: a batch that wrote an OTP email in
+ * critical wakes the dispatcher now (same lock, same idempotent execution name as the schedule
+ * and the alarm). Like the metrics, a failure is logged and never fails the stored batch: the
+ * alarm and the minute schedule still catch it.
+ */
+async function signalBreach(
+  signal: BreachSignal | undefined,
+  result: Awaited<ReturnType<typeof ingestBatch>>,
+  log: IngestLogger,
+): Promise<boolean> {
+  if (!signal) return false;
+  const otpInCritical = otpInCriticalWritten(result.aggregate, result.writtenBuckets);
+  if (otpInCritical === 0) return false;
+  try {
+    await signal.raise({ batchId: result.batchId, otpInCritical });
+    return true;
+  } catch (error) {
+    log.error('breach not signalled to the dispatcher', {
+      error: error instanceof Error ? error.name : 'unknown',
+      batchId: result.batchId,
+    });
+    return false;
+  }
+}
+
 function decodeBody(event: APIGatewayProxyEventV2): Buffer {
   if (event.body === undefined || event.body === null) return Buffer.alloc(0);
   return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
@@ -165,7 +196,13 @@ function json(
 /** Cloud wiring (TABLE_NAME, POLICY_JSON) shared with the other Lambdas; the SDK client is module-scope there. */
 export function depsFromEnv(): IngestDeps {
   const policy = policyFromEnv();
-  return { store: metricsStoreFromEnv(policy), policy, logger, publisher: metricsPublisherFromEnv() };
+  return {
+    store: metricsStoreFromEnv(policy),
+    policy,
+    logger,
+    publisher: metricsPublisherFromEnv(),
+    breachSignal: breachSignalFromEnv(),
+  };
 }
 
 export const handler = middy(makeIngestHandler(() => depsFromEnv())).use(

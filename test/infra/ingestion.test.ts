@@ -83,3 +83,31 @@ describe('calling the ingest Function URL', () => {
     );
   });
 });
+
+describe('ingest wakes the dispatcher (P0 in seconds)', () => {
+  it('names the dispatcher in its environment and may invoke exactly that function, no version wildcard', () => {
+    const template = synthTemplate();
+    const functions = template.findResources('AWS::Lambda::Function');
+    const [ingestId, ingest] =
+      Object.entries(functions).find(([id]) => id.startsWith('IngestionIngestFunction')) ?? [];
+    const [dispatcherId] = Object.keys(functions).filter((id) =>
+      id.startsWith('DispatcherDispatcherFunction'),
+    );
+    expect(ingest?.Properties.Environment.Variables.DISPATCHER_FUNCTION_NAME).toEqual({ Ref: dispatcherId });
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties.Roles).includes('IngestionIngestFunctionRole'),
+    );
+    const invoke = policies
+      .flatMap(
+        (policy) => policy.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[],
+      )
+      .filter((statement) => JSON.stringify(statement.Action).includes('lambda:InvokeFunction'));
+    expect(invoke).toEqual([
+      expect.objectContaining({
+        Action: 'lambda:InvokeFunction',
+        Resource: { 'Fn::GetAtt': [dispatcherId, 'Arn'] },
+      }),
+    ]);
+    expect(ingestId).toBeDefined();
+  });
+});

@@ -164,3 +164,49 @@ describe('a template that lost a variable or a grant fails locally as in AWS', (
     }
   });
 });
+
+describe('P0 in seconds: ingest wakes the dispatcher itself', () => {
+  it('starts the rollback execution from the batch that stored an OTP email in critical, with no alarm and no tick', async () => {
+    const stack = await startLocalStack({
+      context: CONTEXT,
+      externalSecrets: { 'rollback-sentinel/github-token': 'unused' },
+      // With the alarm route disabled, only ingest's own signal can wake the dispatcher.
+      alterTemplate: (template) => {
+        for (const [id, resource] of Object.entries(template.Resources)) {
+          if (resource.Type === 'AWS::Events::Rule' && id.startsWith('TriggersAlarmToDispatcher') && resource.Properties)
+            resource.Properties.State = 'DISABLED';
+        }
+      },
+    });
+    try {
+      const caller = stack.addCaller('classifier', [
+        {
+          Effect: 'Allow',
+          Action: ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'],
+          Resource: stack.fn('Ingestion/IngestFunction').arn,
+        },
+      ]);
+      const otp = {
+        type: 'classification',
+        id: 'p0-1',
+        ts: new Date().toISOString(),
+        version: v2,
+        importance: 'critical',
+        snippet: 'Your verification code is 482913',
+      };
+      const started = Date.now();
+      const answer = await signedPostJson(stack.functionUrl('Ingestion/IngestFunction'), [otp], caller);
+      expect(answer).toMatchObject({ status: 200, body: { accepted: 1 } });
+      while (stack.stepFunctions.executions.size === 0 && Date.now() - started < 30_000)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      const [execution] = [...stack.stepFunctions.executions.values()];
+      expect(execution?.name).toMatch(/^rollback-inc-/);
+      expect(JSON.parse(execution?.input ?? '{}')).toMatchObject({
+        decision: 'rollback',
+        triggers: ['otp_in_critical'],
+      });
+    } finally {
+      await stack.close();
+    }
+  });
+});

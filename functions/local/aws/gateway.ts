@@ -8,6 +8,7 @@ import { handleCloudWatch } from './cloudwatch.ts';
 import { DecisionLog, type DecisionRecord } from './decisions.ts';
 import { type DynamoDbOptions, handleDynamoDb } from './dynamodb.ts';
 import { type Delivery, EventBus, type EventRule, type LambdaPermission } from './event-bus.ts';
+import { handleLambda, type LambdaInvokeOptions } from './lambda.ts';
 import { type Datapoint, MetricStore } from './metrics.ts';
 import { type RegisteredPrincipal, signingScope } from './principals.ts';
 import {
@@ -38,6 +39,8 @@ export interface AwsGatewayOptions {
   invokeLambda?: (functionArn: string, event: unknown) => Promise<unknown> | unknown;
   stepFunctions?: StepFunctionsBackend;
   secrets?: readonly SecretConfig[];
+  /** Lambda `Invoke` of the stack's functions (e.g. ingest waking the dispatcher). */
+  lambda?: LambdaInvokeOptions;
   /** Milliseconds since the epoch; the runtime's clock may be simulated. Defaults to Date.now. */
   clock?: () => number;
   onDenied?: (record: DecisionRecord) => void;
@@ -69,6 +72,7 @@ const SERVICES: Record<string, Protocol> = {
   monitoring: 'json1.0',
   states: 'json1.0',
   secretsmanager: 'json1.1',
+  lambda: 'json1.0',
   sns: 'query',
 };
 
@@ -132,6 +136,9 @@ export async function startAwsGateway(options: AwsGatewayOptions): Promise<AwsGa
         return handleStepFunctions(call, log, options.stepFunctions);
       case 'secretsmanager':
         return handleSecretsManager(call, log, options.secrets ?? []);
+      case 'lambda':
+        if (!options.lambda) throw unknownOperation('lambda', call.operation);
+        return handleLambda(call, log, options.lambda);
       default:
         throw unknownOperation(call.service, call.operation);
     }

@@ -185,6 +185,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       rules: model.rules.map((rule) => toEventRule(rule.arn, rule.properties)),
       lambdaPermissions,
       invokeLambda: (functionArn, event) => runtime.invoke(functionArn, event),
+      lambda: {
+        invoke: (functionArn, event) => runtime.invoke(functionArn, event),
+        functionArn: (nameOrArn) => runtime.find(nameOrArn)?.arn,
+        onAsyncError: (functionArn, error) =>
+          options.onDenied?.(`asynchronous invocation of ${functionArn} failed: ${(error as Error).message}`),
+      },
       stepFunctions,
       secrets: [
         ...model.secrets.map((secret) => ({
