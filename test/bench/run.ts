@@ -7,6 +7,7 @@ import { benchBundles } from './bundles.ts';
 import { benchEvaluate } from './evaluate.ts';
 import { benchIngest } from './ingest.ts';
 import { benchOtp } from './otp.ts';
+import { benchP0 } from './p0.ts';
 import { benchStatistics } from './statistics.ts';
 
 const benches: [string, () => Promise<Record<string, number | string>>][] = [
@@ -15,6 +16,7 @@ const benches: [string, () => Promise<Record<string, number | string>>][] = [
   ['backtest', benchBacktest],
   ['otp', benchOtp],
   ['statistics', benchStatistics],
+  ['p0', benchP0],
   ['bundles', benchBundles],
 ];
 

@@ -173,7 +173,11 @@ describe('P0 in seconds: ingest wakes the dispatcher itself', () => {
       // With the alarm route disabled, only ingest's own signal can wake the dispatcher.
       alterTemplate: (template) => {
         for (const [id, resource] of Object.entries(template.Resources)) {
-          if (resource.Type === 'AWS::Events::Rule' && id.startsWith('TriggersAlarmToDispatcher') && resource.Properties)
+          if (
+            resource.Type === 'AWS::Events::Rule' &&
+            id.startsWith('TriggersAlarmToDispatcher') &&
+            resource.Properties
+          )
             resource.Properties.State = 'DISABLED';
         }
       },
