@@ -177,8 +177,10 @@ export class SentinelEmitter {
   constructor(private readonly config: SentinelEmitterOptions) {
     const maxEvents = config.maxEvents ?? MAX_EVENTS_PER_BATCH;
     const maxBodyBytes = config.maxBodyBytes ?? MAX_BODY_BYTES;
-    if (maxEvents < 1 || maxEvents > MAX_EVENTS_PER_BATCH) throw new RangeError(`maxEvents must be 1..${MAX_EVENTS_PER_BATCH}`);
-    if (maxBodyBytes < 1024 || maxBodyBytes > MAX_BODY_BYTES) throw new RangeError(`maxBodyBytes must be 1024..${MAX_BODY_BYTES}`);
+    if (maxEvents < 1 || maxEvents > MAX_EVENTS_PER_BATCH)
+      throw new RangeError(`maxEvents must be 1..${MAX_EVENTS_PER_BATCH}`);
+    if (maxBodyBytes < 1024 || maxBodyBytes > MAX_BODY_BYTES)
+      throw new RangeError(`maxBodyBytes must be 1024..${MAX_BODY_BYTES}`);
     this.options = {
       maxEvents,
       maxBodyBytes,
@@ -218,9 +220,16 @@ export class SentinelEmitter {
     shadow?: boolean;
     emailId?: string;
   }): void {
-    if (!IMPORTANCES.includes(event.importance)) throw new RangeError(`importance must be one of ${IMPORTANCES.join(', ')}`);
+    if (!IMPORTANCES.includes(event.importance))
+      throw new RangeError(`importance must be one of ${IMPORTANCES.join(', ')}`);
     const { snippet, ts, ...rest } = event;
-    const out: Event = { ...defined(rest), type: 'classification', id: event.id, ts: iso(ts), version: event.version };
+    const out: Event = {
+      ...defined(rest),
+      type: 'classification',
+      id: event.id,
+      ts: iso(ts),
+      version: event.version,
+    };
     if (snippet !== undefined) {
       if (this.options.includeSnippet) out.snippet = truncateSnippet(snippet);
       else if (event.otp === undefined && !this.warnedNoOtp) {
@@ -242,7 +251,8 @@ export class SentinelEmitter {
     ts?: Date | string;
   }): void {
     for (const value of [event.oldImportance, event.newImportance])
-      if (!IMPORTANCES.includes(value)) throw new RangeError(`importance must be one of ${IMPORTANCES.join(', ')}`);
+      if (!IMPORTANCES.includes(value))
+        throw new RangeError(`importance must be one of ${IMPORTANCES.join(', ')}`);
     this.emit({ ...event, type: 'correction', ts: iso(event.ts) });
   }
 
@@ -275,7 +285,8 @@ export class SentinelEmitter {
       });
       return;
     }
-    if (this.buffer.length > 0 && this.bufferBytes + size + ENVELOPE_BYTES > this.options.maxBodyBytes) this.seal();
+    if (this.buffer.length > 0 && this.bufferBytes + size + ENVELOPE_BYTES > this.options.maxBodyBytes)
+      this.seal();
     if (this.buffer.length === 0) this.bufferSince = Date.now();
     this.buffer.push(event);
     this.bufferBytes += size;
@@ -329,7 +340,9 @@ export class SentinelEmitter {
       try {
         this.record(await this.deliver(batch));
       } catch (error) {
-        this.log.error(`sentinel: unexpected error delivering batch ${batch.batchId}: ${(error as Error).message}`);
+        this.log.error(
+          `sentinel: unexpected error delivering batch ${batch.batchId}: ${(error as Error).message}`,
+        );
       }
     }
   }
@@ -365,8 +378,11 @@ export class SentinelEmitter {
         status = retryable?.status;
         if (attempt === maxAttempts) break;
         let delay = Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-        if (retryable?.retryAfterMs !== undefined) delay = Math.max(delay, Math.min(retryable.retryAfterMs, maxDelayMs));
-        this.log.warn(`sentinel: batch ${batch.batchId} attempt ${attempt} failed (${last}); retrying in ${Math.round(delay)} ms`);
+        if (retryable?.retryAfterMs !== undefined)
+          delay = Math.max(delay, Math.min(retryable.retryAfterMs, maxDelayMs));
+        this.log.warn(
+          `sentinel: batch ${batch.batchId} attempt ${attempt} failed (${last}); retrying in ${Math.round(delay)} ms`,
+        );
         await sleep(delay);
         continue;
       }
@@ -451,7 +467,9 @@ function describe(error: unknown): string {
 async function fromEnv(): Promise<AwsCredentials> {
   const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN } = process.env;
   if (!AWS_ACCESS_KEY_ID || !AWS_SECRET_ACCESS_KEY)
-    throw new Error('no credentials: pass credentials (e.g. fromNodeProviderChain()) or set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY');
+    throw new Error(
+      'no credentials: pass credentials (e.g. fromNodeProviderChain()) or set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY',
+    );
   return {
     accessKeyId: AWS_ACCESS_KEY_ID,
     secretAccessKey: AWS_SECRET_ACCESS_KEY,

@@ -61,22 +61,35 @@ function sigV4Problem(request: IncomingMessage, body: Buffer, secret: string): s
     );
   if (!match) return `no SigV4 authorization header: ${request.headers.authorization}`;
   const [, , date, region, service, signedHeaders, signature] = match as unknown as string[];
-  if (region !== REGION || service !== 'lambda') return `scope ${region}/${service}, expected ${REGION}/lambda`;
+  if (region !== REGION || service !== 'lambda')
+    return `scope ${region}/${service}, expected ${REGION}/lambda`;
   const amzDate = String(request.headers['x-amz-date'] ?? '');
-  if (!amzDate.startsWith(date as string)) return `x-amz-date ${amzDate} does not match the scope date ${date}`;
-  const stamp = Date.parse(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+  if (!amzDate.startsWith(date as string))
+    return `x-amz-date ${amzDate} does not match the scope date ${date}`;
+  const stamp = Date.parse(
+    amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'),
+  );
   if (!(Math.abs(Date.now() - stamp) < 5 * 60_000)) return `x-amz-date ${amzDate} is not within 5 minutes`;
   const names = (signedHeaders as string).split(';');
-  for (const required of ['host', 'x-amz-date']) if (!names.includes(required)) return `${required} not signed`;
+  for (const required of ['host', 'x-amz-date'])
+    if (!names.includes(required)) return `${required} not signed`;
   const url = new URL(request.url ?? '/', 'http://placeholder');
   const query = [...url.searchParams]
     .map(([key, value]) => `${encode(key)}=${encode(value)}`)
     .sort()
     .join('&');
   const headers = names
-    .map((name) => `${name}:${String(request.headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`)
+    .map(
+      (name) =>
+        `${name}:${String(request.headers[name] ?? '')
+          .trim()
+          .replace(/\s+/g, ' ')}\n`,
+    )
     .join('');
-  const path = url.pathname.split('/').map((segment) => encode(decodeURIComponent(segment))).join('/');
+  const path = url.pathname
+    .split('/')
+    .map((segment) => encode(decodeURIComponent(segment)))
+    .join('/');
   const canonicalRequest = [request.method, path, query, headers, signedHeaders, sha256(body)].join('\n');
   const scope = `${date}/${region}/${service}/aws4_request`;
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonicalRequest)].join('\n');
@@ -212,7 +225,11 @@ describe('example emitters against sentinel serve', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const pythonEnv = (url: string, prompt: string, credentials: { accessKeyId: string; secretAccessKey: string }) => ({
+  const pythonEnv = (
+    url: string,
+    prompt: string,
+    credentials: { accessKeyId: string; secretAccessKey: string },
+  ) => ({
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: dir,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -243,10 +260,15 @@ describe('example emitters against sentinel serve', () => {
     expect(ids).toHaveLength(3);
     expect(ids.map((id) => seen.filter((entry) => entry.batchId === id).length)).toEqual([1, 2, 3]);
     for (const id of ids) {
-      expect(new Set(seen.filter((entry) => entry.batchId === id).map((entry) => entry.bodyHash)).size, id).toBe(1);
+      expect(
+        new Set(seen.filter((entry) => entry.batchId === id).map((entry) => entry.bodyHash)).size,
+        id,
+      ).toBe(1);
     }
     // the lost answer landed, and so did its retry (a no-op)
-    expect(seen.filter((entry) => entry.batchId === ids[1]).map((entry) => entry.forwardedStatus)).toEqual([200, 200]);
+    expect(seen.filter((entry) => entry.batchId === ids[1]).map((entry) => entry.forwardedStatus)).toEqual([
+      200, 200,
+    ]);
     const stored = await bucket(version);
     expect(stored?.classified).toBe(EVENTS);
     expect(stored?.critical).toBe(EVENTS / 10);
@@ -319,7 +341,12 @@ describe('example emitters against sentinel serve', () => {
         credentials: stranger,
         logger: { warn: () => {}, error: () => {} },
       });
-      emitter.classification({ id: 'x', version: { model: 'm', modelVersion: '1', prompt: 'ts-forbidden' }, importance: 'routine', ts: TS });
+      emitter.classification({
+        id: 'x',
+        version: { model: 'm', modelVersion: '1', prompt: 'ts-forbidden' },
+        importance: 'routine',
+        ts: TS,
+      });
       const [ts] = await emitter.close();
       expect(ts).toMatchObject({ outcome: 'dropped', attempts: 1, status: 403 });
       expect(proxy.seen).toHaveLength(2);
