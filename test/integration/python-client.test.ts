@@ -238,6 +238,7 @@ describe('example emitters against sentinel serve', () => {
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     AWS_EC2_METADATA_DISABLED: 'true',
+    PYTHONDONTWRITEBYTECODE: '1',
     NO_PROXY: '127.0.0.1',
     EMITTER_DIR,
     INGEST_URL: url,
