@@ -7,15 +7,22 @@ import { streakEnded } from './triggers/latency-p95.ts';
 import type { EvaluationInput } from './triggers/types.ts';
 import { sameVersion, type Version } from './version.ts';
 
-/** The bucket windows of the five bucket-based triggers. */
+/**
+ * The bucket windows of the bucket-based triggers — data_freshness counts the classifications of
+ * its silence span too — so that every window start falls on a minute the read plan keeps exact.
+ */
 function bucketWindowsMs(policy: Policy): number[] {
-  const { otp_in_critical, fp_budget, latency_p95, cost_spike, distribution_drift } = policy.triggers;
-  return [otp_in_critical, fp_budget, latency_p95, cost_spike, distribution_drift].map((trigger) =>
-    parseDuration(trigger.window),
-  );
+  const { otp_in_critical, fp_budget, latency_p95, cost_spike, distribution_drift, data_freshness } =
+    policy.triggers;
+  return [
+    ...[otp_in_critical, fp_budget, latency_p95, cost_spike, distribution_drift].map((trigger) =>
+      parseDuration(trigger.window),
+    ),
+    parseDuration(data_freshness.maxSilence),
+  ];
 }
 
-/** The longest bucket window any trigger reads, so one read serves all seven. */
+/** The longest bucket window any trigger reads, so one read serves all of them. */
 export function longestBucketWindowMs(policy: Policy): number {
   return Math.max(...bucketWindowsMs(policy));
 }
@@ -97,7 +104,51 @@ export async function loadEvaluationInput(
   const buckets = parts.flat();
   const minutesRead = spans.flatMap((span, index) => (span.kind === 'minutes' ? (parts[index] ?? []) : []));
   const latencyMinutes = await readLatencyMinutes(store, series, policy, at, spans, minutesRead);
-  return { at, version, buckets, latencyMinutes, gdsReports, policy, ...liveness(sightings, version, at) };
+  const live = liveness(sightings, version, at);
+  const lastSeen = live.lastSeen ?? (await newestLiveMinute(store, series, spans, parts, at));
+  return {
+    at,
+    version,
+    buckets,
+    latencyMinutes,
+    gdsReports,
+    policy,
+    ...live,
+    ...(lastSeen === undefined ? {} : { lastSeen }),
+  };
+}
+
+/**
+ * Without a sighting at or before `at` (judging a past instant), the newest minute with live
+ * traffic among what was read, to the minute: a rollup only knows its hour, so the newest hour
+ * with traffic is read again minute by minute (at most 60 small items, and only in this case).
+ */
+async function newestLiveMinute(
+  store: MetricsStore,
+  series: string,
+  spans: readonly Span[],
+  parts: readonly MinuteBucket[][],
+  at: number,
+): Promise<number | undefined> {
+  let newest: { minute: number; hour: boolean } | undefined;
+  spans.forEach((span, index) => {
+    for (const bucket of parts[index] ?? []) {
+      if (bucket.classified > 0 && (newest === undefined || bucket.minute > newest.minute))
+        newest = { minute: bucket.minute, hour: span.kind === 'hours' };
+    }
+  });
+  const found = newest as { minute: number; hour: boolean } | undefined;
+  if (!found?.hour) return found?.minute;
+  const minutes = await store.readBuckets(
+    series,
+    found.minute,
+    Math.min(found.minute + HOUR_MS - MINUTE_MS, minuteOf(at)),
+  );
+  return minutes.reduce<number | undefined>(
+    (latest, bucket) =>
+      bucket.classified > 0 && (latest === undefined || bucket.minute > latest) ? bucket.minute : latest,
+    undefined,
+  );
 }
 
 /** How far back reports are read: the GDS triggers' age, or the data's retention if longer. */

@@ -110,8 +110,11 @@ async function compare(
   const everyMinute = [...(aggregate.series.get(seriesKey(V))?.buckets.values() ?? [])].filter(
     (bucket) => bucket.minute <= at,
   );
-  const expected = evaluateVersion({ at, version: V, buckets: everyMinute, gdsReports: [], policy });
-  const actual = evaluateVersion(await loadEvaluationInput(store, policy, at, V));
+  const input = await loadEvaluationInput(store, policy, at, V);
+  // data_freshness reads the version's sightings (exact lastSeen), not its buckets: both sides get them.
+  const sightings = { lastSeen: input.lastSeen, deployed: input.deployed };
+  const expected = evaluateVersion({ at, version: V, buckets: everyMinute, gdsReports: [], policy, ...sightings });
+  const actual = evaluateVersion(input);
   expect(actual).toEqual(expected);
 }
 
@@ -164,8 +167,10 @@ describe('evaluation over hourly rollups', () => {
           const everyMinute = [...(aggregate.series.get(seriesKey(version))?.buckets.values() ?? [])].filter(
             (bucket) => bucket.minute <= at,
           );
-          const expected = evaluateVersion({ at, version, buckets: everyMinute, gdsReports: [], policy });
-          expect(evaluateVersion(await loadEvaluationInput(store, policy, at, version))).toEqual(expected);
+          const input = await loadEvaluationInput(store, policy, at, version);
+          const sightings = { lastSeen: input.lastSeen, deployed: input.deployed };
+          const expected = evaluateVersion({ at, version, buckets: everyMinute, gdsReports: [], policy, ...sightings });
+          expect(evaluateVersion(input)).toEqual(expected);
         }),
         { numRuns: 25 },
       );

@@ -216,11 +216,11 @@ describe('evaluation properties', () => {
     );
   });
 
-  it('always reports seven triggers and a decision consistent with them', () => {
+  it('always reports the seven runbook triggers and data_freshness, and a decision consistent with them', () => {
     fc.assert(
       fc.property(uniqueEvents, (events) => {
         const evaluation = evaluate(aggregateEvents(events));
-        expect(evaluation.triggers).toHaveLength(7);
+        expect(evaluation.triggers).toHaveLength(8);
         const automaticBreach = evaluation.triggers.some(
           (t) => t.kind === 'automatic' && t.outcome === 'breach',
         );

@@ -22,6 +22,7 @@ import {
   samplesOver,
 } from '../buckets.ts';
 import { parseDuration } from '../duration.ts';
+import { longestBucketWindowMs } from '../evaluation-input.ts';
 import type { GdsReportEvent } from '../events.ts';
 import { triggerCut } from '../latency-cuts.ts';
 import type { Policy } from '../policy.ts';
@@ -212,7 +213,12 @@ export class IncrementalEvaluator {
     const { base, length } = this.timeline;
     const hi = Math.min(length - 1, Math.floor((at - base) / MINUTE_MS));
     const newest = hi < 0 ? -1 : (this.lastLive[hi] as number);
-    const lastSeen = newest < 0 ? undefined : base + newest * MINUTE_MS;
+    const newestMinute = newest < 0 ? undefined : base + newest * MINUTE_MS;
+    // As the evaluator reads it: only minutes within the longest trigger window count.
+    const lastSeen =
+      newestMinute !== undefined && newestMinute > at - longestBucketWindowMs(this.policy)
+        ? newestMinute
+        : undefined;
     return {
       at,
       version: this.timeline.version,

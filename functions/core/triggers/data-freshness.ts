@@ -1,5 +1,6 @@
 import { MINUTE_MS, type MinuteBucket } from '../buckets.ts';
 import { formatDuration, parseDuration } from '../duration.ts';
+import { longestBucketWindowMs } from '../evaluation-input.ts';
 import type { GdsReportEvent } from '../events.ts';
 import type { Policy } from '../policy.ts';
 import { sameVersion } from '../version.ts';
@@ -32,7 +33,9 @@ export const evaluateDataFreshness: TriggerEvaluator = (input) => {
   const limitMinutes = roundValue(silenceMs / MINUTE_MS);
   const samples = sumCounter(bucketsInWindow(input.buckets, at, silenceMs), 'classified');
   const common = { threshold: limitMinutes, warningThreshold: limitMinutes, samples, window: maxSilence };
-  const lastSeen = input.lastSeen ?? newestLiveMinute(input.buckets, at);
+  // Without a sighting, the newest live minute among the buckets any evaluation reads (the
+  // longest trigger window), so the answer does not depend on how much history a caller passed.
+  const lastSeen = input.lastSeen ?? newestLiveMinute(input.buckets, at, at - longestBucketWindowMs(policy));
   if (lastSeen === undefined) {
     return triggerResult('data_freshness', {
       ...common,
@@ -77,10 +80,11 @@ export const evaluateDataFreshness: TriggerEvaluator = (input) => {
 };
 
 /** Bucket resolution: the start of the newest minute with live traffic at or before `at`. */
-function newestLiveMinute(buckets: readonly MinuteBucket[], at: number): number | undefined {
+function newestLiveMinute(buckets: readonly MinuteBucket[], at: number, after: number): number | undefined {
   let newest: number | undefined;
   for (const bucket of buckets) {
-    if (bucket.classified > 0 && bucket.minute <= at && (newest === undefined || bucket.minute > newest)) {
+    const inRange = bucket.minute <= at && bucket.minute > after;
+    if (bucket.classified > 0 && inRange && (newest === undefined || bucket.minute > newest)) {
       newest = bucket.minute;
     }
   }
