@@ -11,14 +11,15 @@ export interface NotifyDeps {
 
 /**
  * Pre-rollback checklist, "notify team": one message per incident start. An automatic trigger
- * goes straight to the revert, so NotifyStart pages now. A manual one (any decision but
- * `rollback`, exactly the executions the NeedsApproval? choice sends to WaitForApproval) is
+ * goes straight to the revert, so NotifyStart pages now, and so does a person's own rollback
+ * (`manual`: an alert naming who and why). A manual trigger (any other decision, exactly the executions the NeedsApproval? choice sends to WaitForApproval) is
  * announced by the approval request itself — evidence, versions, procedure, links and CLI
  * commands in one alert — so NotifyStart only records that and sends nothing.
  */
 export async function notifyStart(deps: NotifyDeps, state: WorkflowState): Promise<{ topic: Topic | null }> {
   const incident = await loadIncident(deps.incidents, state.incidentId);
-  if (state.decision !== 'rollback') {
+  // A person's rollback ('manual') goes straight to the revert too: the team hears who and why.
+  if (state.decision !== 'rollback' && state.decision !== 'manual') {
     await recordTransition(deps.incidents, state.incidentId, deps.clock.now(), {
       state: 'NotifyStart',
       actor: 'workflow',
