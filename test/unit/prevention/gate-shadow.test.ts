@@ -63,7 +63,9 @@ beforeEach(async () => {
 async function gate(
   report: object | undefined,
   log = join(dir, 'VERSIONS.md'),
-  shadow: { shadow?: string; skipShadow?: { reason: string } } = { shadow: join(dir, 'shadow.json') },
+  shadow: { shadow?: string; shadowEvents?: string; skipShadow?: { reason: string } } = {
+    shadow: join(dir, 'shadow.json'),
+  },
 ) {
   if (report !== undefined) await writeFile(join(dir, 'gds.json'), JSON.stringify(report));
   return gateCommand({
@@ -129,6 +131,17 @@ describe('sentinel gate', () => {
     const run = await gate(wire(), undefined, { shadow: join(dir, 'other.json') });
     expect(failed(run)).toEqual(['shadow']);
     expect(run.result.checks.find((c) => c.id === 'shadow')?.reason).toMatch(/compares .*prompt v2, not/);
+  });
+
+  it('computes the shadow comparison of the candidate from --shadow-events', async () => {
+    await writeFile(join(dir, 'traffic.jsonl'), toJsonl(shadowHistory({ days: 4, perDay: 200 })));
+    const run = await gate(wire(), undefined, { shadowEvents: join(dir, 'traffic.jsonl') });
+    expect(run.result.passed).toBe(true);
+    expect(run.result.checks.find((c) => c.id === 'shadow')?.reason).toMatch(/^800 paired emails/);
+    await writeFile(join(dir, 'thin.jsonl'), toJsonl(shadowHistory({ days: 1, perDay: 200 })));
+    expect(failed(await gate(wire(), undefined, { shadowEvents: join(dir, 'thin.jsonl') }))).toEqual([
+      'shadow',
+    ]);
   });
 
   it('passes with --no-shadow and a reason, recorded in the result, the baseline and the text', async () => {
@@ -286,6 +299,29 @@ describe('CLI exit codes', () => {
       (error: { code: number; stdout: string; stderr: string }) => error,
     );
 
+  it('gate --no-shadow passes with a reason and is a usage error without one', async () => {
+    await writeFile(join(dir, 'gds.json'), JSON.stringify(wire()));
+    const base = ['gate', '--version-file', join(dir, 'versioning.py'), '--state-dir', join(dir, 'state')];
+    const waived = await cli([
+      ...base,
+      '--gds',
+      join(dir, 'gds.json'),
+      '--versions-log',
+      join(dir, 'VERSIONS.md'),
+      '--no-shadow',
+      '--reason',
+      'typo fix',
+    ]);
+    expect(waived.code).toBe(0);
+    expect(waived.stdout).toMatch(/shadow comparison skipped: typo fix/);
+    const noReason = await cli([...base, '--gds', join(dir, 'gds.json'), '--no-shadow']);
+    expect(noReason.code).toBe(2);
+    expect(noReason.stderr).toMatch(/--no-shadow needs --reason/);
+    const stray = await cli([...base, '--gds', join(dir, 'gds.json'), '--reason', 'why']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toMatch(/--reason is only for --no-shadow/);
+  });
+
   it('gate exits 0 on pass and 1 on fail; a missing file is named; backtest reads a file', async () => {
     await writeFile(join(dir, 'gds.json'), JSON.stringify(wire()));
     const base = ['gate', '--version-file', join(dir, 'versioning.py'), '--state-dir', join(dir, 'state')];
@@ -302,21 +338,6 @@ describe('CLI exit codes', () => {
     expect(pass.code).toBe(0);
     expect(JSON.parse(pass.stdout).passed).toBe(true);
     expect(JSON.parse(pass.stdout).baseline.criticalRecall).toBe(0.95);
-    const waived = await cli([
-      ...base,
-      '--gds',
-      join(dir, 'gds.json'),
-      '--versions-log',
-      join(dir, 'VERSIONS.md'),
-      '--no-shadow',
-      '--reason',
-      'typo fix',
-    ]);
-    expect(waived.code).toBe(0);
-    expect(waived.stdout).toMatch(/shadow comparison skipped: typo fix/);
-    const noReason = await cli([...base, '--gds', join(dir, 'gds.json'), '--no-shadow']);
-    expect(noReason.code).toBe(2);
-    expect(noReason.stderr).toMatch(/--no-shadow needs --reason/);
     const fail = await cli([...base, '--versions-log', join(dir, 'VERSIONS.md')]);
     expect(fail.code).toBe(1);
     expect(fail.stdout).toMatch(/gds_report\s+FAIL/);
