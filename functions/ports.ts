@@ -6,6 +6,7 @@ import type { BatchAggregate, VersionSighting } from './core/aggregate.ts';
 import type { MinuteBucket } from './core/buckets.ts';
 import type { GdsReportEvent, Importance } from './core/events.ts';
 import type { Incident } from './core/incident/incident.ts';
+import type { Baseline } from './core/prevention/gate.ts';
 import type { Version } from './core/version.ts';
 import type { StableVia, VersionRecord } from './core/versions/registry.ts';
 
@@ -86,6 +87,10 @@ export interface VersionRegistry {
    * becomes `quarantined`.
    */
   claimReappearance(version: Version, lastSeen: number, gapMs: number, at: Date): Promise<boolean>;
+  /** A passing `sentinel gate` records the candidate's baseline (replacing an earlier one). */
+  recordBaseline(version: Version, baseline: Baseline, at: Date): Promise<void>;
+  /** The version's recorded baseline, if a gate passed it. */
+  baseline(version: Version): Promise<Baseline | undefined>;
 }
 
 /** Incident records and the per-(service, version) lock that keeps one incident open at a time. */

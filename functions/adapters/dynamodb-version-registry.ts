@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Baseline } from '../core/prevention/gate.ts';
 import { type Version, versionKey } from '../core/version.ts';
 import type { StableVia, VersionRecord, VersionStatus } from '../core/versions/registry.ts';
 import type { VersionRegistry } from '../ports.ts';
@@ -10,7 +11,8 @@ import { queryAllItems } from './dynamodb-query.ts';
  * The registry lives on the metrics store's sighting items (pk `V`, sk <versionKey>): ingest keeps
  * writing only `version`, `firstSeen`, `lastSeen` there (no extra write on the hot path); this
  * adapter adds `status`, `commit`, `stableVia`, `statusChangedAt`, `rolledBackBy` and the
- * re-appearance dedupe fields to the same item. An item without `status` is an `active` version.
+ * re-appearance dedupe fields to the same item, and a passing gate's `baseline`. An item without
+ * `status` is an `active` version.
  */
 export class DynamoDbVersionRegistry implements VersionRegistry {
   constructor(
@@ -146,6 +148,26 @@ export class DynamoDbVersionRegistry implements VersionRegistry {
     }
   }
 
+  async recordBaseline(version: Version, baseline: Baseline, at: Date): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(version),
+        UpdateExpression: 'SET #version = :version, #baseline = :baseline, #baselineAt = :at',
+        ExpressionAttributeNames: {
+          '#version': 'version',
+          '#baseline': 'baseline',
+          '#baselineAt': 'baselineRecordedAt',
+        },
+        ExpressionAttributeValues: { ':version': version, ':baseline': baseline, ':at': at.toISOString() },
+      }),
+    );
+  }
+
+  async baseline(version: Version): Promise<Baseline | undefined> {
+    return (await this.get(version))?.baseline;
+  }
+
   /** The same re-appearance goes on: move the paged bound forward so it stays one episode. */
   private async extendReappearance(version: Version, lastSeen: number): Promise<void> {
     try {
@@ -185,6 +207,7 @@ function recordFromItem(item: Record<string, unknown>): VersionRecord {
   if (typeof item.reappearancePagedSeen === 'number')
     record.reappearancePagedSeen = item.reappearancePagedSeen;
   if (typeof item.reappearances === 'number') record.reappearances = item.reappearances;
+  if (item.baseline && typeof item.baseline === 'object') record.baseline = item.baseline as Baseline;
   return record;
 }
 

@@ -194,6 +194,8 @@ function readOnly(versions: VersionRegistry): VersionRegistry {
     markStable: async () => false,
     markRolledBack: async () => {},
     claimReappearance: async () => false,
+    recordBaseline: async () => {},
+    baseline: (version) => versions.baseline(version),
   };
 }
 

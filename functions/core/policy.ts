@@ -180,6 +180,11 @@ export const policySchema = z
             maxCostRatio: positive.default(2),
           })
           .prefault({}),
+        /**
+         * Runbook step 9, "monitor closely for 48 hours": for this long after a version first takes
+         * live traffic its warnings page (topic `pages`, still deduplicated) instead of alerting.
+         */
+        closeMonitoring: durationBetween('1m', '30d').default('48h'),
       })
       .prefault({}),
     /** Extensions of the OTP detector (functions/core/otp.ts); the built-in rules always apply. */

@@ -95,7 +95,9 @@ describe('data_freshness in the scheduled tick', () => {
     expect(quiet[0]?.evaluation.decision).toBe('watch');
     expect(freshnessOf(quiet, NEW)).toMatchObject({ outcome: 'warning', value: 31 });
     expect(sentAbout('data_freshness')).toHaveLength(1);
-    expect(sentAbout('data_freshness')[0]).toMatchObject({ topic: 'alerts', attributes: { severity: 'P2' } });
+    // NEW first took live traffic 51 minutes ago: close monitoring (48h), so the warning pages.
+    expect(sentAbout('data_freshness')[0]).toMatchObject({ topic: 'pages', attributes: { severity: 'P1' } });
+    expect(quiet[0]?.dispatch).toMatchObject({ paged: true });
 
     now += MINUTE;
     await evaluateAndDispatch(deps);
@@ -107,6 +109,20 @@ describe('data_freshness in the scheduled tick', () => {
     const resumed = await evaluateAndDispatch(deps);
     expect(resumed[0]).not.toHaveProperty('quiet');
     expect(freshnessOf(resumed, NEW)).toMatchObject({ outcome: 'ok', value: 0 });
+  });
+
+  it('alerts (does not page) when the quiet version first took traffic more than 48 h ago', async () => {
+    const closeMonitoring = 48 * 60;
+    await ingest([
+      ...classifications(NEW, 0, 0),
+      ...classifications(NEW, closeMonitoring, closeMonitoring + 20),
+    ]);
+    now = T0 + (closeMonitoring + 20 + 31) * MINUTE;
+    const quiet = await evaluateAndDispatch(deps);
+    expect(quiet[0]).toMatchObject({ quiet: true, dispatch: { action: 'watch', warningsSent: 1 } });
+    expect(quiet[0]?.dispatch).not.toHaveProperty('paged');
+    expect(sentAbout('data_freshness')).toHaveLength(1);
+    expect(sentAbout('data_freshness')[0]).toMatchObject({ topic: 'alerts', attributes: { severity: 'P2' } });
   });
 
   it('does not warn about a version that was replaced by a newer one', async () => {

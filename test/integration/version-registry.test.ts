@@ -130,6 +130,32 @@ describe('version registry on dynalite', () => {
     expect(sightings.map((s) => s.version.prompt).sort()).toEqual(['v0', 'v2']);
   });
 
+  it('records a gate baseline on the version item without touching its sightings or status', async () => {
+    const candidate: Version = { ...FLASH, prompt: 'gate-candidate' };
+    const baseline = {
+      version: candidate,
+      versionKey: 'k',
+      recordedAt: new Date(T0).toISOString(),
+      source: 'gate' as const,
+      criticalPrecision: 0.97,
+      criticalRecall: 0.9,
+      otpInCritical: 0,
+      report: null,
+      shadow: { verdict: 'pass', agreementRate: null, costRatio: 1.2 },
+    };
+    expect(await local.versions.baseline(candidate)).toBeUndefined();
+    await local.versions.recordBaseline(candidate, baseline, clock.now());
+    expect(await local.versions.baseline(candidate)).toEqual(baseline);
+    // Not traffic yet: no sighting, status active, and listed with its baseline.
+    expect((await local.store.listVersionSightings()).map((s) => s.version.prompt)).not.toContain(
+      'gate-candidate',
+    );
+    const listed = (await local.versions.list()).find((r) => r.version.prompt === 'gate-candidate');
+    expect(listed).toMatchObject({ status: 'active', baseline });
+    await ingest(local, [classification(candidate, T0 - 5 * MINUTE)]);
+    expect(await local.versions.get(candidate)).toMatchObject({ firstSeen: T0 - 5 * MINUTE, baseline });
+  });
+
   it('ChooseTarget prefers the newest registry-stable version older than the bad one, then tags', async () => {
     const fixture = await createShopqRepo('prompt');
     const separate = await openLocalStore();

@@ -4,8 +4,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
+import { openLocalStore } from '../../local/local-store.ts';
 import { loadPolicy } from '../../local/policy-file.ts';
 import { backtestCommand, formatBacktest } from './backtest.ts';
+import { ensureReadable } from './files.ts';
 import { formatGate, gateCommand } from './gate.ts';
 import { formatShadow, shadowCommand } from './shadow.ts';
 
@@ -20,7 +22,9 @@ const wideOption = () =>
 export function registerPreventionCommands(program: Command, defaultStateDir: string): void {
   program
     .command('gate')
-    .description('pre-deploy gate: the candidate version needs a passing GDS report and a VERSIONS.md entry')
+    .description(
+      'pre-deploy gate: the candidate version needs a passing GDS report, a VERSIONS.md entry and a passing shadow comparison',
+    )
     .option(
       '--version-file <path>',
       'the application’s version file (.py, .ts, .json or .yaml; default: policy repository.versionFile)',
@@ -33,8 +37,19 @@ export function registerPreventionCommands(program: Command, defaultStateDir: st
       '--versions-log <file>',
       'the change log that must document the candidate (default: policy repository.versionsLog, VERSIONS.md)',
     )
+    .option('--shadow <file>', 'the candidate’s shadow comparison: the output of `sentinel shadow --json`')
+    .option(
+      '--shadow-events <file>',
+      'or compare the candidate’s shadow classifications in this events file, as `sentinel shadow` does',
+    )
+    .option('--no-shadow', 'deploy without a shadow period (needs --reason, which the result records)')
+    .option('--reason <text>', 'why the shadow period is skipped (with --no-shadow)')
     .addOption(policyOption())
-    .addOption(new Option('--state-dir <dir>', 'where the baseline is recorded').default(defaultStateDir))
+    .addOption(
+      new Option('--state-dir <dir>', 'the local store whose version registry holds the baselines').default(
+        defaultStateDir,
+      ),
+    )
     .addOption(wideOption())
     .option('--json', 'print the result as JSON')
     .addHelpText(
@@ -43,32 +58,54 @@ export function registerPreventionCommands(program: Command, defaultStateDir: st
 Checks (thresholds in the policy's prevention.gate): a GDS report of the candidate exists;
 critical precision ≥ 0.95; critical recall ≥ 0.85; otpInCritical == 0 (a report without the
 count fails: OTP == 0 cannot be verified); VERSIONS.md has a line naming the candidate's prompt
-version with its model name or model version. Exit 0 = pass, 1 = fail, 2 = usage error.
-The result is recorded as the candidate's baseline in <state-dir>/baselines/<version-key>.json.
+version with its model name or model version; a shadow comparison of the candidate with verdict
+pass (--shadow or --shadow-events; --no-shadow --reason R waives it and records why).
+Exit 0 = pass, 1 = fail, 2 = usage error. Only a passing gate records the candidate's baseline,
+in the version registry (the local store in --state-dir); the result shows the change against
+the baseline of the previous stable version.
 
 Examples:
-  $ sentinel gate --gds gds-report.json                 # version file from the policy (shopq/versioning.py)
-  $ sentinel gate --version-file shopq/versioning.py --gds gds-report.json
-  $ sentinel gate --version-file config/version.yaml --gds reports.jsonl --versions-log docs/VERSIONS.md --json`,
+  $ sentinel gate --gds gds-report.json --shadow shadow.json   # version file from the policy (shopq/versioning.py)
+  $ sentinel gate --version-file shopq/versioning.py --gds gds-report.json --shadow-events traffic.jsonl
+  $ sentinel gate --gds gds-report.json --no-shadow --reason "typo fix in the prompt, no behaviour change" --json`,
     )
-    .action(async (options) => {
+    .action(async (options, command: Command) => {
       const json = Boolean(options.json);
+      const skip = options.shadow === false;
+      if (skip && (typeof options.reason !== 'string' || options.reason.trim() === '')) {
+        command.error('error: --no-shadow needs --reason <text> (why the shadow period is skipped)');
+      }
+      if (!skip && options.reason !== undefined) {
+        command.error('error: --reason is only for --no-shadow');
+      }
       const policy = await loadPolicy(options.policy);
-      const run = await gateCommand({
-        // In the application repository the policy already says where the version file is.
-        versionFile: options.versionFile ?? policy.repository.versionFile,
-        gds: options.gds,
-        versionsLog: options.versionsLog,
-        stateDir: options.stateDir,
-        policy,
-        now: Date.now(),
-      });
-      print(
-        json,
-        { ...run.result, baseline: run.baseline.location },
-        formatGate(run, { wide: options.wide }),
-      );
-      if (!run.result.passed) process.exitCode = 1;
+      // In the application repository the policy already says where the version file is.
+      const versionFile: string = options.versionFile ?? policy.repository.versionFile;
+      // A missing version file is named before the store is opened (and its directory created).
+      await ensureReadable(versionFile, '--version-file');
+      const local = await openLocalStore(options.stateDir, policy);
+      try {
+        const run = await gateCommand({
+          versionFile,
+          gds: options.gds,
+          versionsLog: options.versionsLog,
+          ...(typeof options.shadow === 'string' ? { shadow: options.shadow } : {}),
+          ...(options.shadowEvents === undefined ? {} : { shadowEvents: options.shadowEvents }),
+          ...(skip ? { skipShadow: { reason: options.reason.trim() } } : {}),
+          versions: local.versions,
+          policy,
+          now: Date.now(),
+          onProblem: problems,
+        });
+        print(
+          json,
+          { ...run.result, baseline: run.baseline, delta: run.delta },
+          formatGate(run, { wide: options.wide }),
+        );
+        if (!run.result.passed) process.exitCode = 1;
+      } finally {
+        await local.close();
+      }
     });
 
   program

@@ -6,6 +6,7 @@ import type {
   Notifier,
   WorkflowStarter,
 } from '../../ports.ts';
+import { parseDuration } from '../duration.ts';
 import { DEFAULT_POLICY, type Policy } from '../policy.ts';
 import type { Evaluation } from '../triggers/types.ts';
 import { encodeKey, versionKey } from '../version.ts';
@@ -29,13 +30,28 @@ export interface DispatchDeps {
   notificationLog?: NotificationLog;
   /** The kill switch, read only to note it in the record (RevertCommit enforces it). */
   control?: ControlStore;
-  /** `control.cooldown`, `control.warningDedupe`; the runbook's defaults when absent. */
-  policy?: Pick<Policy, 'control'>;
+  /**
+   * `control.cooldown`, `control.warningDedupe`, `prevention.closeMonitoring`; the runbook's
+   * defaults when absent.
+   */
+  policy?: Pick<Policy, 'control'> & { prevention?: Pick<Policy['prevention'], 'closeMonitoring'> };
+}
+
+/** What dispatch knows of the judged version beyond its evaluation. */
+export interface DispatchContext {
+  /** When the version first took live traffic (its sighting's firstSeen), epoch ms. */
+  firstSeen?: number;
 }
 
 export type DispatchResult =
   | { action: 'none'; reason: string }
-  | { action: 'watch'; warningsSent: number; warningsDeduplicated: number }
+  | {
+      action: 'watch';
+      warningsSent: number;
+      warningsDeduplicated: number;
+      /** The version is in close monitoring: its warnings went to `pages`. */
+      paged?: boolean;
+    }
   | { action: 'cooldown'; incidentId: string; paged: boolean; until: string }
   | { action: 'started' | 'already_running'; incidentId: string; executionName: string; created: boolean }
   | { action: 'already_open'; incidentId: string; status: Incident['status'] };
@@ -67,8 +83,12 @@ export function workflowInputFor(incident: Incident): WorkflowInput {
  * a repeated start — duplicate alarm, next schedule tick, racing invocation, retry after a crash
  * between the lock and the start — a no-op.
  */
-export async function dispatch(deps: DispatchDeps, evaluation: Evaluation): Promise<DispatchResult> {
-  if (evaluation.decision === 'watch') return warn(deps, evaluation);
+export async function dispatch(
+  deps: DispatchDeps,
+  evaluation: Evaluation,
+  context: DispatchContext = {},
+): Promise<DispatchResult> {
+  if (evaluation.decision === 'watch') return warn(deps, evaluation, context);
   if (evaluation.decision !== 'rollback' && evaluation.decision !== 'investigate') {
     return { action: 'none', reason: `decision is ${evaluation.decision}` };
   }
@@ -161,17 +181,39 @@ async function refuseForCooldown(
   };
 }
 
-/** Decision watch: one alert per trigger in warning and version, at most once per dedupe span. */
-async function warn(deps: DispatchDeps, evaluation: Evaluation): Promise<DispatchResult> {
+/**
+ * Close monitoring (runbook step 9): the version first took live traffic less than
+ * `prevention.closeMonitoring` ago. Undefined when its first sighting is unknown or older.
+ */
+export function closeMonitoringOf(
+  deps: Pick<DispatchDeps, 'policy' | 'clock'>,
+  context: DispatchContext,
+): { firstSeen: number; span: string } | undefined {
+  if (context.firstSeen === undefined) return undefined;
+  const span = deps.policy?.prevention?.closeMonitoring ?? DEFAULT_POLICY.prevention.closeMonitoring;
+  const age = deps.clock.now().getTime() - context.firstSeen;
+  return age < parseDuration(span) ? { firstSeen: context.firstSeen, span } : undefined;
+}
+
+/**
+ * Decision watch: one notification per trigger in warning and version, at most once per dedupe
+ * span; an alert, or a page while the version is in close monitoring.
+ */
+async function warn(
+  deps: DispatchDeps,
+  evaluation: Evaluation,
+  context: DispatchContext,
+): Promise<DispatchResult> {
   if (!deps.notifier || !deps.notificationLog)
     return { action: 'watch', warningsSent: 0, warningsDeduplicated: 0 };
   const every = deps.policy?.control.warningDedupe ?? DEFAULT_POLICY.control.warningDedupe;
+  const close = closeMonitoringOf(deps, context);
   let sent = 0;
   let deduplicated = 0;
   for (const trigger of evaluation.triggers.filter((candidate) => candidate.outcome === 'warning')) {
     const result = await notifyOnce(
       { notifier: deps.notifier, log: deps.notificationLog, clock: deps.clock },
-      warningMessage(deps.service, evaluation.version, trigger),
+      warningMessage(deps.service, evaluation.version, trigger, close),
       encodeKey([
         'warning',
         deps.service,
@@ -181,9 +223,15 @@ async function warn(deps: DispatchDeps, evaluation: Evaluation): Promise<Dispatc
         evaluation.version.prompt,
       ]),
       every,
+      { dedupePages: true },
     );
     if (result.sent) sent += 1;
     else deduplicated += 1;
   }
-  return { action: 'watch', warningsSent: sent, warningsDeduplicated: deduplicated };
+  return {
+    action: 'watch',
+    warningsSent: sent,
+    warningsDeduplicated: deduplicated,
+    ...(close ? { paged: true } : {}),
+  };
 }

@@ -64,7 +64,8 @@ export async function evaluateAndDispatch(deps: TickDeps): Promise<TickResult[]>
     const reappeared = await checkQuarantine(deps, findRecord(records, sighting.version), sighting);
     const input = await loadEvaluationInput(deps.metrics, deps.policy, now, sighting.version, sightings);
     const evaluation = evaluateVersion(input);
-    const outcome = await dispatch(dispatchDeps(deps), evaluation);
+    // Close monitoring counts from the version's first live traffic (runbook step 9).
+    const outcome = await dispatch(dispatchDeps(deps), evaluation, { firstSeen: sighting.firstSeen });
     const alerts = await alertLongInconclusive(deps, input, evaluation, sighting);
     results.push({
       evaluation,
@@ -80,7 +81,8 @@ export async function evaluateAndDispatch(deps: TickDeps): Promise<TickResult[]>
     const full = evaluateVersion(input);
     const triggers = full.triggers.filter((trigger) => trigger.id === 'data_freshness');
     const evaluation: Evaluation = { ...full, triggers, decision: decide(triggers) };
-    results.push({ evaluation, dispatch: await dispatch(dispatchDeps(deps), evaluation), quiet: true });
+    const outcome = await dispatch(dispatchDeps(deps), evaluation, { firstSeen: deployed.firstSeen });
+    results.push({ evaluation, dispatch: outcome, quiet: true });
   }
   return results;
 }

@@ -130,19 +130,39 @@ export function rollbackFinishedMessage(incident: Incident): Notification {
 }
 
 /** A trigger in `warning` (decision watch): an email, deduplicated per trigger and version. */
-export function warningMessage(service: string, version: Version, trigger: TriggerResult): Notification {
+/**
+ * A trigger in warning. During close monitoring (the version first took live traffic at
+ * `closeMonitoring.firstSeen`, less than `closeMonitoring.span` ago) it pages like a breach.
+ */
+export function warningMessage(
+  service: string,
+  version: Version,
+  trigger: TriggerResult,
+  closeMonitoring?: { firstSeen: number; span: string },
+): Notification {
+  const close = closeMonitoring !== undefined;
   return {
-    topic: 'alerts',
-    subject: subject(`[Warning] ${service} ${version.prompt}: ${trigger.id} ${trigger.value ?? 'n/a'}`),
+    topic: close ? 'pages' : 'alerts',
+    subject: subject(
+      `[${close ? 'Warning, new version' : 'Warning'}] ${service} ${version.prompt}: ${trigger.id} ${trigger.value ?? 'n/a'}`,
+    ),
     body: [
       `${trigger.id} is in warning for ${describeVersion(version)}.`,
+      ...(close
+        ? [
+            `The version first took live traffic at ${new Date(closeMonitoring.firstSeen).toISOString()}: ` +
+              `within ${closeMonitoring.span} of that (close monitoring) a warning pages.`,
+          ]
+        : []),
       '',
       evidence([trigger]),
       `Warning threshold: ${trigger.warningThreshold ?? 'n/a'}; breach threshold: ${trigger.threshold}.`,
       '',
-      'Next step: nothing is rolled back; watch the trend (sentinel evaluate). Repeats are sent at most once an hour.',
+      close
+        ? 'Next step: nothing is rolled back yet; look at the new version now (sentinel evaluate) and roll back by hand if it keeps degrading (sentinel rollback). Repeats are sent at most once an hour.'
+        : 'Next step: nothing is rolled back; watch the trend (sentinel evaluate). Repeats are sent at most once an hour.',
     ].join('\n'),
-    attributes: { severity: 'P2', triggerIds: trigger.id },
+    attributes: { severity: close ? 'P1' : 'P2', triggerIds: trigger.id },
   };
 }
 

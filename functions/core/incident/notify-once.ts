@@ -10,15 +10,17 @@ export interface NotifyOnceDeps {
 /**
  * Publishes a notification at most once per `key` and time bucket of length `every` (e.g. the
  * same trigger warning for the same version once an hour). Pages and P0 messages are never
- * deduplicated. If publishing fails the claim is given back, so the next attempt may send it.
+ * deduplicated, unless `dedupePages` (a warning paged during close monitoring is still a warning).
+ * If publishing fails the claim is given back, so the next attempt may send it.
  */
 export async function notifyOnce(
   deps: NotifyOnceDeps,
   notification: Notification,
   key: string,
   every: string,
+  options: { dedupePages?: boolean } = {},
 ): Promise<{ sent: boolean; key?: string }> {
-  if (notification.topic === 'pages' || notification.attributes.severity === 'P0') {
+  if (!options.dedupePages && (notification.topic === 'pages' || notification.attributes.severity === 'P0')) {
     await deps.notifier.publish(notification);
     return { sent: true };
   }

@@ -2,20 +2,23 @@
  * Pre-deploy gate (runbook "Version Change Workflow", steps 1–6): the candidate version named by
  * the version file must have a golden-set report meeting the seed thresholds (critical precision
  * ≥ 95 %, recall ≥ 85 %, OTP in critical == 0) and VERSIONS.md must document it. Pure: the CLI
- * reads the files and hands their contents in.
+ * reads the files and hands their contents in. Step 7 (the shadow period) is a check too: the
+ * candidate needs a passing `sentinel shadow` report, unless it is skipped with a reason.
  */
 import type { GdsReportEvent } from '../events.ts';
 import type { Policy } from '../policy.ts';
 import { formatThreshold } from '../triggers/format.ts';
 import { roundValue } from '../triggers/result.ts';
 import { describeVersion, sameVersion, type Version, versionKey } from '../version.ts';
+import type { ShadowReport } from './shadow.ts';
 
 export type GateCheckId =
   | 'gds_report'
   | 'critical_precision'
   | 'critical_recall'
   | 'otp_in_critical'
-  | 'versions_log';
+  | 'versions_log'
+  | 'shadow';
 
 export interface GateCheck {
   id: GateCheckId;
@@ -36,6 +39,8 @@ export interface GateResult {
   report: { id: string; ts: string; dataset: string } | null;
   /** Reports given for other versions, which the gate ignores. */
   ignoredReports: number;
+  /** The shadow requirement was waived (`--no-shadow --reason R`): who reads the result sees why. */
+  shadowSkipped?: { reason: string };
 }
 
 export interface GateInput {
@@ -45,6 +50,10 @@ export interface GateInput {
   /** VERSIONS.md text; undefined when the file does not exist. */
   versionsLog: string | undefined;
   versionsLogPath: string;
+  /** The candidate's shadow comparison (`sentinel shadow --json`); undefined when none was given. */
+  shadow?: ShadowReport;
+  /** Waives the shadow check; the reason is recorded in the result. */
+  skipShadow?: { reason: string };
   policy: Policy;
 }
 
@@ -96,6 +105,7 @@ export function runGate(input: GateInput): GateResult {
     });
   }
   checks.push(versionsLogCheck(candidate, input.versionsLog, input.versionsLogPath));
+  checks.push(shadowCheck(candidate, input.shadow, input.skipShadow));
   return {
     at: new Date(input.at).toISOString(),
     candidate,
@@ -104,6 +114,60 @@ export function runGate(input: GateInput): GateResult {
     checks,
     report: report ? { id: report.id, ts: new Date(report.ts).toISOString(), dataset: report.dataset } : null,
     ignoredReports: input.reports.length - own.length,
+    ...(input.skipShadow ? { shadowSkipped: { reason: input.skipShadow.reason } } : {}),
+  };
+}
+
+/**
+ * Runbook step 7–8: deploy only after the shadow period passes. The report must be a pass and
+ * compare the candidate itself (every shadow version in it is the candidate).
+ */
+function shadowCheck(
+  candidate: Version,
+  report: ShadowReport | undefined,
+  skip: { reason: string } | undefined,
+): GateCheck {
+  const limit = 'verdict pass';
+  if (skip) {
+    return {
+      id: 'shadow',
+      passed: true,
+      value: 'skipped',
+      limit,
+      reason: `skipped (--no-shadow): ${skip.reason}`,
+    };
+  }
+  if (report === undefined) {
+    return {
+      id: 'shadow',
+      passed: false,
+      value: null,
+      limit,
+      reason:
+        'no shadow comparison given (pass --shadow with `sentinel shadow --json` output, or --no-shadow --reason R)',
+    };
+  }
+  const others = report.candidate.filter((version) => !sameVersion(version, candidate));
+  if (report.candidate.length === 0 || others.length > 0) {
+    const compared =
+      report.candidate.length === 0 ? 'no version' : report.candidate.map(describeVersion).join(', ');
+    return {
+      id: 'shadow',
+      passed: false,
+      value: report.verdict,
+      limit,
+      reason: `the shadow report compares ${compared}, not ${describeVersion(candidate)}`,
+    };
+  }
+  const failed = report.checks.filter((check) => check.status !== 'pass').map((check) => check.id);
+  return {
+    id: 'shadow',
+    passed: report.verdict === 'pass',
+    value: report.verdict,
+    limit,
+    reason:
+      `${report.pairedEmails} paired emails up to ${report.at}` +
+      (report.verdict === 'pass' ? '' : `; not passed: ${failed.join(', ') || report.verdict}`),
   };
 }
 
@@ -169,27 +233,25 @@ function versionsLogCheck(candidate: Version, text: string | undefined, path: st
   };
 }
 
-/** The gate result as the candidate's baseline (the runbook's "update baseline.md", as data). */
+/**
+ * A passing gate's result as the candidate's baseline (the runbook's "update baseline.md", as
+ * data), kept on the candidate's version registry item. Only a passing gate records one.
+ */
 export interface Baseline {
   version: Version;
   versionKey: string;
   recordedAt: string;
   source: 'gate';
-  passed: boolean;
   criticalPrecision: number | null;
   criticalRecall: number | null;
   otpInCritical: number | null;
   report: GateResult['report'];
-  checks: GateCheck[];
+  /** The shadow comparison's agreement and cost ratio, when one was given. */
+  shadow: { verdict: string; agreementRate: number | null; costRatio: number | null } | null;
+  shadowSkipped?: { reason: string };
 }
 
-/** Where baselines live: a file per version locally; the version registry can implement it later. */
-export interface BaselineStore {
-  put(baseline: Baseline): Promise<{ location: string }>;
-  get(version: Version): Promise<Baseline | undefined>;
-}
-
-export function baselineOf(result: GateResult): Baseline {
+export function baselineOf(result: GateResult, shadow?: ShadowReport): Baseline {
   const value = (id: GateCheckId) => {
     const v = result.checks.find((check) => check.id === id)?.value;
     return typeof v === 'number' ? v : null;
@@ -199,11 +261,35 @@ export function baselineOf(result: GateResult): Baseline {
     versionKey: result.versionKey,
     recordedAt: result.at,
     source: 'gate',
-    passed: result.passed,
     criticalPrecision: value('critical_precision'),
     criticalRecall: value('critical_recall'),
     otpInCritical: value('otp_in_critical'),
     report: result.report,
-    checks: result.checks,
+    shadow:
+      shadow === undefined || result.shadowSkipped
+        ? null
+        : { verdict: shadow.verdict, agreementRate: shadow.agreementRate, costRatio: shadow.cost.ratio },
+    ...(result.shadowSkipped ? { shadowSkipped: result.shadowSkipped } : {}),
+  };
+}
+
+export interface BaselineDelta {
+  /** The version compared against: the newest stable one with a baseline, other than the candidate. */
+  previous: Version;
+  recordedAt: string;
+  /** candidate − previous; null when either side has no value. */
+  criticalPrecision: number | null;
+  criticalRecall: number | null;
+  otpInCritical: number | null;
+}
+
+export function baselineDelta(current: Baseline, previous: Baseline): BaselineDelta {
+  const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : roundValue(a - b));
+  return {
+    previous: previous.version,
+    recordedAt: previous.recordedAt,
+    criticalPrecision: diff(current.criticalPrecision, previous.criticalPrecision),
+    criticalRecall: diff(current.criticalRecall, previous.criticalRecall),
+    otpInCritical: diff(current.otpInCritical, previous.otpInCritical),
   };
 }

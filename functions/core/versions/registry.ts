@@ -1,5 +1,6 @@
 import { SentinelError } from '../errors.ts';
 import type { GdsReportEvent } from '../events.ts';
+import type { Baseline } from '../prevention/gate.ts';
 import { describeVersion, sameVersion, type Version } from '../version.ts';
 
 /**
@@ -27,6 +28,30 @@ export interface VersionRecord {
   /** Newest `lastSeen` already paged for as a re-appearance (dedupe). */
   reappearancePagedSeen?: number;
   reappearances?: number;
+  /** What the passing pre-deploy gate measured (`sentinel gate`). */
+  baseline?: Baseline;
+}
+
+/**
+ * The baseline to compare a candidate with: the stable version (other than the candidate) with a
+ * recorded baseline, the most recently seen in traffic first, else the most recently recorded.
+ */
+export function previousStableBaseline(
+  records: readonly VersionRecord[],
+  candidate: Version,
+): Baseline | undefined {
+  return records
+    .filter(
+      (record) =>
+        record.status === 'stable' &&
+        record.baseline !== undefined &&
+        !sameVersion(record.version, candidate),
+    )
+    .sort(
+      (a, b) =>
+        (b.lastSeen ?? -1) - (a.lastSeen ?? -1) ||
+        (b.baseline?.recordedAt ?? '').localeCompare(a.baseline?.recordedAt ?? ''),
+    )[0]?.baseline;
 }
 
 /** Statuses whose live traffic is a redeploy of a version Sentinel took out. */

@@ -4,30 +4,76 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { gateCommand } from '../../../functions/cli/prevention/gate.ts';
+import { formatGate, gateCommand } from '../../../functions/cli/prevention/gate.ts';
 import { DEFAULT_POLICY } from '../../../functions/core/policy.ts';
-import { mentions } from '../../../functions/core/prevention/gate.ts';
+import { type Baseline, mentions } from '../../../functions/core/prevention/gate.ts';
 import { compareShadow } from '../../../functions/core/prevention/shadow.ts';
-import { BAD, DAY, goodReport, START, shadowHistory, toJsonl } from '../../support/prevention-history.ts';
+import { sameVersion, type Version } from '../../../functions/core/version.ts';
+import type { VersionRecord } from '../../../functions/core/versions/registry.ts';
+import type { VersionRegistry } from '../../../functions/ports.ts';
+import {
+  BAD,
+  DAY,
+  GOOD,
+  goodReport,
+  START,
+  shadowHistory,
+  toJsonl,
+} from '../../support/prevention-history.ts';
+
+/** The registry as the gate uses it: list (previous stable baseline) and recordBaseline. */
+class MemoryRegistry implements VersionRegistry {
+  records: VersionRecord[] = [];
+  writes = 0;
+  find = (version: Version) => this.records.find((record) => sameVersion(record.version, version));
+  list = async () => this.records;
+  get = async (version: Version) => this.find(version);
+  markStable = async () => false;
+  markRolledBack = async () => {};
+  claimReappearance = async () => false;
+  recordBaseline = async (version: Version, baseline: Baseline) => {
+    this.writes += 1;
+    const record = this.find(version);
+    if (record) record.baseline = baseline;
+    else this.records.push({ version, status: 'active', baseline });
+  };
+  baseline = async (version: Version) => this.find(version)?.baseline;
+}
 
 const VERSIONING = `MODEL_NAME = "gemini-2.0-flash"\nMODEL_VERSION = "2.0"\nPROMPT_VERSION = "v3"\n`;
 const LOG =
   '# Versions\n\n- 2026-11-19 gemini-2.0-flash 2.0 / prompt v2: baseline\n- 2026-11-25 gemini-2.0-flash / prompt v3: shorter instructions\n';
 
 let dir: string;
+let registry: MemoryRegistry;
+const passingShadow = () =>
+  compareShadow(shadowHistory({ days: 4, perDay: 200 }), {
+    candidate: { prompt: 'v3' },
+    at: START + 4 * DAY,
+    policy: DEFAULT_POLICY,
+  });
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sentinel-gate-'));
   await writeFile(join(dir, 'versioning.py'), VERSIONING);
   await writeFile(join(dir, 'VERSIONS.md'), LOG);
+  await writeFile(join(dir, 'shadow.json'), JSON.stringify(passingShadow()));
+  registry = new MemoryRegistry();
 });
 
-async function gate(report: object | undefined, log = join(dir, 'VERSIONS.md')) {
+async function gate(
+  report: object | undefined,
+  log = join(dir, 'VERSIONS.md'),
+  shadow: { shadow?: string; shadowEvents?: string; skipShadow?: { reason: string } } = {
+    shadow: join(dir, 'shadow.json'),
+  },
+) {
   if (report !== undefined) await writeFile(join(dir, 'gds.json'), JSON.stringify(report));
   return gateCommand({
     versionFile: join(dir, 'versioning.py'),
     ...(report === undefined ? {} : { gds: join(dir, 'gds.json') }),
     versionsLog: log,
-    stateDir: join(dir, 'state'),
+    ...shadow,
+    versions: registry,
     policy: DEFAULT_POLICY,
     now: START,
   });
@@ -37,18 +83,110 @@ const failed = (run: Awaited<ReturnType<typeof gate>>) =>
   run.result.checks.filter((c) => !c.passed).map((c) => c.id);
 
 describe('sentinel gate', () => {
-  it('passes a candidate with a good report and a VERSIONS.md line, and records the baseline', async () => {
+  it('passes a candidate with a good report, a VERSIONS.md line and a passing shadow; records the baseline', async () => {
     const run = await gate(wire());
     expect(run.result.passed).toBe(true);
     expect(run.result.candidate).toEqual(BAD);
-    const baseline = JSON.parse(await readFile(run.baseline.location, 'utf8'));
-    expect(run.baseline.location).toBe(join(dir, 'state', 'baselines', 'gemini-2.0-flash%7C2.0%7Cv3.json'));
-    expect(baseline).toMatchObject({
-      passed: true,
+    expect(run.result.checks.find((c) => c.id === 'shadow')).toMatchObject({ passed: true, value: 'pass' });
+    expect(registry.writes).toBe(1);
+    expect(await registry.baseline(BAD)).toMatchObject({
       criticalPrecision: 0.974359,
       criticalRecall: 0.95,
       otpInCritical: 0,
+      shadow: { verdict: 'pass', agreementRate: 1, costRatio: 1.2 },
     });
+    expect(run.baseline).toEqual(await registry.baseline(BAD));
+  });
+
+  it('fails with a failing or insufficient shadow comparison, or without one; records nothing', async () => {
+    const failing = compareShadow(
+      shadowHistory({ days: 4, perDay: 200, candidate: () => ({ costUsd: 0.003 }) }),
+      { candidate: { prompt: 'v3' }, at: START + 4 * DAY, policy: DEFAULT_POLICY },
+    );
+    expect(failing.verdict).toBe('fail');
+    await writeFile(join(dir, 'failing.json'), JSON.stringify(failing));
+    const failed1 = await gate(wire(), undefined, { shadow: join(dir, 'failing.json') });
+    expect(failed(failed1)).toEqual(['shadow']);
+    expect(failed1.result.checks.find((c) => c.id === 'shadow')?.reason).toMatch(/not passed: cost_ratio/);
+    expect(failed1.baseline).toBeNull();
+
+    const thin = compareShadow(shadowHistory({ days: 2, perDay: 400 }), {
+      candidate: { prompt: 'v3' },
+      at: START + 2 * DAY,
+      policy: DEFAULT_POLICY,
+    });
+    await writeFile(join(dir, 'thin.json'), JSON.stringify(thin));
+    expect(failed(await gate(wire(), undefined, { shadow: join(dir, 'thin.json') }))).toEqual(['shadow']);
+
+    const none = await gate(wire(), undefined, {});
+    expect(failed(none)).toEqual(['shadow']);
+    expect(none.result.checks.find((c) => c.id === 'shadow')?.reason).toMatch(/no shadow comparison given/);
+    expect(registry.writes).toBe(0);
+    expect(await registry.baseline(BAD)).toBeUndefined();
+  });
+
+  it('fails a passing shadow report of another version', async () => {
+    const other = { ...passingShadow(), candidate: [GOOD] };
+    await writeFile(join(dir, 'other.json'), JSON.stringify(other));
+    const run = await gate(wire(), undefined, { shadow: join(dir, 'other.json') });
+    expect(failed(run)).toEqual(['shadow']);
+    expect(run.result.checks.find((c) => c.id === 'shadow')?.reason).toMatch(/compares .*prompt v2, not/);
+  });
+
+  it('computes the shadow comparison of the candidate from --shadow-events', async () => {
+    await writeFile(join(dir, 'traffic.jsonl'), toJsonl(shadowHistory({ days: 4, perDay: 200 })));
+    const run = await gate(wire(), undefined, { shadowEvents: join(dir, 'traffic.jsonl') });
+    expect(run.result.passed).toBe(true);
+    expect(run.result.checks.find((c) => c.id === 'shadow')?.reason).toMatch(/^800 paired emails/);
+    await writeFile(join(dir, 'thin.jsonl'), toJsonl(shadowHistory({ days: 1, perDay: 200 })));
+    expect(failed(await gate(wire(), undefined, { shadowEvents: join(dir, 'thin.jsonl') }))).toEqual([
+      'shadow',
+    ]);
+  });
+
+  it('passes with --no-shadow and a reason, recorded in the result, the baseline and the text', async () => {
+    const run = await gate(wire(), undefined, { skipShadow: { reason: 'typo fix only' } });
+    expect(run.result.passed).toBe(true);
+    expect(run.result.shadowSkipped).toEqual({ reason: 'typo fix only' });
+    expect(run.result.checks.find((c) => c.id === 'shadow')).toMatchObject({
+      passed: true,
+      value: 'skipped',
+      reason: 'skipped (--no-shadow): typo fix only',
+    });
+    expect(run.baseline).toMatchObject({ shadow: null, shadowSkipped: { reason: 'typo fix only' } });
+    expect(formatGate(run)).toMatch(/shadow comparison skipped: typo fix only/);
+  });
+
+  it('shows the delta against the previous stable version’s baseline', async () => {
+    const none = await gate(wire());
+    expect(none.delta).toBeNull();
+    expect(formatGate(none)).toMatch(/no previous stable version has a baseline/);
+    const previous = {
+      ...(none.baseline as Baseline),
+      version: GOOD,
+      criticalPrecision: 0.96,
+      criticalRecall: 0.97,
+    };
+    registry.records = [
+      { version: GOOD, status: 'stable', lastSeen: START, baseline: previous },
+      // an active version's baseline is not the reference, nor the candidate's own
+      {
+        version: { ...GOOD, prompt: 'v1' },
+        status: 'active',
+        lastSeen: START + 1,
+        baseline: { ...previous, criticalPrecision: 0.5 },
+      },
+    ];
+    const run = await gate(wire());
+    expect(run.delta).toMatchObject({
+      previous: GOOD,
+      criticalPrecision: 0.014359,
+      criticalRecall: -0.02,
+      otpInCritical: 0,
+    });
+    expect(formatGate(run)).toMatch(
+      /against the baseline of .*prompt v2 .*critical precision \+0\.014, recall -0\.020, OTP in critical \+0/,
+    );
   });
 
   it('fails on low precision, on low recall, and on an OTP in critical', async () => {
@@ -161,6 +299,29 @@ describe('CLI exit codes', () => {
       (error: { code: number; stdout: string; stderr: string }) => error,
     );
 
+  it('gate --no-shadow passes with a reason and is a usage error without one', async () => {
+    await writeFile(join(dir, 'gds.json'), JSON.stringify(wire()));
+    const base = ['gate', '--version-file', join(dir, 'versioning.py'), '--state-dir', join(dir, 'state')];
+    const waived = await cli([
+      ...base,
+      '--gds',
+      join(dir, 'gds.json'),
+      '--versions-log',
+      join(dir, 'VERSIONS.md'),
+      '--no-shadow',
+      '--reason',
+      'typo fix',
+    ]);
+    expect(waived.code).toBe(0);
+    expect(waived.stdout).toMatch(/shadow comparison skipped: typo fix/);
+    const noReason = await cli([...base, '--gds', join(dir, 'gds.json'), '--no-shadow']);
+    expect(noReason.code).toBe(2);
+    expect(noReason.stderr).toMatch(/--no-shadow needs --reason/);
+    const stray = await cli([...base, '--gds', join(dir, 'gds.json'), '--reason', 'why']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toMatch(/--reason is only for --no-shadow/);
+  });
+
   it('gate exits 0 on pass and 1 on fail; a missing file is named; backtest reads a file', async () => {
     await writeFile(join(dir, 'gds.json'), JSON.stringify(wire()));
     const base = ['gate', '--version-file', join(dir, 'versioning.py'), '--state-dir', join(dir, 'state')];
@@ -170,10 +331,13 @@ describe('CLI exit codes', () => {
       join(dir, 'gds.json'),
       '--versions-log',
       join(dir, 'VERSIONS.md'),
+      '--shadow',
+      join(dir, 'shadow.json'),
       '--json',
     ]);
     expect(pass.code).toBe(0);
     expect(JSON.parse(pass.stdout).passed).toBe(true);
+    expect(JSON.parse(pass.stdout).baseline.criticalRecall).toBe(0.95);
     const fail = await cli([...base, '--versions-log', join(dir, 'VERSIONS.md')]);
     expect(fail.code).toBe(1);
     expect(fail.stdout).toMatch(/gds_report\s+FAIL/);
