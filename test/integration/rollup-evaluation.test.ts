@@ -113,7 +113,14 @@ async function compare(
   const input = await loadEvaluationInput(store, policy, at, V);
   // data_freshness reads the version's sightings (exact lastSeen), not its buckets: both sides get them.
   const sightings = { lastSeen: input.lastSeen, deployed: input.deployed };
-  const expected = evaluateVersion({ at, version: V, buckets: everyMinute, gdsReports: [], policy, ...sightings });
+  const expected = evaluateVersion({
+    at,
+    version: V,
+    buckets: everyMinute,
+    gdsReports: [],
+    policy,
+    ...sightings,
+  });
   const actual = evaluateVersion(input);
   expect(actual).toEqual(expected);
 }
@@ -169,7 +176,14 @@ describe('evaluation over hourly rollups', () => {
           );
           const input = await loadEvaluationInput(store, policy, at, version);
           const sightings = { lastSeen: input.lastSeen, deployed: input.deployed };
-          const expected = evaluateVersion({ at, version, buckets: everyMinute, gdsReports: [], policy, ...sightings });
+          const expected = evaluateVersion({
+            at,
+            version,
+            buckets: everyMinute,
+            gdsReports: [],
+            policy,
+            ...sightings,
+          });
           expect(evaluateVersion(input)).toEqual(expected);
         }),
         { numRuns: 25 },
