@@ -7,7 +7,6 @@ import { userInfo } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { answerLocally, describeApproval } from '../functions/cli/approve.ts';
 import { actorName, type ControlAction, controlCommand } from '../functions/cli/control.ts';
-import { runSampleDemo } from '../functions/cli/demo.ts';
 import {
   evaluateEventsFile,
   evaluateFromStore,
@@ -31,8 +30,6 @@ import { progressReporter } from '../functions/cli/progress.ts';
 import type { EventsFileRead } from '../functions/cli/read-events-file.ts';
 import { assertStrict, readReport } from '../functions/cli/read-report.ts';
 import { formatRollback, manualRollback, readRepositoryVersion } from '../functions/cli/rollback.ts';
-import { startWorkflowRollback } from '../functions/cli/rollback-workflow.ts';
-import { serve } from '../functions/cli/serve.ts';
 import { missingDefaultState } from '../functions/cli/state-dir.ts';
 import { formatVersions } from '../functions/cli/versions.ts';
 import { SentinelError } from '../functions/core/errors.ts';
@@ -202,6 +199,8 @@ Examples:
     const token = process.env.GITHUB_TOKEN;
     if (options.repository && (!options.githubApiUrl || !token))
       throw new SentinelError('--repository needs --github-api-url and the token in $GITHUB_TOKEN');
+    // Loaded on use: the stack's modules (aws-cdk-lib) would slow every other command's start.
+    const { serve } = await import('../functions/cli/serve.ts');
     await serve({
       port,
       stateDir: options.stateDir,
@@ -230,6 +229,7 @@ Examples:
       (answer within about 25 s: the 24 h approval timeout runs at demo speed, then it expires and pages)`,
   )
   .action(async (options) => {
+    const { runSampleDemo } = await import('../functions/cli/demo.ts');
     await runSampleDemo({
       dir: options.dir,
       json: Boolean(options.json),
@@ -492,6 +492,7 @@ Examples:
       if (options.dryRun)
         command.error('error: --dry-run previews a local rollback; it does not apply with --stack');
       const version = await badVersion(options, policy);
+      const { startWorkflowRollback } = await import('../functions/cli/rollback-workflow.ts');
       const result = await startWorkflowRollback({
         service: policy.service,
         version,
