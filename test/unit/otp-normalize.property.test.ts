@@ -19,7 +19,8 @@ function compositionSeconds(): Set<number> {
   for (let code = 0; code <= 0x10ffff; code++) {
     if (code >= 0xd800 && code <= 0xdfff) continue;
     const decomposed = [...String.fromCodePoint(code).normalize('NFD')];
-    for (let index = 1; index < decomposed.length; index++) seconds.add(decomposed[index]?.codePointAt(0) ?? 0);
+    for (let index = 1; index < decomposed.length; index++)
+      seconds.add(decomposed[index]?.codePointAt(0) ?? 0);
   }
   return seconds;
 }
@@ -81,9 +82,7 @@ describe('OTP normalization shortcut', () => {
       ...'かがきぎパハヒ゛ーカガ가각나ᄀ한글認証码验证码ｺｰﾄﾞ１２３ＡＢ：，（）',
       ...'🙂🔐✅❤',
     ];
-    const text = fc
-      .array(fc.constantFrom(...characters), { maxLength: 40 })
-      .map((parts) => parts.join(''));
+    const text = fc.array(fc.constantFrom(...characters), { maxLength: 40 }).map((parts) => parts.join(''));
     fc.assert(
       fc.property(text, (raw) => {
         expect(foldText(raw)).toBe(foldTextFully(raw));
