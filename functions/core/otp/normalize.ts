@@ -30,7 +30,11 @@ const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
 const QUOTES = /[\u2018\u2019\u201B\u2032\u02BC]/g;
 /** Marks on a Latin letter after canonical decomposition; kana keep their voicing marks. */
 const LATIN_MARKS = /(\p{Script=Latin})\p{M}+/gu;
-const WHITESPACE = /\s+/g;
+/**
+ * Every run of whitespace becomes one space, as `/\s+/g` would do it: a lone space is already
+ * that, so only longer runs and runs of other whitespace are replaced (half the time).
+ */
+const WHITESPACE = / \s+|[^\S ]\s*/g;
 const ACCENTED_LATIN = /[\u00C0-\u024F\u1E00-\u1EFF]/;
 const NON_ASCII = /[\u0080-\uFFFF]/;
 
@@ -76,11 +80,15 @@ export function normalizeText(raw: string): NormalizedText {
   if (NON_ASCII.test(text)) {
     text = foldText(text.replace(INVISIBLE, '')).replace(DASHES, '-').replace(QUOTES, "'");
   }
-  const cased = text.replace(WHITESPACE, ' ');
+  const cased = collapseWhitespace(text);
   const lower = cased.toLowerCase();
   // Lowercasing may lengthen a few characters; then positions would not line up, and case is
   // only a hint (all-capital codes), so the lowercase text stands for both.
   return { cased: lower.length === cased.length ? cased : lower, lower };
+}
+
+export function collapseWhitespace(text: string): string {
+  return text.replace(WHITESPACE, ' ');
 }
 
 function decodeEntity(entity: string, decimal?: string, hex?: string, name?: string): string {
