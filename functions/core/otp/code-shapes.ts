@@ -67,9 +67,12 @@ export function findCapitalTokens(cased: string, from: number, to: number): Code
   return tokens;
 }
 
+const SEPARATOR = /[ -]/g;
+const ALL_NUMBERS = /^\p{N}+$/u;
+
 function classify(text: string): CodeToken['kind'] | undefined {
-  const compact = text.replace(/[ -]/g, '');
-  if (/^\p{N}+$/u.test(compact)) {
+  const compact = text.replace(SEPARATOR, '');
+  if (ALL_NUMBERS.test(compact)) {
     return compact.length >= 4 && compact.length <= 10 ? 'digits' : undefined;
   }
   if (!DIGIT.test(compact) || !LETTER.test(compact) || compact.length < 4 || compact.length > 12)
