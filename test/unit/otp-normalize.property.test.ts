@@ -92,3 +92,19 @@ describe('OTP normalization shortcut', () => {
     );
   });
 });
+
+describe('OTP normalization of full-width forms', () => {
+  it('maps each full-width ASCII character and the ideographic space to its NFKC form', () => {
+    for (const code of [
+      0x3000,
+      ...Array.from({ length: 0xff5e - 0xff01 + 1 }, (_, index) => 0xff01 + index),
+    ]) {
+      const character = String.fromCharCode(code);
+      expect(character.normalize('NFKD')).toHaveLength(1);
+      expect(foldText(character)).toBe(foldTextFully(character));
+      expect(foldText(`é${character}\u0301ü${character}`)).toBe(
+        foldTextFully(`é${character}\u0301ü${character}`),
+      );
+    }
+  });
+});
