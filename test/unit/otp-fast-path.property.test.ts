@@ -91,10 +91,16 @@ describe('OTP fast path', () => {
       extraNegativePhrases: ['meeting'],
     });
     const phrasesOnly = compileExtensions({ extraPhrases: ['magic words'], extraNegativePhrases: ['order'] });
+    // No negatives: the standalone rules stop at their first hit.
+    const noNegatives = compileExtensions({
+      extraPhrases: ['steam guard code'],
+      extraPatterns: ['\\bclave bizum\\b'],
+    });
     fc.assert(
       fc.property(text, (raw) => {
         same(raw, extensions);
         same(raw, phrasesOnly);
+        same(raw, noNegatives);
       }),
       { numRuns: 1000 },
     );

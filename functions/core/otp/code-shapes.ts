@@ -22,6 +22,12 @@ const CODE = new RegExp(
 );
 const CAPITALS = new RegExp(`${BEFORE}[A-Z]{4,10}${AFTER}`, 'gu');
 const DIGIT = /\d/;
+const NUMBER = /\p{N}/u;
+/**
+ * Every CODE match holds a number within its first 16 characters (its lookaheads say so), so no
+ * match starts more than that before the text's first number: the scan can start there.
+ */
+const LEAD = 16;
 const LETTER = /[a-z]/;
 /** "10min", "24h", "2nd", "1080p": units and ordinals, not codes. */
 const UNIT =
@@ -29,9 +35,19 @@ const UNIT =
 
 /** Code-shaped tokens of the normalized lowercase text, in order. */
 export function findCodeTokens(lower: string): CodeToken[] {
+  if (!DIGIT.test(lower)) return [];
+  return scanCodeTokens(lower, Math.max(0, lower.search(NUMBER) - LEAD));
+}
+
+/** findCodeTokens scanning from the start: the reference it is tested against. */
+export function findCodeTokensFully(lower: string): CodeToken[] {
+  if (!DIGIT.test(lower)) return [];
+  return scanCodeTokens(lower, 0);
+}
+
+function scanCodeTokens(lower: string, from: number): CodeToken[] {
   const tokens: CodeToken[] = [];
-  if (!DIGIT.test(lower)) return tokens;
-  CODE.lastIndex = 0;
+  CODE.lastIndex = from;
   for (let match = CODE.exec(lower); match !== null; match = CODE.exec(lower)) {
     const text = match[0];
     const kind = classify(text);
@@ -51,9 +67,12 @@ export function findCapitalTokens(cased: string, from: number, to: number): Code
   return tokens;
 }
 
+const SEPARATOR = /[ -]/g;
+const ALL_NUMBERS = /^\p{N}+$/u;
+
 function classify(text: string): CodeToken['kind'] | undefined {
-  const compact = text.replace(/[ -]/g, '');
-  if (/^\p{N}+$/u.test(compact)) {
+  const compact = text.replace(SEPARATOR, '');
+  if (ALL_NUMBERS.test(compact)) {
     return compact.length >= 4 && compact.length <= 10 ? 'digits' : undefined;
   }
   if (!DIGIT.test(compact) || !LETTER.test(compact) || compact.length < 4 || compact.length > 12)

@@ -57,8 +57,13 @@ export class LexiconMatcher {
     this.pattern = new RegExp(parts.length > 0 ? parts.join('|') : '(?!)', 'gu');
   }
 
-  /** Every hit, left to right, none overlapping. */
-  find(text: string, from = 0, to = text.length): Hit[] {
+  /** The first hit of `find`, found without scanning the rest of the text. */
+  first(text: string): Hit | undefined {
+    return this.find(text, 0, text.length, 1)[0];
+  }
+
+  /** Every hit (at most `limit`), left to right, none overlapping. */
+  find(text: string, from = 0, to = text.length, limit = Number.POSITIVE_INFINITY): Hit[] {
     const hits: Hit[] = [];
     const pattern = this.pattern;
     pattern.lastIndex = from;
@@ -75,6 +80,7 @@ export class LexiconMatcher {
         end: match.index + match[0].length,
         language: this.languages[group - 1],
       });
+      if (hits.length >= limit) break;
     }
     return hits;
   }

@@ -30,17 +30,54 @@ const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
 const QUOTES = /[\u2018\u2019\u201B\u2032\u02BC]/g;
 /** Marks on a Latin letter after canonical decomposition; kana keep their voicing marks. */
 const LATIN_MARKS = /(\p{Script=Latin})\p{M}+/gu;
-const WHITESPACE = /\s+/g;
+/**
+ * Every run of whitespace becomes one space, as `/\s+/g` would do it: a lone space is already
+ * that, so only longer runs and runs of other whitespace are replaced (half the time).
+ */
+const WHITESPACE = / \s+|[^\S ]\s*/g;
 const ACCENTED_LATIN = /[\u00C0-\u024F\u1E00-\u1EFF]/;
 const NON_ASCII = /[\u0080-\uFFFF]/;
 
+/**
+ * Characters NFKC leaves unchanged, alone and next to each other: each is its own NFKC form, none
+ * is a combining mark, and neither it nor the first character of its canonical decomposition is
+ * ever the second of a canonical composition pair (test/unit/otp-normalize.property.test.ts checks
+ * every one against the Unicode data of the running engine). Text made only of these skips NFKC.
+ */
+const NFKC_STABLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are NFKC-stable too.
+  /^[\u0000-\u007F\u0080-\u009F\u00A1-\u00A7\u00A9\u00AB-\u00AE\u00B0-\u00B1\u00B6-\u00B7\u00BB\u00BF-\u0131\u0134-\u013E\u0141-\u0148\u014A-\u017E\u0180-\u01C3\u01CD-\u01F0\u01F4-\u024F\u200B-\u2010\u2012-\u2016\u2018-\u2023\u2027-\u202E\u2030-\u2032\u2035\u2038-\u203B\u203D\u203F-\u2046\u204A-\u2056\u2058-\u205E\u2060-\u206F\u20A0-\u20A7\u20A9-\u20CF\u2190-\u21FF\u2500-\u27BF\u3001-\u3029\u3030-\u3035\u3037\u303B-\u3098\u309D-\u309E\u30A0-\u30FE\u4E00-\u9FFF\uAC00-\uD7A3\u{1F300}-\u{1FAFF}]*$/u;
+const ACCENTED_LATIN_ALL = /[\u00C0-\u024F\u1E00-\u1EFF]/g;
+/** Full-width ASCII and the ideographic space, whose compatibility decomposition is one ASCII character. */
+const FULL_WIDTH = /[\u3000\uFF01-\uFF5E]/;
+const FULL_WIDTH_ALL = /[\u3000\uFF01-\uFF5E]/g;
+const toHalfWidth = (character: string): string =>
+  character === '\u3000' ? ' ' : String.fromCharCode(character.charCodeAt(0) - 0xfee0);
+/** Each accented Latin letter's folded form; text made of NFKC_STABLE characters folds letter by letter. */
+const FOLDED_LATIN = new Map<string, string>();
+
 /** Folds accents and compatibility forms only; used for lexicon sources and user phrases too. */
-export function foldText(text: string): string {
+export function foldText(raw: string): string {
+  if (!NON_ASCII.test(raw)) return raw;
+  // A character replaced by its compatibility decomposition leaves the NFKC form unchanged.
+  const text = FULL_WIDTH.test(raw) ? raw.replace(FULL_WIDTH_ALL, toHalfWidth) : raw;
+  if (!NFKC_STABLE.test(text)) return foldTextFully(raw);
+  if (!ACCENTED_LATIN.test(text)) return text;
+  return text.replace(ACCENTED_LATIN_ALL, (letter) => FOLDED_LATIN.get(letter) ?? foldTextFully(letter));
+}
+
+/** foldText without the shortcut: the reference it is tested against. */
+export function foldTextFully(text: string): string {
   if (!NON_ASCII.test(text)) return text;
   const composed = text.normalize('NFKC');
   // Decomposing is only needed where a Latin letter carries an accent (NFKC has composed them).
   if (!ACCENTED_LATIN.test(composed)) return composed;
   return composed.normalize('NFD').replace(LATIN_MARKS, '$1').normalize('NFC');
+}
+
+for (let code = 0xc0; code <= 0x24f; code++) {
+  const letter = String.fromCharCode(code);
+  FOLDED_LATIN.set(letter, foldTextFully(letter));
 }
 
 export function normalizeText(raw: string): NormalizedText {
@@ -50,11 +87,15 @@ export function normalizeText(raw: string): NormalizedText {
   if (NON_ASCII.test(text)) {
     text = foldText(text.replace(INVISIBLE, '')).replace(DASHES, '-').replace(QUOTES, "'");
   }
-  const cased = text.replace(WHITESPACE, ' ');
+  const cased = collapseWhitespace(text);
   const lower = cased.toLowerCase();
   // Lowercasing may lengthen a few characters; then positions would not line up, and case is
   // only a hint (all-capital codes), so the lowercase text stands for both.
   return { cased: lower.length === cased.length ? cased : lower, lower };
+}
+
+export function collapseWhitespace(text: string): string {
+  return text.replace(WHITESPACE, ' ');
 }
 
 function decodeEntity(entity: string, decimal?: string, hex?: string, name?: string): string {

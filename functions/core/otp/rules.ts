@@ -188,8 +188,8 @@ export function evaluateWindow(text: NormalizedText, extensions?: CompiledExtens
     if (extensions?.phrases === undefined && !CODELESS_TRIGGERS.test(text.lower)) return undefined;
     return (
       standalone(scan, 'policy-phrase', extensions?.phrases) ??
-      standalone(scan, 'secret-noun', SECRET) ??
-      standalone(scan, 'magic-link', MAGIC) ??
+      firstStandalone(scan, 'secret-noun', SECRET) ??
+      firstStandalone(scan, 'magic-link', MAGIC) ??
       contextualSecret(scan) ??
       signInLink(scan)
     );
@@ -197,8 +197,8 @@ export function evaluateWindow(text: NormalizedText, extensions?: CompiledExtens
   return (
     policyPatterns(scan) ??
     standalone(scan, 'policy-phrase', extensions?.phrases) ??
-    standalone(scan, 'secret-noun', SECRET) ??
-    standalone(scan, 'magic-link', MAGIC) ??
+    firstStandalone(scan, 'secret-noun', SECRET) ??
+    firstStandalone(scan, 'magic-link', MAGIC) ??
     nounWithCode(scan, 'qualified-code', QUALIFIED) ??
     nounWithCode(scan, 'code-connector', CODE_NOUN) ??
     (codes ? imperative(scan) : undefined) ??
@@ -246,6 +246,13 @@ function standalone(scan: Scan, rule: RuleId, matcher: LexiconMatcher | undefine
   return undefined;
 }
 
+/** `standalone` where no policy negative can veto: the first hit decides, so the scan stops there. */
+function firstStandalone(scan: Scan, rule: RuleId, matcher: LexiconMatcher): Match | undefined {
+  if (scan.extensions?.negatives !== undefined) return standalone(scan, rule, matcher);
+  const hit = matcher.first(scan.text.lower);
+  return hit === undefined ? undefined : withCode(scan, rule, hit);
+}
+
 /**
  * A noun with a code near it. `qualified-code` nouns ("security code") need no more than that
  * and no commerce topic; bare code nouns need the code introduced tightly ("code: 4821",
@@ -258,7 +265,6 @@ function nounWithCode(
 ): Match | undefined {
   const { lower } = scan.text;
   for (const hit of scan.hits(rule, matcher)) {
-    if (scan.touchesHarmless(hit.start, hit.end)) continue;
     const candidates: { token: CodeToken; tight: boolean }[] = [];
     for (const token of scan.tokensAfter(hit.end, CODE_AFTER)) {
       const gap = lower.slice(hit.end, token.start);
@@ -277,6 +283,8 @@ function nounWithCode(
         if (CONNECTOR_GAP.test(lower.slice(hit.end, token.start))) candidates.push({ token, tight: true });
       }
     }
+    // Checked after the candidates (all side-effect free): no code near the noun spares the scan.
+    if (candidates.length === 0 || scan.touchesHarmless(hit.start, hit.end)) continue;
     for (const { token, tight } of candidates) {
       const start = Math.min(hit.start, token.start);
       const end = Math.max(hit.end, token.end);

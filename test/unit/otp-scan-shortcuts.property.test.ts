@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { findCodeTokens, findCodeTokensFully } from '../../functions/core/otp/code-shapes.ts';
+import { collapseWhitespace, normalizeText } from '../../functions/core/otp/normalize.ts';
+
+/**
+ * Two scanning shortcuts must give exactly what the plain scan gives: code tokens searched from
+ * just before the first number (not from the start), and whitespace collapsed without touching
+ * lone spaces (not every run).
+ */
+const corpus = readFileSync(new URL('../fixtures/otp-corpus.jsonl', import.meta.url), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => (JSON.parse(line) as { text: string }).text);
+
+const CHARACTERS = [
+  ...'abcxyzKQ0123456789 -_./@#$%+,:',
+  ...'€£¥²½٣٤١٢①Ⅻ',
+  ...'éüıßαβжд認証コード码인증',
+  ...'🙂🔐',
+];
+const piece = fc.oneof(
+  fc.constantFrom(...CHARACTERS),
+  fc.stringMatching(/^\d{1,10}$/),
+  fc.stringMatching(/^[a-z0-9]{3,6}-[a-z0-9]{3,6}$/),
+  fc.constantFrom('code ', 'is ', '10min', '2nd', 'v1.2.3', 'a@b.c', '$100', '12.50', '2026-01-31 '),
+);
+const text = fc.array(piece, { maxLength: 30 }).map((parts) => parts.join(''));
+
+describe('OTP scanning shortcuts', () => {
+  it('finds the same code tokens on every corpus snippet', () => {
+    for (const snippet of corpus) {
+      const { lower } = normalizeText(snippet);
+      expect(findCodeTokens(lower)).toEqual(findCodeTokensFully(lower));
+    }
+  });
+
+  it('finds the same code tokens on random text', () => {
+    fc.assert(
+      fc.property(text, (raw) => {
+        expect(findCodeTokens(raw)).toEqual(findCodeTokensFully(raw));
+        const { lower } = normalizeText(raw);
+        expect(findCodeTokens(lower)).toEqual(findCodeTokensFully(lower));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('collapses whitespace as /\\s+/g does', () => {
+    const whitespace = fc
+      .array(
+        fc.constantFrom(
+          'a',
+          'b',
+          ' ',
+          '  ',
+          '\n',
+          '\t',
+          '\r\n',
+          '\u00A0',
+          '\u2003',
+          '\u3000',
+          '\uFEFF',
+          'x y',
+        ),
+        {
+          maxLength: 30,
+        },
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(whitespace, (raw) => {
+        expect(collapseWhitespace(raw)).toBe(raw.replace(/\s+/g, ' '));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const snippet of corpus) expect(collapseWhitespace(snippet)).toBe(snippet.replace(/\s+/g, ' '));
+  });
+});
