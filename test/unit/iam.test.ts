@@ -344,3 +344,11 @@ describe('authorize: conditions', () => {
     expect(deny.allowed).toBe(false);
   });
 });
+
+describe('wildcard matching, found by the property test', () => {
+  it('treats * in the pattern as a wildcard even where the value holds a literal *', () => {
+    expect(wildcardMatch('*', '* ')).toBe(true);
+    expect(wildcardMatch('a*', 'a* b')).toBe(true);
+    expect(wildcardMatch('*b', '*xb')).toBe(true);
+  });
+});

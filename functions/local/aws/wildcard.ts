@@ -11,12 +11,13 @@ export function wildcardMatch(pattern: string, value: string, ignoreCase = false
   let star = -1;
   let mark = 0;
   while (vi < v.length) {
-    if (pi < p.length && (p[pi] === '?' || p[pi] === v[vi])) {
-      pi++;
-      vi++;
-    } else if (pi < p.length && p[pi] === '*') {
+    // `*` first: a value may itself contain `*`, which must not be taken as a literal match.
+    if (pi < p.length && p[pi] === '*') {
       star = pi++;
       mark = vi;
+    } else if (pi < p.length && (p[pi] === '?' || p[pi] === v[vi])) {
+      pi++;
+      vi++;
     } else if (star >= 0) {
       pi = star + 1;
       vi = ++mark;
