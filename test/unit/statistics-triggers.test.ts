@@ -9,7 +9,7 @@ import {
   evaluateFpBudget,
   evaluateVersion,
 } from '../../functions/core/triggers/index.ts';
-import { bucketAt, gdsReport, input, withPolicy } from './trigger-fixtures.ts';
+import { AT, bucketAt, DAY, gdsReport, input, withPolicy } from './trigger-fixtures.ts';
 
 const sequential = withPolicy((p) => {
   p.statistics.mode = 'sequential';
@@ -75,6 +75,47 @@ describe('sequential mode', () => {
     );
     expect(result).toMatchObject({ outcome, threshold: 5, samples: emails, value: (fp * 100) / emails });
     expect(result.reason).toMatch(/SPRT 5 per 100 vs 10 per 100 \(α 0\.33 %, β 5 %\): log-LR -?\d+\.\d\d/);
+  });
+
+  it('fp_budget: the SPRT runs on the counts since first traffic, not the 24 h window', () => {
+    // Day 1 at 10 per 100 (outside the window), then 8 of 100: the window alone is undecided
+    // (log-LR 0.57), the version's 38 of 400 accept H1 (log-LR 6.77 ≥ ln A 5.65).
+    const buckets = [
+      bucketAt(36 * 60, { routine: 300, criticalFp: 30 }),
+      bucketAt(0, { routine: 100, criticalFp: 8 }),
+    ];
+    const result = evaluateFpBudget(input({ policy: sequential, buckets }));
+    expect(result).toMatchObject({ outcome: 'breach', samples: 100, value: 8 });
+    expect(result.reason).toContain('8 of 100 classified in 24h');
+    expect(result.reason).toContain('since first traffic 2026-11-26T00:00Z: 38 of 400;');
+    expect(result.reason).toMatch(/log-LR 6\.77 ≥ ln A 5\.65, accept H1/);
+  });
+
+  it('fp_budget: a window that alone would accept H1 after a healthy past only warns', () => {
+    // 10 of 300 earlier, then 24 of 200 in the window: the window's log-LR 7.1 ≥ ln A, but the
+    // version's 34 of 500 reach the cap with the 99 % upper bound below 10 per 100.
+    const buckets = [
+      bucketAt(30 * 60, { routine: 300, criticalFp: 10 }),
+      bucketAt(0, { routine: 200, criticalFp: 24 }),
+    ];
+    const result = evaluateFpBudget(input({ policy: sequential, buckets }));
+    expect(result).toMatchObject({ outcome: 'warning', samples: 200, value: 12 });
+    expect(result.reason).toContain('since first traffic 2026-11-26T06:00Z: 34 of 500;');
+    expect(result.reason).toMatch(/the 24h window alone would accept H1 \(log-LR 7\.\d\d\), a warning/);
+    // Threshold mode is unchanged: the window's 12 per 100 breaches.
+    expect(evaluateFpBudget(input({ buckets })).outcome).toBe('breach');
+  });
+
+  it('fp_budget: the loader-provided sinceFirstSeen sums take precedence over the buckets', () => {
+    const result = evaluateFpBudget(
+      input({
+        policy: sequential,
+        buckets: [bucketAt(0, { routine: 100, criticalFp: 8 })],
+        sinceFirstSeen: { from: AT - 3 * DAY, classified: 400, criticalFp: 38 },
+      }),
+    );
+    expect(result.outcome).toBe('breach');
+    expect(result.reason).toContain('since first traffic 2026-11-24T12:00Z: 38 of 400;');
   });
 
   it('says how many more samples it needs while undecided', () => {
