@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryMetricsStore } from '../../functions/adapters/memory-metrics-store.ts';
+import { aggregateEvents, emptyAggregate } from '../../functions/core/aggregate.ts';
+import { loadEvaluationInput } from '../../functions/core/evaluation-input.ts';
 import { DEFAULT_POLICY, parsePolicy } from '../../functions/core/policy.ts';
 import { wilsonInterval } from '../../functions/core/statistics/wilson.ts';
 import {
@@ -9,7 +12,19 @@ import {
   evaluateFpBudget,
   evaluateVersion,
 } from '../../functions/core/triggers/index.ts';
-import { AT, bucketAt, DAY, gdsReport, input, withPolicy } from './trigger-fixtures.ts';
+import {
+  AT,
+  bucketAt,
+  classification,
+  correction,
+  DAY,
+  gdsReport,
+  input,
+  MINUTE,
+  times,
+  VERSION,
+  withPolicy,
+} from './trigger-fixtures.ts';
 
 const sequential = withPolicy((p) => {
   p.statistics.mode = 'sequential';
@@ -116,6 +131,30 @@ describe('sequential mode', () => {
     );
     expect(result.outcome).toBe('breach');
     expect(result.reason).toContain('since first traffic 2026-11-24T12:00Z: 38 of 400;');
+  });
+
+  it('the loader sums fp_budget since the first live traffic in sequential mode only', async () => {
+    const store = new MemoryMetricsStore();
+    // 3 days: every 37 minutes an email, every 5th email a critical false positive.
+    const events = times(
+      Math.floor((3 * DAY) / (37 * MINUTE)),
+      (i) => AT - 3 * DAY + 30 * MINUTE + i * 37 * MINUTE,
+    );
+    const batch = [
+      ...events.map((ts) => classification({ ts })),
+      ...events.filter((_, i) => i % 5 === 0).map((ts) => correction('critical', 'routine', ts)),
+    ];
+    await store.applyBatch('b', aggregateEvents(batch, emptyAggregate()));
+    const loaded = await loadEvaluationInput(store, sequential, AT, VERSION);
+    expect(loaded.sinceFirstSeen).toEqual({
+      from: AT - 3 * DAY + 30 * MINUTE,
+      classified: events.length,
+      criticalFp: Math.ceil(events.length / 5),
+    });
+    expect(evaluateFpBudget(loaded).reason).toContain(
+      `since first traffic 2026-11-24T12:30Z: ${Math.ceil(events.length / 5)} of ${events.length};`,
+    );
+    expect((await loadEvaluationInput(store, DEFAULT_POLICY, AT, VERSION)).sinceFirstSeen).toBeUndefined();
   });
 
   it('says how many more samples it needs while undecided', () => {
