@@ -3,6 +3,7 @@ import { seriesKey, type VersionSighting } from './aggregate.ts';
 import { HOUR_MS, hourOf, MINUTE_MS, type MinuteBucket, minuteOf } from './buckets.ts';
 import { parseDuration } from './duration.ts';
 import type { Policy } from './policy.ts';
+import { burnWindowsMs } from './triggers/latency-burn.ts';
 import { streakEnded } from './triggers/latency-p95.ts';
 import type { CumulativeCounts, EvaluationInput } from './triggers/types.ts';
 import { sameVersion, type Version } from './version.ts';
@@ -19,6 +20,7 @@ function bucketWindowsMs(policy: Policy): number[] {
       parseDuration(trigger.window),
     ),
     parseDuration(data_freshness.maxSilence),
+    ...(latency_p95.mode === 'burn_rate' ? burnWindowsMs(policy) : []),
   ];
 }
 
@@ -103,7 +105,11 @@ export async function loadEvaluationInput(
   ]);
   const buckets = parts.flat();
   const minutesRead = spans.flatMap((span, index) => (span.kind === 'minutes' ? (parts[index] ?? []) : []));
-  const latencyMinutes = await readLatencyMinutes(store, series, policy, at, spans, minutesRead);
+  // The streak needs minute buckets; burn rates are window sums, which the rollups serve.
+  const latencyMinutes =
+    policy.triggers.latency_p95.mode === 'burn_rate'
+      ? undefined
+      : await readLatencyMinutes(store, series, policy, at, spans, minutesRead);
   const live = liveness(sightings, version, at);
   const lastSeen = live.lastSeen ?? (await newestLiveMinute(store, series, spans, parts, at));
   const sinceFirstSeen =
@@ -114,7 +120,7 @@ export async function loadEvaluationInput(
     at,
     version,
     buckets,
-    latencyMinutes,
+    ...(latencyMinutes === undefined ? {} : { latencyMinutes }),
     gdsReports,
     policy,
     ...live,

@@ -28,6 +28,7 @@ import { triggerCut } from '../latency-cuts.ts';
 import type { Policy } from '../policy.ts';
 import { decide } from '../triggers/decide.ts';
 import { EVALUATORS } from '../triggers/evaluate.ts';
+import { latencyBurnRateResult } from '../triggers/latency-burn.ts';
 import { isSlow, type LatencyStats, latencyP95Result } from '../triggers/latency-p95.ts';
 import {
   type Evaluation,
@@ -238,6 +239,18 @@ export class IncrementalEvaluator {
   }
 
   private latency(at: number): TriggerResult {
+    if (this.policy.triggers.latency_p95.mode === 'burn_rate') {
+      const counts = (windowMs: number) => {
+        const [lo, hi] = this.range(at, windowMs);
+        if (lo > hi) return { samples: 0, over: 0 };
+        const { latencyPrefix } = this.timeline;
+        return {
+          samples: (latencyPrefix[hi + 1] as number) - (latencyPrefix[lo] as number),
+          over: (this.overPrefix[hi + 1] as number) - (this.overPrefix[lo] as number),
+        };
+      };
+      return latencyBurnRateResult(this.policy, counts(this.latencyWindowMs).samples, counts);
+    }
     return latencyP95Result(this.policy, this.latencyStats(at));
   }
 
