@@ -3,8 +3,9 @@ import { seriesKey, type VersionSighting } from './aggregate.ts';
 import { HOUR_MS, hourOf, MINUTE_MS, type MinuteBucket, minuteOf } from './buckets.ts';
 import { parseDuration } from './duration.ts';
 import type { Policy } from './policy.ts';
+import { burnWindowsMs } from './triggers/latency-burn.ts';
 import { streakEnded } from './triggers/latency-p95.ts';
-import type { EvaluationInput } from './triggers/types.ts';
+import type { CumulativeCounts, EvaluationInput } from './triggers/types.ts';
 import { sameVersion, type Version } from './version.ts';
 
 /**
@@ -19,6 +20,7 @@ function bucketWindowsMs(policy: Policy): number[] {
       parseDuration(trigger.window),
     ),
     parseDuration(data_freshness.maxSilence),
+    ...(latency_p95.mode === 'burn_rate' ? burnWindowsMs(policy) : []),
   ];
 }
 
@@ -103,19 +105,67 @@ export async function loadEvaluationInput(
   ]);
   const buckets = parts.flat();
   const minutesRead = spans.flatMap((span, index) => (span.kind === 'minutes' ? (parts[index] ?? []) : []));
-  const latencyMinutes = await readLatencyMinutes(store, series, policy, at, spans, minutesRead);
+  // The streak needs minute buckets; burn rates are window sums, which the rollups serve.
+  const latencyMinutes =
+    policy.triggers.latency_p95.mode === 'burn_rate'
+      ? undefined
+      : await readLatencyMinutes(store, series, policy, at, spans, minutesRead);
   const live = liveness(sightings, version, at);
   const lastSeen = live.lastSeen ?? (await newestLiveMinute(store, series, spans, parts, at));
+  const sinceFirstSeen =
+    policy.statistics.mode === 'sequential'
+      ? await readSinceFirstSeen(store, series, policy, at, version, sightings, firstMinute, buckets)
+      : undefined;
   return {
     at,
     version,
     buckets,
-    latencyMinutes,
+    ...(latencyMinutes === undefined ? {} : { latencyMinutes }),
     gdsReports,
     policy,
     ...live,
     ...(lastSeen === undefined ? {} : { lastSeen }),
+    ...(sinceFirstSeen === undefined ? {} : { sinceFirstSeen }),
   };
+}
+
+/**
+ * fp_budget's sums since the version's first live traffic (or the store's retention, if later),
+ * for the sequential SPRT: what was read already, plus the time before the read, as whole-hour
+ * rollups and minute edges (about 24 rollups per day of the version's life; sequential mode only).
+ * Without a sighting, undefined: the trigger then sums what was read.
+ */
+async function readSinceFirstSeen(
+  store: MetricsStore,
+  series: string,
+  policy: Policy,
+  at: number,
+  version: Version,
+  sightings: readonly VersionSighting[],
+  firstMinute: number,
+  buckets: readonly MinuteBucket[],
+): Promise<CumulativeCounts | undefined> {
+  const own = sightings.find((sighting) => sameVersion(sighting.version, version));
+  if (!own || own.firstSeen > at) return undefined;
+  const from = minuteOf(Math.max(own.firstSeen, at - parseDuration(policy.store.bucketTtl)));
+  const earlier =
+    from < firstMinute
+      ? await Promise.all(
+          planReads(at, [], from, firstMinute - MINUTE_MS).map((span) =>
+            span.kind === 'hours'
+              ? store.readHourRollups(series, span.from, span.to)
+              : store.readBuckets(series, span.from, span.to),
+          ),
+        )
+      : [];
+  let classified = 0;
+  let criticalFp = 0;
+  // The read buckets lie in [firstMinute, at]; before firstSeen there is no live traffic to count.
+  for (const bucket of [...buckets, ...earlier.flat()]) {
+    classified += bucket.classified;
+    criticalFp += bucket.criticalFp;
+  }
+  return { from, classified, criticalFp };
 }
 
 /**

@@ -25,6 +25,18 @@ function wholeMinutes(min: string, max: string) {
 }
 /** A trigger window: under a minute holds no whole bucket, so the trigger would turn inconclusive (off). */
 const triggerWindow = durationBetween('1m', '30d');
+
+/** A multiwindow burn-rate rule: both windows burn the error budget at ≥ factor × the sustainable rate. */
+const burnRule = z
+  .strictObject({
+    longWindow: wholeMinutes('1m', '30d'),
+    shortWindow: wholeMinutes('1m', '30d'),
+    factor: positive,
+  })
+  .refine((rule) => parseDuration(rule.shortWindow) <= parseDuration(rule.longWindow), {
+    message: 'shortWindow must be ≤ longWindow',
+    path: ['shortWindow'],
+  });
 /** Lambda's synchronous payload limit: a larger body never reaches the handler. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
@@ -93,6 +105,32 @@ export const policySchema = z
             minSamplesPerWindow: minutes.default(20),
             /** Samples a minute needs of its own to be judged: a quiet minute adds no news. */
             minSamplesPerMinute: minutes.default(1),
+            /**
+             * `streak` (the runbook): consecutive slow minutes. `burn_rate`: the SRE workbook's
+             * multiwindow burn-rate alert on the SLO "objective of requests at or under thresholdMs".
+             */
+            mode: z.enum(['streak', 'burn_rate']).default('streak'),
+            burnRate: z
+              .strictObject({
+                objective: z
+                  .number('must be a number')
+                  .gt(0, 'must be > 0')
+                  .lt(1, 'must be < 1')
+                  .default(0.99),
+                /** A rule fires only if its short window holds this many latency samples. */
+                minSamplesPerShortWindow: minimum.default(20),
+                /** Any rule → breach (page). */
+                page: z
+                  .array(burnRule)
+                  .min(1, 'needs a rule')
+                  .default([
+                    { longWindow: '1h', shortWindow: '5m', factor: 14.4 },
+                    { longWindow: '6h', shortWindow: '30m', factor: 6 },
+                  ]),
+                /** Any rule → warning (ticket). */
+                ticket: z.array(burnRule).default([{ longWindow: '3d', shortWindow: '6h', factor: 1 }]),
+              })
+              .prefault({}),
           })
           .prefault({}),
         cost_spike: z

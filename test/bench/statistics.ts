@@ -4,10 +4,13 @@
  * Histories are simulated with the project's seeded PRNG and judged by the real evaluators.
  *
  * fp_budget: a version's first `days` days at `perDay` emails/day, each email a critical false
- * positive with the true rate. The scheduled evaluator judges it every minute; the trigger reads
- * only its 24 h window's sums, so its result changes only at minutes where an email enters or
- * leaves the window — judging exactly those minutes is judging every minute. Results are memoized
- * by (emails, false positives) in the window, which is exact because the evaluator is pure.
+ * positive with the true rate (over 3 days also: healthy on day 1, regressed from day 2). The
+ * scheduled evaluator judges it every minute; the trigger reads its 24 h window's sums and, in
+ * sequential mode, the sums since the version's first traffic, so its result changes only at
+ * minutes where an email enters or leaves the window — judging exactly those minutes is judging
+ * every minute. Results are memoized by those sums, which is exact because the evaluator is pure.
+ * "Samples at first breach" are the window's emails in threshold mode and the version's emails
+ * since its first traffic in sequential mode (what each mode judged).
  *
  * GDS precision / recall: one report per seed with `criticals` labelled critical emails.
  *
@@ -52,30 +55,53 @@ function fpHistory(
   days: number,
   perDay: number,
   rate: number,
+  /** From this day on (0-based), the rate is `lateRate`: a regression after a healthy start. */
+  late?: { day: number; rate: number },
 ): { minute: number; fp: boolean }[] {
   const random = seededRandom(seed);
   const perMinute = perDay / DAY_MINUTES;
   const emails: { minute: number; fp: boolean }[] = [];
   for (let minute = 0; minute < days * DAY_MINUTES; minute++) {
-    if (random() < perMinute) emails.push({ minute, fp: random() < rate });
+    const now = late !== undefined && minute >= late.day * DAY_MINUTES ? late.rate : rate;
+    if (random() < perMinute) emails.push({ minute, fp: random() < now });
   }
   return emails;
 }
 
-function fpOutcome(memo: Map<number, Outcome>, policy: Policy, classified: number, fp: number): Outcome {
-  const key = classified * 1_000_000 + fp;
+/**
+ * The evaluator's outcome for a window holding `classified` emails with `fp` false positives, of
+ * `total` and `totalFp` since the version's first traffic (the part before the window as one
+ * bucket two days back). Threshold mode reads only the window, so it is memoized by the window.
+ */
+function fpOutcome(
+  memo: Map<string, Outcome>,
+  policy: Policy,
+  classified: number,
+  fp: number,
+  total: number,
+  totalFp: number,
+): Outcome {
+  const cumulative = policy.statistics.mode === 'sequential';
+  const key = cumulative ? `${classified},${fp},${total},${totalFp}` : `${classified},${fp}`;
   const cached = memo.get(key);
   if (cached !== undefined) return cached;
-  const bucket: MinuteBucket = { ...emptyBucket(AT0), classified, criticalFp: fp };
-  const result = evaluateFpBudget({ at: AT0, version: VERSION, buckets: [bucket], gdsReports: [], policy });
+  const buckets: MinuteBucket[] = [{ ...emptyBucket(AT0), classified, criticalFp: fp }];
+  if (total > classified) {
+    buckets.push({
+      ...emptyBucket(AT0 - 2 * DAY_MINUTES * 60_000),
+      classified: total - classified,
+      criticalFp: totalFp - fp,
+    });
+  }
+  const result = evaluateFpBudget({ at: AT0, version: VERSION, buckets, gdsReports: [], policy });
   memo.set(key, result.outcome);
   return result.outcome;
 }
 
-/** Replays one history through the 24 h window; the first breach's window sample count, or null. */
+/** Replays one history through the 24 h window; the first breach's judged sample count, or null. */
 function firstFpBreach(
   emails: { minute: number; fp: boolean }[],
-  memo: Map<number, Outcome>,
+  memo: Map<string, Outcome>,
   policy: Policy,
 ): number | null {
   const instants = [...new Set(emails.flatMap((e) => [e.minute, e.minute + DAY_MINUTES]))].sort(
@@ -87,11 +113,15 @@ function firstFpBreach(
   let leave = 0;
   let classified = 0;
   let fp = 0;
+  let totalFp = 0;
   for (const at of instants) {
     if (at >= last) break;
     while (enter < emails.length && (emails[enter]?.minute as number) <= at) {
       classified += 1;
-      if (emails[enter]?.fp) fp += 1;
+      if (emails[enter]?.fp) {
+        fp += 1;
+        totalFp += 1;
+      }
       enter += 1;
     }
     while (leave < enter && (emails[leave]?.minute as number) <= at - DAY_MINUTES) {
@@ -99,7 +129,10 @@ function firstFpBreach(
       if (emails[leave]?.fp) fp -= 1;
       leave += 1;
     }
-    if (fpOutcome(memo, policy, classified, fp) === 'breach') return classified;
+    if (fpOutcome(memo, policy, classified, fp, enter, totalFp) === 'breach') {
+      // The samples the mode judged: the window's, or (sequential) the version's since its first traffic.
+      return policy.statistics.mode === 'sequential' ? enter : classified;
+    }
   }
   return null;
 }
@@ -133,20 +166,28 @@ export interface Row {
 
 function fpRows(seeds: number, days: number, perDay: number): Row[] {
   const rows: Row[] = [];
-  for (const [scenario, rate] of [
-    ['healthy at 5 per 100', 0.05],
-    ['regressed to 10 per 100', 0.1],
-  ] as const) {
+  const scenarios: [string, number, { day: number; rate: number } | undefined][] = [
+    ['healthy at 5 per 100', 0.05, undefined],
+    ['regressed to 10 per 100', 0.1, undefined],
+  ];
+  if (days > 1) scenarios.push(['5 per 100 on day 1, then 10 per 100', 0.05, { day: 1, rate: 0.1 }]);
+  for (const [scenario, rate, late] of scenarios) {
     const tallies = Object.fromEntries(
       MODES.map((m): [Mode, Tally] => [m, { breaches: 0, runs: 0, samplesToBreach: [] }]),
     ) as Record<Mode, Tally>;
-    const memos = Object.fromEntries(MODES.map((m) => [m, new Map<number, Outcome>()])) as Record<
+    const memos = Object.fromEntries(MODES.map((m) => [m, new Map<string, Outcome>()])) as Record<
       Mode,
-      Map<number, Outcome>
+      Map<string, Outcome>
     >;
     const policies = Object.fromEntries(MODES.map((m) => [m, policyFor(m)])) as Record<Mode, Policy>;
     for (let seed = 1; seed <= seeds; seed++) {
-      const emails = fpHistory(seed * 7919 + Math.round(rate * 1000) + days, days, perDay, rate);
+      const emails = fpHistory(
+        seed * 7919 + Math.round(rate * 1000) + days + (late ? 500 : 0),
+        days,
+        perDay,
+        rate,
+        late,
+      );
       for (const mode of MODES) {
         const tally = tallies[mode];
         tally.runs += 1;

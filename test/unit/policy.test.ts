@@ -20,6 +20,16 @@ describe('policy defaults are the runbook numbers', () => {
         rollingWindow: '10m',
         minSamplesPerWindow: 20,
         minSamplesPerMinute: 1,
+        mode: 'streak',
+        burnRate: {
+          objective: 0.99,
+          minSamplesPerShortWindow: 20,
+          page: [
+            { longWindow: '1h', shortWindow: '5m', factor: 14.4 },
+            { longWindow: '6h', shortWindow: '30m', factor: 6 },
+          ],
+          ticket: [{ longWindow: '3d', shortWindow: '6h', factor: 1 }],
+        },
       },
     ],
     ['cost_spike', { window: '24h', breachAboveRatio: 2, minEmails: 100 }],

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryMetricsStore } from '../../functions/adapters/memory-metrics-store.ts';
+import { aggregateEvents, emptyAggregate } from '../../functions/core/aggregate.ts';
+import { loadEvaluationInput } from '../../functions/core/evaluation-input.ts';
 import { DEFAULT_POLICY, parsePolicy } from '../../functions/core/policy.ts';
 import { wilsonInterval } from '../../functions/core/statistics/wilson.ts';
 import {
@@ -9,7 +12,19 @@ import {
   evaluateFpBudget,
   evaluateVersion,
 } from '../../functions/core/triggers/index.ts';
-import { bucketAt, gdsReport, input, withPolicy } from './trigger-fixtures.ts';
+import {
+  AT,
+  bucketAt,
+  classification,
+  correction,
+  DAY,
+  gdsReport,
+  input,
+  MINUTE,
+  times,
+  VERSION,
+  withPolicy,
+} from './trigger-fixtures.ts';
 
 const sequential = withPolicy((p) => {
   p.statistics.mode = 'sequential';
@@ -75,6 +90,71 @@ describe('sequential mode', () => {
     );
     expect(result).toMatchObject({ outcome, threshold: 5, samples: emails, value: (fp * 100) / emails });
     expect(result.reason).toMatch(/SPRT 5 per 100 vs 10 per 100 \(α 0\.33 %, β 5 %\): log-LR -?\d+\.\d\d/);
+  });
+
+  it('fp_budget: the SPRT runs on the counts since first traffic, not the 24 h window', () => {
+    // Day 1 at 10 per 100 (outside the window), then 8 of 100: the window alone is undecided
+    // (log-LR 0.57), the version's 38 of 400 accept H1 (log-LR 6.77 ≥ ln A 5.65).
+    const buckets = [
+      bucketAt(36 * 60, { routine: 300, criticalFp: 30 }),
+      bucketAt(0, { routine: 100, criticalFp: 8 }),
+    ];
+    const result = evaluateFpBudget(input({ policy: sequential, buckets }));
+    expect(result).toMatchObject({ outcome: 'breach', samples: 100, value: 8 });
+    expect(result.reason).toContain('8 of 100 classified in 24h');
+    expect(result.reason).toContain('since first traffic 2026-11-26T00:00Z: 38 of 400;');
+    expect(result.reason).toMatch(/log-LR 6\.77 ≥ ln A 5\.65, accept H1/);
+  });
+
+  it('fp_budget: a window that alone would accept H1 after a healthy past only warns', () => {
+    // 10 of 300 earlier, then 24 of 200 in the window: the window's log-LR 7.1 ≥ ln A, but the
+    // version's 34 of 500 reach the cap with the 99 % upper bound below 10 per 100.
+    const buckets = [
+      bucketAt(30 * 60, { routine: 300, criticalFp: 10 }),
+      bucketAt(0, { routine: 200, criticalFp: 24 }),
+    ];
+    const result = evaluateFpBudget(input({ policy: sequential, buckets }));
+    expect(result).toMatchObject({ outcome: 'warning', samples: 200, value: 12 });
+    expect(result.reason).toContain('since first traffic 2026-11-26T06:00Z: 34 of 500;');
+    expect(result.reason).toMatch(/the 24h window alone would accept H1 \(log-LR 7\.\d\d\), a warning/);
+    // Threshold mode is unchanged: the window's 12 per 100 breaches.
+    expect(evaluateFpBudget(input({ buckets })).outcome).toBe('breach');
+  });
+
+  it('fp_budget: the loader-provided sinceFirstSeen sums take precedence over the buckets', () => {
+    const result = evaluateFpBudget(
+      input({
+        policy: sequential,
+        buckets: [bucketAt(0, { routine: 100, criticalFp: 8 })],
+        sinceFirstSeen: { from: AT - 3 * DAY, classified: 400, criticalFp: 38 },
+      }),
+    );
+    expect(result.outcome).toBe('breach');
+    expect(result.reason).toContain('since first traffic 2026-11-24T12:00Z: 38 of 400;');
+  });
+
+  it('the loader sums fp_budget since the first live traffic in sequential mode only', async () => {
+    const store = new MemoryMetricsStore();
+    // 3 days: every 37 minutes an email, every 5th email a critical false positive.
+    const events = times(
+      Math.floor((3 * DAY) / (37 * MINUTE)),
+      (i) => AT - 3 * DAY + 30 * MINUTE + i * 37 * MINUTE,
+    );
+    const batch = [
+      ...events.map((ts) => classification({ ts })),
+      ...events.filter((_, i) => i % 5 === 0).map((ts) => correction('critical', 'routine', ts)),
+    ];
+    await store.applyBatch('b', aggregateEvents(batch, emptyAggregate()));
+    const loaded = await loadEvaluationInput(store, sequential, AT, VERSION);
+    expect(loaded.sinceFirstSeen).toEqual({
+      from: AT - 3 * DAY + 30 * MINUTE,
+      classified: events.length,
+      criticalFp: Math.ceil(events.length / 5),
+    });
+    expect(evaluateFpBudget(loaded).reason).toContain(
+      `since first traffic 2026-11-24T12:30Z: ${Math.ceil(events.length / 5)} of ${events.length};`,
+    );
+    expect((await loadEvaluationInput(store, DEFAULT_POLICY, AT, VERSION)).sinceFirstSeen).toBeUndefined();
   });
 
   it('says how many more samples it needs while undecided', () => {

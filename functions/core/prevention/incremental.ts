@@ -28,8 +28,10 @@ import { triggerCut } from '../latency-cuts.ts';
 import type { Policy } from '../policy.ts';
 import { decide } from '../triggers/decide.ts';
 import { EVALUATORS } from '../triggers/evaluate.ts';
+import { latencyBurnRateResult } from '../triggers/latency-burn.ts';
 import { isSlow, type LatencyStats, latencyP95Result } from '../triggers/latency-p95.ts';
 import {
+  type CumulativeCounts,
   type Evaluation,
   type EvaluationInput,
   TRIGGER_IDS,
@@ -237,7 +239,34 @@ export class IncrementalEvaluator {
     return (prefix[hi + 1] as number) - (prefix[lo] as number) > 0;
   }
 
+  /** fp_budget's sums over every minute ≤ at, as the evaluator sums the buckets it is given. */
+  private sinceFirstSeen(at: number): CumulativeCounts {
+    const { base, length, prefix } = this.timeline;
+    const hi = Math.min(length - 1, Math.floor((at - base) / MINUTE_MS));
+    if (hi < 0) return { from: at, classified: 0, criticalFp: 0 };
+    let first = 0;
+    while (first <= hi && (prefix.classified[first + 1] as number) === (prefix.classified[first] as number))
+      first += 1;
+    return {
+      from: first <= hi ? base + first * MINUTE_MS : at,
+      classified: prefix.classified[hi + 1] as number,
+      criticalFp: prefix.criticalFp[hi + 1] as number,
+    };
+  }
+
   private latency(at: number): TriggerResult {
+    if (this.policy.triggers.latency_p95.mode === 'burn_rate') {
+      const counts = (windowMs: number) => {
+        const [lo, hi] = this.range(at, windowMs);
+        if (lo > hi) return { samples: 0, over: 0 };
+        const { latencyPrefix } = this.timeline;
+        return {
+          samples: (latencyPrefix[hi + 1] as number) - (latencyPrefix[lo] as number),
+          over: (this.overPrefix[hi + 1] as number) - (this.overPrefix[lo] as number),
+        };
+      };
+      return latencyBurnRateResult(this.policy, counts(this.latencyWindowMs).samples, counts);
+    }
     return latencyP95Result(this.policy, this.latencyStats(at));
   }
 
@@ -288,7 +317,7 @@ export class IncrementalEvaluator {
       otp_in_critical: EVALUATORS.otp_in_critical(input('otp_in_critical')),
       critical_precision: EVALUATORS.critical_precision(reportsInput),
       critical_recall: EVALUATORS.critical_recall(reportsInput),
-      fp_budget: EVALUATORS.fp_budget(input('fp_budget')),
+      fp_budget: EVALUATORS.fp_budget({ ...input('fp_budget'), sinceFirstSeen: this.sinceFirstSeen(at) }),
       latency_p95: this.latency(at),
       cost_spike: EVALUATORS.cost_spike(input('cost_spike')),
       distribution_drift: EVALUATORS.distribution_drift(input('distribution_drift')),

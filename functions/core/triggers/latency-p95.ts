@@ -3,6 +3,7 @@ import { parseDuration } from '../duration.ts';
 import { triggerCut } from '../latency-cuts.ts';
 import type { Policy } from '../policy.ts';
 import { plural } from './format.ts';
+import { evaluateLatencyBurnRate } from './latency-burn.ts';
 import { type Judged, outcomeAbove } from './outcome.ts';
 import { triggerResult } from './result.ts';
 import { sumLatencySamples } from './sums.ts';
@@ -34,7 +35,9 @@ export function isSlow(over: number, samples: number): boolean {
  * 3 or 4. Minutes without enough traffic of their own, or whose window is too thin, are skipped —
  * they neither extend nor break a streak. Samples count only inside the trigger window.
  */
-export const evaluateLatencyP95: TriggerEvaluator = ({ at, buckets, latencyMinutes, policy }) => {
+export const evaluateLatencyP95: TriggerEvaluator = (input) => {
+  const { at, buckets, latencyMinutes, policy } = input;
+  if (policy.triggers.latency_p95.mode === 'burn_rate') return evaluateLatencyBurnRate(input);
   const windowMs = parseDuration(policy.triggers.latency_p95.window);
   const inWindow = bucketsInWindow(buckets, at, windowMs);
   const minuteSource = latencyMinutes ? bucketsInWindow(latencyMinutes, at, windowMs) : inWindow;

@@ -87,7 +87,21 @@ export interface EvaluationInput {
    * since the caller asked about this version alone.
    */
   deployed?: boolean;
+  /**
+   * fp_budget's counts since the version's first live traffic (no earlier than the store's
+   * retention), for the sequential SPRT: one test path per version, not a fresh one per window.
+   * Read only in `statistics.mode: sequential`. Absent: summed over all of `buckets` (exact when
+   * they reach back to the first traffic, as for `evaluate --events`).
+   */
+  sinceFirstSeen?: CumulativeCounts;
   policy: Policy;
+}
+
+/** Sums of the fp_budget counters over `[from, at]`; `from` is the first counted minute. */
+export interface CumulativeCounts {
+  from: number;
+  classified: number;
+  criticalFp: number;
 }
 
 export interface Evaluation {

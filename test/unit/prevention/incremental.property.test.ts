@@ -162,6 +162,8 @@ describe('incremental evaluation (backtest) equals evaluateVersion', () => {
     ['tight windows', TIGHT],
     ['default policy', DEFAULT_POLICY],
     ['one-minute windows', ONE_MINUTE],
+    ['sequential statistics', parsePolicy({ statistics: { mode: 'sequential' } })],
+    ['latency burn rate', parsePolicy({ triggers: { latency_p95: { mode: 'burn_rate' } } })],
   ] as const) {
     it(`gives identical trigger results at sampled instants (${name})`, () => {
       fc.assert(
