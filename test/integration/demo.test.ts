@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { V1_PROMPT } from '../../functions/local/demo/app-repo.ts';
 import { type DemoSummary, runDemo } from '../../functions/local/demo/run-demo.ts';
+import { pngFacts, RSVG } from '../support/png.ts';
 
 const git = async (dir: string, ...args: string[]) =>
   (await promisify(execFile)('git', ['-C', dir, ...args])).stdout;
@@ -95,6 +96,28 @@ describe('the end-to-end demo (npm start)', () => {
     expect(alerts.map((line) => JSON.parse(line).subject)).toContainEqual(
       expect.stringMatching(/^\[Resolved\]/),
     );
+  });
+
+  it('states an incident duration under one hour (bad version live → restored live), and times to detect and restore', async () => {
+    const rca = await readFile(summary.rcaPath as string, 'utf8');
+    const duration = /\*\*Duration of Incident\*\*: (.+)/.exec(rca)?.[1] ?? '';
+    expect(duration, duration).toMatch(/^\d{1,2} min\b/);
+    expect(rca).toMatch(/\*\*Time to detect\*\*: \d/);
+    expect(rca).toMatch(/\*\*Time to restore\*\*: \d/);
+  });
+
+  it.runIf(RSVG !== undefined)('has a chart that renders to a 640-wide, non-blank PNG', async () => {
+    const svg = join(
+      dir,
+      'rca',
+      (await readdir(join(dir, 'rca'))).find((name) => name.endsWith('.svg')) ?? 'missing.svg',
+    );
+    const png = join(dir, 'rca', 'chart.png');
+    await promisify(execFile)(RSVG as string, ['-o', png, svg]);
+    const facts = pngFacts(await readFile(png));
+    expect(facts.signature).toBe('89504e470d0a1a0a');
+    expect(facts.width).toBe(640);
+    expect(facts.distinctBytes).toBeGreaterThan(40);
   });
 });
 

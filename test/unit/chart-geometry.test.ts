@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emptyBucket, type MinuteBucket } from '../../functions/core/buckets.ts';
 import type { Incident } from '../../functions/core/incident/incident.ts';
@@ -12,6 +11,7 @@ import { renderBacktestSvg } from '../../functions/core/prevention/backtest-char
 import { incidentMarkers, incidentSpan } from '../../functions/core/rca/markers.ts';
 import { renderTriggerChart } from '../../functions/core/rca/trigger-chart.ts';
 import { TRIGGER_IDS, type TriggerId } from '../../functions/core/triggers/types.ts';
+import { pngFacts, RSVG } from '../support/png.ts';
 
 /**
  * The charts must read well: no label on top of another, none cut off at the edge. Checked on
@@ -228,29 +228,8 @@ describe('chart geometry: labels neither overlap nor clip', () => {
   });
 });
 
-const RSVG = (() => {
-  try {
-    return execFileSync('which', ['rsvg-convert'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-})();
 const dir = mkdtempSync(join(tmpdir(), 'sentinel-charts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** PNG size from the IHDR chunk, and how many distinct byte values its pixel data holds. */
-function pngFacts(png: Buffer): { width: number; height: number; distinctBytes: number } {
-  expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
-  const chunks: Buffer[] = [];
-  for (let offset = 8; offset < png.length; ) {
-    const length = png.readUInt32BE(offset);
-    const type = png.subarray(offset + 4, offset + 8).toString('latin1');
-    if (type === 'IDAT') chunks.push(png.subarray(offset + 8, offset + 8 + length));
-    offset += 12 + length;
-  }
-  const pixels = inflateSync(Buffer.concat(chunks));
-  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20), distinctBytes: new Set(pixels).size };
-}
 
 describe.skipIf(RSVG === undefined)('charts rendered to PNG by rsvg-convert', () => {
   it.each([
@@ -263,6 +242,7 @@ describe.skipIf(RSVG === undefined)('charts rendered to PNG by rsvg-convert', ()
     writeFileSync(svgPath, render());
     execFileSync(RSVG as string, ['-o', pngPath, svgPath]);
     const facts = pngFacts(readFileSync(pngPath));
+    expect(facts.signature).toBe('89504e470d0a1a0a');
     expect({ width: facts.width, height: facts.height }).toEqual({ width: 640, height });
     // A blank canvas inflates to a handful of byte values; text, lines and anti-aliasing to many.
     expect(facts.distinctBytes).toBeGreaterThan(40);
