@@ -279,8 +279,14 @@ describe('example emitters against sentinel serve', () => {
   // Batch 1 clean; batch 2 lands but its answer is lost (503); batch 3 is cut, then throttled (429).
   const FAULTS: Record<number, Fault[]> = { 2: ['lose-answer'], 3: ['reset', 'throttle'] };
 
-  it('python emitter (botocore SigV4): 2,500 events in 3 batches, one answer lost and retried, stored exactly once', async () => {
+  /** CI installs python3-botocore and must run these; elsewhere a missing botocore skips them, saying so. */
+  const needsBotocore = (context: { skip: (note?: string) => void }) => {
+    if (python === undefined && process.env.CI !== 'true') context.skip(NO_BOTOCORE);
     expect(python, NO_BOTOCORE).toBeDefined();
+  };
+
+  it('python emitter (botocore SigV4): 2,500 events in 3 batches, one answer lost and retried, stored exactly once', async (context) => {
+    needsBotocore(context);
     const proxy = await startProxy(served.ingestUrl, served.credentials.secretAccessKey, FAULTS);
     const version = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'py-client' };
     try {
@@ -325,8 +331,8 @@ describe('example emitters against sentinel serve', () => {
     }
   });
 
-  it('neither emitter retries a 403 (unknown credentials): the batch is dropped once, with the reason', async () => {
-    expect(python, NO_BOTOCORE).toBeDefined();
+  it('neither emitter retries a 403 (unknown credentials): the batch is dropped once, with the reason', async (context) => {
+    needsBotocore(context);
     const proxy = await startProxy(served.ingestUrl, 'not-the-secret', {});
     const stranger = { accessKeyId: 'AKIASTRANGER0000000', secretAccessKey: 'not-the-secret' };
     try {
