@@ -155,7 +155,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   await writeFile(join(dir, 'state', HELD_BY_FILE), `${JSON.stringify({ pid: process.pid })}\n`);
   try {
     for (const line of describeEndpoints(stack, github.baseUrl)) say(line);
-    stack.warm();
     const classifierCredentials = stack.addCaller('shopq-classifier', classifierStatements(stack));
     const ingestUrl = stack.functionUrl('Ingestion/IngestFunction');
     const ingest = async (events: readonly unknown[], batchId: string) => {
@@ -171,6 +170,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         await ingest(history.slice(index, index + 1_000), `demo-history-${index}`);
     });
 
+    // The other functions start now, while the bad version deploys, rather than competing with the
+    // history's ingest for the CPU.
+    stack.warm();
     const classifier = new SimulatedClassifier(github.gitDir, clock, BAD_BEHAVIOUR[scenario]);
     const approver = new DemoApprover(
       notifications,
