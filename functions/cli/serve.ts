@@ -47,10 +47,7 @@ export async function startServe(options: ServeOptions): Promise<ServedStack> {
     onNotification: (message) => options.onLog?.(`✉ ${message.subject ?? '(no subject)'}`),
     onDenied: (message) => options.onLog?.(`✗ denied: ${message}`),
   });
-  const ingest = stack.fn('Ingestion/IngestFunction');
-  const credentials = stack.addCaller('local-classifier', [
-    { Effect: 'Allow', Action: ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'], Resource: ingest.arn },
-  ]);
+  const credentials = stack.addClassifier('local-classifier');
   const every = options.tickMs ?? 60_000;
   const timer = setInterval(() => {
     void (async () => {

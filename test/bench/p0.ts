@@ -42,13 +42,7 @@ async function once(): Promise<{ startMs: number; commitMs: number }> {
   });
   try {
     stack.warm();
-    const caller = stack.addCaller('classifier', [
-      {
-        Effect: 'Allow',
-        Action: ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'],
-        Resource: stack.fn('Ingestion/IngestFunction').arn,
-      },
-    ]);
+    const caller = stack.addClassifier('classifier');
     const url = stack.functionUrl('Ingestion/IngestFunction');
     // Warm every path once with harmless traffic, so the figure is the pipeline, not module loading.
     const routine = {

@@ -9,15 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedPostJson } from '../../functions/local/signed-fetch.ts';
 import { type LocalStack, startLocalStack } from '../../functions/local/stack/local-stack.ts';
-
-const v2 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
-const STATE = {
-  incidentId: 'inc-missing',
-  service: 'shopq-classifier',
-  version: v2,
-  decision: 'rollback',
-  triggers: ['otp_in_critical'],
-};
+import { MISSING_INCIDENT_STATE as STATE, V2 as v2 } from '../support/missing-incident.ts';
 
 describe('every bundle of the synth output', () => {
   let stack: LocalStack;
@@ -47,14 +39,7 @@ describe('every bundle of the synth output', () => {
   });
 
   it('loads and runs each bundle once with its template environment', async () => {
-    const ingest = stack.fn('Ingestion/IngestFunction');
-    const caller = stack.addCaller('classifier', [
-      {
-        Effect: 'Allow',
-        Action: ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'],
-        Resource: ingest.arn,
-      },
-    ]);
+    const caller = stack.addClassifier('classifier');
     const event = {
       type: 'classification',
       id: 'e-1',

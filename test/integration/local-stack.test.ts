@@ -8,16 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedPostJson } from '../../functions/local/signed-fetch.ts';
 import { type LocalStack, startLocalStack } from '../../functions/local/stack/local-stack.ts';
 import type { CfnTemplate } from '../../functions/local/stack/synth.ts';
+import { MISSING_INCIDENT_STATE as STATE, V2 as v2 } from '../support/missing-incident.ts';
 
 const CONTEXT = { repository: 'shopq/classifier' };
-const v2 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
-const STATE = {
-  incidentId: 'inc-missing',
-  service: 'shopq-classifier',
-  version: v2,
-  decision: 'rollback',
-  triggers: ['otp_in_critical'],
-};
 
 function functionOf(template: CfnTemplate, pathPart: string): Record<string, unknown> {
   const [, resource] =
@@ -61,13 +54,7 @@ describe('the stack as synthesized, run locally', () => {
   });
 
   it('ingests a signed batch through the AWS_IAM Function URL, and refuses an unsigned one', async () => {
-    const caller = stack.addCaller('classifier', [
-      {
-        Effect: 'Allow',
-        Action: ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'],
-        Resource: stack.fn('Ingestion/IngestFunction').arn,
-      },
-    ]);
+    const caller = stack.addClassifier('classifier');
     const event = {
       type: 'classification',
       id: 'e-1',
@@ -183,13 +170,7 @@ describe('P0 in seconds: ingest wakes the dispatcher itself', () => {
       },
     });
     try {
-      const caller = stack.addCaller('classifier', [
-        {
-          Effect: 'Allow',
-          Action: ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'],
-          Resource: stack.fn('Ingestion/IngestFunction').arn,
-        },
-      ]);
+      const caller = stack.addClassifier('classifier');
       const otp = {
         type: 'classification',
         id: 'p0-1',

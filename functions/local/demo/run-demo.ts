@@ -155,7 +155,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   await writeFile(join(dir, 'state', HELD_BY_FILE), `${JSON.stringify({ pid: process.pid })}\n`);
   try {
     for (const line of describeEndpoints(stack, github.baseUrl)) say(line);
-    const classifierCredentials = stack.addCaller('shopq-classifier', classifierStatements(stack));
+    const classifierCredentials = stack.addClassifier('shopq-classifier');
     const ingestUrl = stack.functionUrl('Ingestion/IngestFunction');
     const ingest = async (events: readonly unknown[], batchId: string) => {
       const answer = await signedPostJson(ingestUrl, { batchId, events }, classifierCredentials);
@@ -277,18 +277,6 @@ function describeEndpoints(stack: LocalStack, githubUrl: string): string[] {
   return [
     `local AWS gateway ${stack.endpoints.aws} (SNS, CloudWatch + alarms, Step Functions, Secrets Manager, DynamoDB → dynalite ${stack.endpoints.dynamodb}); IAM from the template`,
     `function URLs ${stack.endpoints.functionUrls}; GitHub API ${githubUrl}; ${stack.functions.length} Lambdas run through their cloud entries`,
-  ];
-}
-
-/** What the README tells a classifier's role to be granted: both actions on the ingest function. */
-function classifierStatements(stack: LocalStack) {
-  const ingest = stack.fn('Ingestion/IngestFunction');
-  return [
-    {
-      Effect: 'Allow' as const,
-      Action: ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'],
-      Resource: ingest.arn,
-    },
   ];
 }
 

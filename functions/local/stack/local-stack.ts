@@ -80,6 +80,11 @@ export interface LocalStack {
   evaluateAlarms(): Promise<void>;
   /** A SigV4 principal for callers outside the stack (the classifier), with its own statements. */
   addCaller(name: string, statements: Statement[]): { accessKeyId: string; secretAccessKey: string };
+  /**
+   * A classifier outside the stack, granted what the README tells a classifier's role to be
+   * granted: `lambda:InvokeFunctionUrl` and `lambda:InvokeFunction` on the ingest function.
+   */
+  addClassifier(name: string): { accessKeyId: string; secretAccessKey: string };
   close(): Promise<void>;
 }
 
@@ -261,7 +266,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const table = model.tables[0];
     if (!table) throw new Error('the template has no table');
 
-    return {
+    const stack: LocalStack = {
       synthesized,
       model,
       endpoints: { aws: gateway.endpoint, dynamodb: dynamo.endpoint, functionUrls: functionUrls.base },
@@ -303,8 +308,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         gateway.addPrincipal(caller as never);
         return { accessKeyId, secretAccessKey };
       },
+      addClassifier(name) {
+        return stack.addCaller(name, [
+          {
+            Effect: 'Allow',
+            Action: ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'],
+            Resource: byStepOrId('Ingestion/IngestFunction').arn,
+          },
+        ]);
+      },
       close: stopAll,
     };
+    return stack;
   }
 }
 
