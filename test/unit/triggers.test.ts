@@ -222,11 +222,14 @@ describe.each<QualityTable>([
     expect(evaluate(input({ gdsReports: [older, newer] })).outcome).toBe('ok');
   });
 
-  it('breaks a tie in ts by taking the report later in the input', () => {
-    const bad = gdsReport(confusion(100, 100), { ts: AT - DAY });
-    const good = gdsReport(confusion(199, 1), { ts: AT - DAY });
+  it('breaks a tie in ts by the greater report id, whatever the order the reports arrived in', () => {
+    const bad = gdsReport(confusion(100, 100), { ts: AT - DAY, id: 'g-1' });
+    const good = gdsReport(confusion(199, 1), { ts: AT - DAY, id: 'g-2' });
     expect(evaluate(input({ gdsReports: [bad, good] })).outcome).toBe('ok');
-    expect(evaluate(input({ gdsReports: [good, bad] })).outcome).toBe('breach');
+    expect(evaluate(input({ gdsReports: [good, bad] })).outcome).toBe('ok');
+    const badLater = { ...bad, id: 'g-3' };
+    expect(evaluate(input({ gdsReports: [good, badLater] })).outcome).toBe('breach');
+    expect(evaluate(input({ gdsReports: [badLater, good] })).outcome).toBe('breach');
   });
 
   it("ignores another version's report", () => {

@@ -5,6 +5,7 @@ import type { GdsReportEvent } from '../events.ts';
 import type { Policy } from '../policy.ts';
 import { sameVersion } from '../version.ts';
 import { plural } from './format.ts';
+import { isNewerReport } from './report-order.ts';
 import { roundValue, triggerResult } from './result.ts';
 import { sumCounter } from './sums.ts';
 import type { EvaluationInput, TriggerEvaluator } from './types.ts';
@@ -95,7 +96,7 @@ function newestReport(input: EvaluationInput): GdsReportEvent | undefined {
   let newest: GdsReportEvent | undefined;
   for (const report of input.gdsReports) {
     if (!sameVersion(report.version, input.version) || report.ts > input.at) continue;
-    if (newest === undefined || report.ts >= newest.ts) newest = report;
+    if (isNewerReport(report, newest)) newest = report;
   }
   return newest;
 }

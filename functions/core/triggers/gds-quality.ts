@@ -3,6 +3,7 @@ import type { GdsReportEvent } from '../events.ts';
 import { sameVersion } from '../version.ts';
 import { formatNear, formatThreshold } from './format.ts';
 import { outcomeBelow } from './outcome.ts';
+import { isNewerReport } from './report-order.ts';
 import { notEnoughData, roundValue, triggerResult } from './result.ts';
 import { ciClause, isSequential, judgeSequentially, scaledInterval, sequentialRule } from './sequential.ts';
 import type { EvaluationInput, TriggerResult } from './types.ts';
@@ -17,15 +18,14 @@ interface QualityMetric {
 }
 
 /**
- * The newest GDS report of the version with ts in `(at − maxReportAge, at]`; of reports with the
- * same ts, the one later in the input wins (the later delivery is the correction).
+ * The newest GDS report of the version with ts in `(at − maxReportAge, at]` (ties: `isNewerReport`).
  */
 export function latestReport(input: EvaluationInput, maxAgeMs: number): GdsReportEvent | undefined {
   let latest: GdsReportEvent | undefined;
   for (const report of input.gdsReports) {
     if (!sameVersion(report.version, input.version)) continue;
     if (report.ts <= input.at - maxAgeMs || report.ts > input.at) continue;
-    if (latest === undefined || report.ts >= latest.ts) latest = report;
+    if (isNewerReport(report, latest)) latest = report;
   }
   return latest;
 }

@@ -1,6 +1,7 @@
 import { emptyBucket, type MinuteBucket, mergeBucket } from '../buckets.ts';
 import type { GdsReportEvent } from '../events.ts';
 import type { Policy } from '../policy.ts';
+import { isNewerReport } from '../triggers/report-order.ts';
 import { sameVersion, type Version } from '../version.ts';
 import type { VerificationPolicy } from './policy.ts';
 
@@ -47,7 +48,9 @@ export function sinceDeploy(input: VerificationInput): SinceDeploy {
   return { buckets, total, gdsReports };
 }
 
-/** The newest report; of equal timestamps the later delivery wins (stable sort keeps input order). */
+/** The newest report (ties: `isNewerReport`, so delivery order never matters). */
 export function latestReport(data: SinceDeploy): GdsReportEvent | undefined {
-  return data.gdsReports[data.gdsReports.length - 1];
+  let latest: GdsReportEvent | undefined;
+  for (const report of data.gdsReports) if (isNewerReport(report, latest)) latest = report;
+  return latest;
 }
