@@ -22,6 +22,9 @@ import { createHash } from 'node:crypto';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import type BottleneckApi from 'bottleneck';
+// @ts-expect-error The light build (no Redis clustering, what plugin-throttling bundles) ships no types of its own.
+import BottleneckLight from 'bottleneck/light.js';
 import { BranchMovedError, RefNotFoundError, RepositoryError } from '../core/revert/errors.ts';
 import { isStableTagName, newestFirst } from '../core/revert/stable-tags.ts';
 import { hasTrailer } from '../core/revert/trailers.ts';
@@ -39,6 +42,23 @@ import type {
 import { httpFailure, mapGitHubError } from './github-errors.ts';
 
 const SentinelOctokit = Octokit.plugin(retry, throttling);
+
+/**
+ * Mutating requests: GitHub asks for about one a second when there are many. plugin-throttling's
+ * default spaces every write a full second, which made a rollback's four writes cost three seconds
+ * of waiting. A token bucket keeps the same sustained rate (one a second) and lets the handful of
+ * writes one rollback makes go at once; secondary rate limits are still honoured (retry-after).
+ */
+const Bottleneck = BottleneckLight as typeof BottleneckApi;
+const WRITE_BURST = 5;
+const writeLimiter = new Bottleneck.Group({
+  id: 'rollback-sentinel-write',
+  maxConcurrent: 1,
+  reservoir: WRITE_BURST,
+  reservoirIncreaseInterval: 1_000,
+  reservoirIncreaseAmount: 1,
+  reservoirIncreaseMaximum: WRITE_BURST,
+});
 
 export interface GitHubRepoOptions {
   owner: string;
@@ -69,6 +89,12 @@ interface TreeEntry {
   sha: string;
 }
 
+/** One createTree entry: an existing blob, inline text, or (sha null) a deletion. */
+type TreeChange = { path: string; mode: '100644'; type: 'blob' } & (
+  | { sha: string | null }
+  | { content: string }
+);
+
 // Statuses plugin-retry must leave alone: 401/403/404 fail fast, 422 is an answer, and
 // 429 belongs to plugin-throttling, which honours retry-after.
 const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
@@ -89,8 +115,10 @@ export class GitHubRepo implements SourceRepository {
   private readonly repo: string;
   private defaultBranchName: string | undefined;
   // Commits, trees and blobs are immutable: cache them by sha for the life of the adapter.
-  private readonly commits = new Map<string, { tree: string; message: string }>();
-  private readonly trees = new Map<string, Map<string, TreeEntry>>();
+  // Promises, so that concurrent reads of one object make one request.
+  private readonly commits = new Map<string, Promise<{ tree: string; message: string }>>();
+  private readonly trees = new Map<string, Promise<Map<string, TreeEntry>>>();
+  private readonly blobs = new Map<string, Promise<Uint8Array>>();
   private readonly knownBlobs = new Set<string>();
 
   constructor(options: GitHubRepoOptions) {
@@ -112,6 +140,7 @@ export class GitHubRepo implements SourceRepository {
         id: `rollback-sentinel:${options.baseUrl ?? 'github.com'}:${this.description}`,
         onRateLimit: onLimit,
         onSecondaryRateLimit: onLimit,
+        write: writeLimiter,
       },
     });
   }
@@ -148,10 +177,12 @@ export class GitHubRepo implements SourceRepository {
         `${this.description}: ${path} at ${ref} is a ${entry.type}, not a file`,
         null,
       );
-    const { data } = await this.call(`read blob ${entry.sha}`, () =>
-      this.octokit.rest.git.getBlob({ owner: this.owner, repo: this.repo, file_sha: entry.sha }),
-    );
-    return new Uint8Array(Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8'));
+    return memoize(this.blobs, entry.sha, async () => {
+      const { data } = await this.call(`read blob ${entry.sha}`, () =>
+        this.octokit.rest.git.getBlob({ owner: this.owner, repo: this.repo, file_sha: entry.sha }),
+      );
+      return new Uint8Array(Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8'));
+    });
   }
 
   async listStableTags(): Promise<StableTag[]> {
@@ -163,16 +194,18 @@ export class GitHubRepo implements SourceRepository {
         per_page: 100,
       }),
     );
-    const tags: StableTag[] = [];
-    for (const ref of refs) {
-      const name = ref.ref.replace(/^refs\/tags\//, '');
-      if (!isStableTagName(name)) continue;
-      const sha = await this.peel(ref.object.type, ref.object.sha);
-      const { data } = await this.call(`read commit ${sha}`, () =>
-        this.octokit.rest.git.getCommit({ owner: this.owner, repo: this.repo, commit_sha: sha }),
-      );
-      tags.push({ name, sha, committedAt: data.committer.date });
-    }
+    const stable = refs
+      .map((ref) => ({ name: ref.ref.replace(/^refs\/tags\//, ''), object: ref.object }))
+      .filter(({ name }) => isStableTagName(name));
+    const tags = await Promise.all(
+      stable.map(async ({ name, object }): Promise<StableTag> => {
+        const sha = await this.peel(object.type, object.sha);
+        const { data } = await this.call(`read commit ${sha}`, () =>
+          this.octokit.rest.git.getCommit({ owner: this.owner, repo: this.repo, commit_sha: sha }),
+        );
+        return { name, sha, committedAt: data.committer.date };
+      }),
+    );
     return newestFirst(tags);
   }
 
@@ -228,20 +261,14 @@ export class GitHubRepo implements SourceRepository {
       throw new BranchMovedError(branch, expectedHead, parent);
     const { tree: baseTree } = await this.commit(parent);
     const existing = await this.treeOf(parent);
-    const entries: Array<{ path: string; mode: '100644'; type: 'blob'; sha: string | null }> = [];
+    const entries: TreeChange[] = [];
     for (const change of changes) {
       const mode = (existing.get(change.path)?.mode ?? '100644') as '100644';
       if (change.content === null) {
         // GitHub rejects deleting a path that is not there; it is already "deleted".
-        if (existing.has(change.path))
-          entries.push({ path: change.path, mode, type: 'blob' as const, sha: null });
+        if (existing.has(change.path)) entries.push({ path: change.path, mode, type: 'blob', sha: null });
       } else {
-        entries.push({
-          path: change.path,
-          mode,
-          type: 'blob' as const,
-          sha: await this.blobFor(change.content),
-        });
+        entries.push({ path: change.path, mode, type: 'blob', ...(await this.blobFor(change.content)) });
       }
     }
     const { data: tree } = await this.call('create tree', () =>
@@ -434,21 +461,21 @@ export class GitHubRepo implements SourceRepository {
     }
   }
 
-  private async commit(sha: string): Promise<{ tree: string; message: string }> {
-    const cached = this.commits.get(sha);
-    if (cached !== undefined) return cached;
-    const { data } = await this.call(`read commit ${sha}`, () =>
-      this.octokit.rest.git.getCommit({ owner: this.owner, repo: this.repo, commit_sha: sha }),
-    );
-    const commit = { tree: data.tree.sha, message: data.message };
-    this.commits.set(sha, commit);
-    return commit;
+  private commit(sha: string): Promise<{ tree: string; message: string }> {
+    return memoize(this.commits, sha, async () => {
+      const { data } = await this.call(`read commit ${sha}`, () =>
+        this.octokit.rest.git.getCommit({ owner: this.owner, repo: this.repo, commit_sha: sha }),
+      );
+      return { tree: data.tree.sha, message: data.message };
+    });
   }
 
   private async treeOf(commitSha: string): Promise<Map<string, TreeEntry>> {
     const { tree: treeSha } = await this.commit(commitSha);
-    const cached = this.trees.get(treeSha);
-    if (cached !== undefined) return cached;
+    return memoize(this.trees, treeSha, () => this.readTree(treeSha));
+  }
+
+  private async readTree(treeSha: string): Promise<Map<string, TreeEntry>> {
     const { data } = await this.call(`read tree ${treeSha}`, () =>
       this.octokit.rest.git.getTree({
         owner: this.owner,
@@ -469,14 +496,18 @@ export class GitHubRepo implements SourceRepository {
       entries.set(item.path, { mode: item.mode ?? '100644', type: item.type ?? 'blob', sha: item.sha });
       if (item.type === 'blob') this.knownBlobs.add(item.sha);
     }
-    this.trees.set(treeSha, entries);
     return entries;
   }
 
-  /** Reuses a blob the repository already has (e.g. a restored prompt); creates the others. */
-  private async blobFor(content: Uint8Array): Promise<string> {
+  /**
+   * A tree entry's object: a blob the repository already has (e.g. a restored prompt) by sha;
+   * UTF-8 text inline (createTree writes the blob: one request fewer); other bytes as a new blob.
+   */
+  private async blobFor(content: Uint8Array): Promise<{ sha: string } | { content: string }> {
     const sha = gitBlobSha(content);
-    if (this.knownBlobs.has(sha)) return sha;
+    if (this.knownBlobs.has(sha)) return { sha };
+    const text = exactUtf8(content);
+    if (text !== undefined) return { content: text };
     const { data } = await this.call('create blob', () =>
       this.octokit.rest.git.createBlob({
         owner: this.owner,
@@ -486,7 +517,7 @@ export class GitHubRepo implements SourceRepository {
       }),
     );
     this.knownBlobs.add(data.sha);
-    return data.sha;
+    return { sha: data.sha };
   }
 
   /** Runs one request whose failure publishes nothing; maps failures to named errors. */
@@ -496,6 +527,29 @@ export class GitHubRepo implements SourceRepository {
     } catch (error) {
       throw mapGitHubError(error, { repository: this.description, action });
     }
+  }
+}
+
+/** Immutable objects by sha: one request per object, a failed one forgotten so a retry asks again. */
+function memoize<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
+  let pending = cache.get(key);
+  if (pending === undefined) {
+    pending = read();
+    cache.set(key, pending);
+    pending.catch(() => cache.delete(key));
+  }
+  return pending;
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The bytes as a string when they are UTF-8 that encodes back to exactly these bytes. */
+function exactUtf8(content: Uint8Array): string | undefined {
+  try {
+    const text = STRICT_UTF8.decode(content);
+    return Buffer.from(text, 'utf8').equals(content) ? text : undefined;
+  } catch {
+    return undefined; // not UTF-8: sent as a base64 blob instead
   }
 }
 

@@ -490,20 +490,40 @@ export class LocalGitHubServer {
     'POST /repos/{owner}/{repo}/git/trees': async ({ body }) => {
       const base = body.base_tree === undefined ? null : String(body.base_tree);
       const entries =
-        (body.tree as Array<{ path: string; mode: string; type: string; sha: string | null }>) ?? [];
+        (body.tree as Array<{
+          path: string;
+          mode: string;
+          type: string;
+          sha?: string | null;
+          content?: string;
+        }>) ?? [];
       const scratch = await mkdtemp(join(tmpdir(), 'fake-tree-'));
       try {
         const env = { GIT_INDEX_FILE: join(scratch, 'index') };
         await this.git(base === null ? ['read-tree', '--empty'] : ['read-tree', base], { env });
         const lines: string[] = [];
         for (const entry of entries) {
-          if (entry.sha === null) {
+          if (entry.content !== undefined) {
+            // As GitHub: the text becomes a blob, written here; a sha as well is ambiguous.
+            if (entry.sha !== undefined)
+              return [
+                422,
+                {
+                  message:
+                    'Must supply either tree.sha or tree.content. Request will be rejected if both are present.',
+                },
+              ];
+            const blob = await this.gitText(['hash-object', '-w', '--stdin'], {
+              input: Buffer.from(String(entry.content), 'utf8'),
+            });
+            lines.push(`${entry.mode} ${blob}\t${entry.path}`);
+          } else if (entry.sha === null) {
             const present = await this.gitText(['ls-files', '--', entry.path], { env });
             if (present === '')
               return [422, { message: `GitRPC::BadObjectState (${entry.path} does not exist)` }];
             lines.push(`0 ${'0'.repeat(40)}\t${entry.path}`);
           } else {
-            if ((await this.objectType(entry.sha)) !== 'blob')
+            if (entry.sha === undefined || (await this.objectType(entry.sha)) !== 'blob')
               return [422, { message: `tree.sha ${entry.sha} is not a valid blob` }];
             lines.push(`${entry.mode} ${entry.sha}\t${entry.path}`);
           }

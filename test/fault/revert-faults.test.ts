@@ -197,7 +197,6 @@ describe('transient 409/5xx', () => {
     ['GET ref 502', 'GET /repos/{owner}/{repo}/git/ref/{ref}', 502],
     ['GET tree 500', 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}', 500],
     ['list commits 503', 'GET /repos/{owner}/{repo}/commits', 503],
-    ['create blob 500 (content-addressed, safe to repeat)', 'POST /repos/{owner}/{repo}/git/blobs', 500],
     ['create tree 409 (content-addressed, safe to repeat)', 'POST /repos/{owner}/{repo}/git/trees', 409],
   ] as const)('%s: retried by the client once, then the revert completes', async (_name, route, status) => {
     const { fixture, server, repo } = await onFakeGitHub([{ route, kind: { type: 'fail', status } }]);
@@ -208,6 +207,23 @@ describe('transient 409/5xx', () => {
     expect(retried.status).not.toBe(status);
     expect(server.log.filter((record) => record.route === route && record.status === status)).toHaveLength(1);
     await expectOneRollbackOnMain(server.gitDir, 'inc-5xx', result, fixture);
+  });
+
+  // Text goes inline in the tree; only bytes that are not UTF-8 need a blob of their own.
+  it('create blob 500 (content-addressed, safe to repeat): retried by the client once, then the commit lands', async () => {
+    const route = 'POST /repos/{owner}/{repo}/git/blobs';
+    const { server, repo } = await onFakeGitHub([{ route, kind: { type: 'fail', status: 500 } }]);
+    const binary = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0xff, 0xfe, 0x00, 0x01]);
+    const head = await repo.resolveRef('refs/heads/main');
+    const commit = await repo.commitFiles({
+      branch: 'main',
+      expectedHead: head ?? undefined,
+      message: 'binary asset',
+      changes: [{ path: 'assets/logo.bin', content: binary }],
+    });
+    const [, retried] = retryOf(server, route, 500);
+    expect(retried.status).toBe(201);
+    expect(await repo.readFile(commit.sha, 'assets/logo.bin')).toEqual(binary);
   });
 
   it('ref update 500 (not applied): not retried blindly by the client; executeRevert re-checks and re-applies', async () => {

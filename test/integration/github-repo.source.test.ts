@@ -96,3 +96,31 @@ describe('GitHubRepo check runs by name (policy validation.requiredChecks)', () 
     }
   });
 });
+
+describe('GitHubRepo writes', () => {
+  it('sends text inline in the tree (no blob request), byte for byte: BOM, CRLF, non-ASCII; other bytes as a blob', async () => {
+    const fixture = await createShopqRepo('prompt');
+    const server = await LocalGitHubServer.fromRepository(fixture.dir);
+    try {
+      const repo = gitHubRepoOn(server);
+      const text = new TextEncoder().encode('\uFEFFRéponds en français\r\nline two — ok\n');
+      const latin1 = new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a]); // "café\n" in Latin-1: not UTF-8
+      const commit = await repo.commitFiles({
+        branch: 'main',
+        expectedHead: fixture.headSha,
+        message: 'text and bytes',
+        changes: [
+          { path: 'prompts/inline.txt', content: text },
+          { path: 'prompts/latin1.txt', content: latin1 },
+        ],
+      });
+      const blobPosts = server.log.filter((record) => record.route === 'POST /repos/{owner}/{repo}/git/blobs');
+      expect(blobPosts).toHaveLength(1);
+      expect(await repo.readFile(commit.sha, 'prompts/inline.txt')).toEqual(text);
+      expect(await repo.readFile(commit.sha, 'prompts/latin1.txt')).toEqual(latin1);
+    } finally {
+      await server.stop();
+      await fixture.cleanup();
+    }
+  });
+});

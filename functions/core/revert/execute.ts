@@ -188,8 +188,11 @@ async function attemptOnce(context: Context, attempt: number, memory: Memory): P
   // For A and B every changed path is a layout path (anything else makes it C), so this
   // reads exactly what any procedure needs.
   const paths = [...layoutPaths(layout), ...changedPaths];
-  const head = await readSnapshot(repo, headSha, paths);
-  let target = await readSnapshot(repo, targetSha, paths);
+  const [head, firstTarget] = await Promise.all([
+    readSnapshot(repo, headSha, paths),
+    readSnapshot(repo, targetSha, paths),
+  ]);
+  let target = firstTarget;
   const decision = decideProcedure({ layout, target, head, changedPaths });
   checkExpectations(request, decision);
   if (decision.procedure === 'none') {
@@ -326,12 +329,14 @@ async function readSnapshot(
   paths: readonly string[],
   known?: Snapshot,
 ): Promise<Snapshot> {
-  const files = new Map<string, Uint8Array | null>();
-  for (const path of new Set(paths)) {
-    const cached = known?.sha === sha ? known.files.get(path) : undefined;
-    files.set(path, cached !== undefined ? cached : await repo.readFile(sha, path));
-  }
-  return { sha, files };
+  // Concurrent: each read is a round trip to the repository, and they do not depend on each other.
+  const entries = await Promise.all(
+    [...new Set(paths)].map(async (path) => {
+      const cached = known?.sha === sha ? known.files.get(path) : undefined;
+      return [path, cached !== undefined ? cached : await repo.readFile(sha, path)] as const;
+    }),
+  );
+  return { sha, files: new Map(entries) };
 }
 
 async function openPullRequestFrom(

@@ -16,6 +16,7 @@ import {
   type TaskHandler,
   type TransitionEvent,
   taskSteps,
+  validateDefinition,
   type WorkflowExecution,
   type WorkflowResult,
 } from '../state-machine/index.ts';
@@ -54,7 +55,10 @@ export class NamedError extends Error {
 export class LocalStepFunctions {
   readonly executions = new Map<string, LocalExecutionRecord>();
 
-  constructor(private readonly options: SfnBackendOptions) {}
+  constructor(private readonly options: SfnBackendOptions) {
+    // As CreateStateMachine does: an invalid definition fails the deploy, not the first execution.
+    validateDefinition(options.definition);
+  }
 
   async startExecution(request: { stateMachineArn: string; name?: string; input?: string }) {
     if (request.stateMachineArn !== this.options.stateMachineArn) {

@@ -26,6 +26,7 @@ export {
   TaskDoesNotExistError,
   type TaskHandler,
   type TransitionEvent,
+  validateDefinition,
   WaitTimeUnresolvableError,
   type WorkflowExecution,
   type WorkflowResult,

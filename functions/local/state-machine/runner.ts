@@ -195,6 +195,17 @@ function namedError(name: string, message: string): Error {
 }
 
 /** Starts one execution; see the module comment for how tasks, callbacks and waits behave. */
+// AWS validates a definition once, at CreateStateMachine; validating it per execution here cost
+// about a second on the P0 path (asl-validator compiles its schemas each time).
+const validated = new WeakSet<AslDefinition>();
+
+/** Validates a definition as CreateStateMachine would (throws on an invalid one); later runs skip it. */
+export function validateDefinition(definition: AslDefinition): void {
+  if (validated.has(definition)) return;
+  new StateMachine(definition);
+  validated.add(definition);
+}
+
 export function runWorkflow(options: RunWorkflowOptions): WorkflowExecution {
   const { definition } = options;
   const executionName = options.executionName ?? `local-${randomUUID()}`;
@@ -245,7 +256,10 @@ export function runWorkflow(options: RunWorkflowOptions): WorkflowExecution {
       Task: { Token: TASK_TOKEN_PLACEHOLDER },
     },
   };
-  const machine = new StateMachine(definition);
+  const machine = new StateMachine(definition, {
+    validationOptions: { noValidate: validated.has(definition) },
+  });
+  validated.add(definition);
   const execution = machine.run(options.input as Json, runOptions);
 
   const result = (async (): Promise<WorkflowResult> => {
