@@ -17,7 +17,7 @@
 import { type CodeToken, findCapitalTokens, findCodeTokens } from './code-shapes.ts';
 import { guessLanguage } from './language.ts';
 import { type Language, LEXICONS, type Lexicon } from './lexicon/index.ts';
-import { type Hit, LexiconMatcher } from './matcher.ts';
+import { type Hit, LexiconMatcher, MatcherGroup } from './matcher.ts';
 import type { NormalizedText } from './normalize.ts';
 import {
   CONNECTOR_GAP,
@@ -28,6 +28,7 @@ import {
   RESET_WORDS,
   SIGN_IN,
 } from './phrases.ts';
+import type { Candidates } from './prefix-index.ts';
 
 export const BUILT_IN_RULES = [
   'secret-noun',
@@ -90,6 +91,7 @@ const RESET = plainMatcher(RESET_WORDS);
 class Scan {
   private cache = new Map<string, Hit[]>();
   private codeTokens: CodeToken[] | undefined;
+  private builtInCandidates: Candidates | undefined;
 
   constructor(
     readonly text: NormalizedText,
@@ -99,10 +101,22 @@ class Scan {
   hits(name: string, matcher: LexiconMatcher): Hit[] {
     let hits = this.cache.get(name);
     if (hits === undefined) {
-      hits = matcher.find(this.text.lower);
+      hits = this.find(matcher);
       this.cache.set(name, hits);
     }
     return hits;
+  }
+
+  /** The first hit, without looking further (nor caching a partial list). */
+  first(name: string, matcher: LexiconMatcher): Hit | undefined {
+    return (this.cache.get(name) ?? this.find(matcher, 1))[0];
+  }
+
+  private find(matcher: LexiconMatcher, limit?: number): Hit[] {
+    const bit = BUILT_IN.bitOf(matcher);
+    if (bit === undefined) return matcher.find(this.text.lower, limit);
+    this.builtInCandidates ??= BUILT_IN.candidates(this.text.lower);
+    return matcher.findAt(this.text.lower, this.builtInCandidates, bit, limit);
   }
 
   get tokens(): CodeToken[] {
@@ -174,6 +188,23 @@ const CODELESS_TRIGGERS = new LexiconMatcher([
   ),
   ...SIGN_IN.map((source) => ({ language: undefined, source })),
 ]);
+/** Every built-in matcher: their candidate positions are found in one pass per window. */
+const BUILT_IN = new MatcherGroup([
+  SECRET,
+  CONTEXTUAL,
+  QUALIFIED,
+  CODE_NOUN,
+  IMPERATIVE,
+  MAGIC,
+  ACCOUNT,
+  COMMERCE,
+  HARMLESS,
+  LINK,
+  SIGN_IN_VERB,
+  ONE_TIME,
+  RESET,
+  CODELESS_TRIGGERS,
+]);
 /** findCapitalTokens needs four capitals in a row somewhere, whatever slice it is given. */
 const FOUR_CAPITALS = /[A-Z]{4}/;
 
@@ -185,7 +216,8 @@ export function evaluateWindow(text: NormalizedText, extensions?: CompiledExtens
   if (!codes && !FOUR_CAPITALS.test(text.cased) && (extensions?.patterns.length ?? 0) === 0) {
     // Most snippets: no code-shaped token, so only the code-less rules remain, and usually none
     // of their words occurs either.
-    if (extensions?.phrases === undefined && !CODELESS_TRIGGERS.test(text.lower)) return undefined;
+    if (extensions?.phrases === undefined && scan.first('codeless', CODELESS_TRIGGERS) === undefined)
+      return undefined;
     return (
       standalone(scan, 'policy-phrase', extensions?.phrases) ??
       firstStandalone(scan, 'secret-noun', SECRET) ??
@@ -249,7 +281,7 @@ function standalone(scan: Scan, rule: RuleId, matcher: LexiconMatcher | undefine
 /** `standalone` where no policy negative can veto: the first hit decides, so the scan stops there. */
 function firstStandalone(scan: Scan, rule: RuleId, matcher: LexiconMatcher): Match | undefined {
   if (scan.extensions?.negatives !== undefined) return standalone(scan, rule, matcher);
-  const hit = matcher.first(scan.text.lower);
+  const hit = scan.first(rule, matcher);
   return hit === undefined ? undefined : withCode(scan, rule, hit);
 }
 
