@@ -45,7 +45,10 @@ export interface Match {
   rule: RuleId;
   start: number;
   end: number;
-  language: Language | undefined;
+  /** The language of the word that matched; the verdict's language is matchLanguage's. */
+  wordLanguage: Language | undefined;
+  /** Whether the text around may name the language instead (not for a policy pattern). */
+  guessLanguage: boolean;
 }
 
 /** The policy's additions, compiled (see extensions.ts). */
@@ -265,7 +268,13 @@ function policyPatterns(scan: Scan): Match | undefined {
     if (match === null) continue;
     const end = match.index + Math.max(match[0].length, 1);
     if (!scan.vetoedByPolicy(match.index, end))
-      return { rule: 'policy-pattern', start: match.index, end, language: undefined };
+      return {
+        rule: 'policy-pattern',
+        start: match.index,
+        end,
+        wordLanguage: undefined,
+        guessLanguage: false,
+      };
   }
   return undefined;
 }
@@ -324,11 +333,11 @@ function nounWithCode(
       const topic = scan.topic(start, end, hit);
       if (topic === 'commerce') continue;
       if (rule === 'qualified-code' && (tight || token.kind !== 'letters'))
-        return match(scan, rule, hit, start, end);
+        return match(rule, hit, start, end);
       if (rule === 'code-connector' && topic === 'account') {
-        return match(scan, tight ? 'code-connector' : 'code-in-account-context', hit, start, end);
+        return match(tight ? 'code-connector' : 'code-in-account-context', hit, start, end);
       }
-      if (rule === 'code-connector' && tight) return match(scan, rule, hit, start, end);
+      if (rule === 'code-connector' && tight) return match(rule, hit, start, end);
     }
   }
   return undefined;
@@ -350,7 +359,7 @@ function imperative(scan: Scan): Match | undefined {
       const start = Math.min(hit.start, token.start);
       const end = Math.max(hit.end, token.end);
       if (scan.touchesHarmless(token.start, token.end) || scan.vetoedByPolicy(start, end)) continue;
-      if (scan.topic(start, end, hit) === 'account') return match(scan, 'imperative', hit, start, end);
+      if (scan.topic(start, end, hit) === 'account') return match('imperative', hit, start, end);
     }
   }
   return undefined;
@@ -378,7 +387,7 @@ function signInLink(scan: Scan): Match | undefined {
     if (!anyWithin(signIns, hit.start - 80, hit.end + 80, false)) continue;
     if (!anyWithin(scan.hits('one-time', ONE_TIME), hit.start - 160, hit.end + 160, false)) continue;
     if (anyWithin(scan.hits('reset', RESET), hit.start - 80, hit.end + 80, false)) continue;
-    if (!scan.vetoedByPolicy(hit.start, hit.end)) return match(scan, 'magic-link', hit, hit.start, hit.end);
+    if (!scan.vetoedByPolicy(hit.start, hit.end)) return match('magic-link', hit, hit.start, hit.end);
   }
   return undefined;
 }
@@ -386,17 +395,21 @@ function signInLink(scan: Scan): Match | undefined {
 /** A standalone match, widened to the code next to it (masked later) when there is one. */
 function withCode(scan: Scan, rule: RuleId, hit: Hit): Match {
   const token = scan.tokensAfter(hit.end, TIGHT_AFTER)[0];
-  return match(scan, rule, hit, hit.start, token === undefined ? hit.end : token.end);
+  return match(rule, hit, hit.start, token === undefined ? hit.end : token.end);
 }
 
-function match(scan: Scan, rule: RuleId, hit: Hit, start: number, end: number): Match {
+function match(rule: RuleId, hit: Hit, start: number, end: number): Match {
   // The words of a language-specific lexicon name their language; English words ("OTP",
   // "code", "PIN") are used everywhere, so the text around them decides.
-  const guessed =
-    hit.language === 'en' || hit.language === undefined
-      ? guessLanguage(scan.text.lower.slice(Math.max(0, start - 80), end + 80))
-      : undefined;
-  return { rule, start, end, language: guessed ?? hit.language };
+  const guess = hit.language === 'en' || hit.language === undefined;
+  return { rule, start, end, wordLanguage: hit.language, guessLanguage: guess };
+}
+
+/** The language a match is in, worked out only for a verdict that reports it (isOtp needs none). */
+export function matchLanguage(text: NormalizedText, match: Match): Language | undefined {
+  if (!match.guessLanguage) return match.wordLanguage;
+  const around = text.lower.slice(Math.max(0, match.start - 80), match.end + 80);
+  return guessLanguage(around) ?? match.wordLanguage;
 }
 
 /** Index of the first token whose end is after `position` (tokens are sorted and disjoint). */
