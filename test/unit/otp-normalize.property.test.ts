@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldText, foldTextFully, normalizeText } from '../../functions/core/otp/normalize.ts';
+import {
+  foldForMatching,
+  foldForMatchingFully,
+  foldText,
+  foldTextFully,
+  normalizeText,
+} from '../../functions/core/otp/normalize.ts';
 
 /**
  * foldText skips NFKC (and folds accents letter by letter) when every character is in its
@@ -106,5 +112,31 @@ describe('OTP normalization of full-width forms', () => {
         foldTextFully(`é${character}\u0301ü${character}`),
       );
     }
+  });
+});
+
+describe('OTP normalization shortcut for text with nothing to fold', () => {
+  it('folds every stable character, alone and between others, as the full fold does', () => {
+    for (const character of stableCharacters()) {
+      expect(foldForMatching(character)).toBe(foldForMatchingFully(character));
+      expect(foldForMatching(`🙂${character}認`)).toBe(foldForMatchingFully(`🙂${character}認`));
+    }
+  });
+
+  it('folds corpus snippets and random text as the full fold does', () => {
+    for (const snippet of corpus) expect(foldForMatching(snippet)).toBe(foldForMatchingFully(snippet));
+    const characters = [
+      ...'aZ09 -.:\n',
+      ...'éıłßø\u0301\u00A0\u00AD\u200B\u2060\uFEFF\u2010\u2011\u2013\u2212\uFE58\uFF0D',
+      ...'\u2018\u2019\u201B\u2032\u02BC\u3000１Ａ\u1E9E認証码가ｺ',
+      ...'🙂🔐✅',
+    ];
+    const text = fc.array(fc.constantFrom(...characters), { maxLength: 30 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, (raw) => {
+        expect(foldForMatching(raw)).toBe(foldForMatchingFully(raw));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -1,5 +1,7 @@
 import type { Language } from './lexicon/index.ts';
 import { foldText } from './normalize.ts';
+import { type Candidates, PrefixIndex, type PrefixSet } from './prefix-index.ts';
+import { type Prefix, prefixesOf } from './prefixes.ts';
 
 /** One occurrence of a lexicon entry in a normalized text. */
 export interface Hit {
@@ -23,70 +25,165 @@ const LATIN_START = '(?=[a-z0-9%\\u00C0-\\u024F])';
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
 /**
- * Finds the entries of one lexicon category in a text with a single regex: one capture group per
- * language, so a hit names its language without a second scan. The word boundaries wrap all
- * Latin-script entries at once: a lookbehind in front of every alternative would be tried at
- * every position for every entry (a hundred times slower).
+ * Finds the entries of one lexicon category in a text with a single regex, tried only at the
+ * positions where one of the entries could start (prefixes.ts): most positions of a text start
+ * no entry, and trying a category's regex at one costs as much as at any other.
  */
 export class LexiconMatcher {
-  private readonly pattern: RegExp;
-  private readonly languages: (Language | undefined)[] = [];
+  private readonly full: Compiled;
+  /** The same regex, tried at one position only. */
+  private readonly sticky: RegExp;
+  /** Where a match can start; undefined when it could start anywhere (then the regex scans). */
+  readonly prefixes: PrefixSet | undefined;
+  private ownIndex: PrefixIndex | undefined;
 
   constructor(entries: readonly Entry[]) {
-    const words = new Map<Language | undefined, string[]>();
-    const cjk = new Map<Language | undefined, string[]>();
-    for (const entry of entries) {
+    const folded = entries.map((entry) => {
       const source = foldText(entry.source);
-      const into = CJK.test(source) ? cjk : words;
-      const list = into.get(entry.language) ?? [];
-      list.push(source);
-      into.set(entry.language, list);
-    }
-    const parts: string[] = [];
-    if (words.size > 0) {
-      const groups = [...words].map(([language, sources]) => {
-        this.languages.push(language);
-        return `(${sources.join('|')})`;
-      });
-      parts.push(`${LATIN_START}(?<![a-z0-9_])(?<!${WORD_CHAR})(?:${groups.join('|')})(?!${WORD_CHAR})`);
-    }
-    for (const [language, sources] of cjk) {
-      this.languages.push(language);
-      parts.push(`(${sources.join('|')})`);
-    }
-    this.pattern = new RegExp(parts.length > 0 ? parts.join('|') : '(?!)', 'gu');
+      return { language: entry.language, source, cjk: CJK.test(source), starts: prefixesOf(source) };
+    });
+    const filterable = folded.every((entry) => entry.starts !== undefined);
+    this.prefixes = filterable
+      ? {
+          word: folded.flatMap((entry) => (entry.cjk ? [] : (entry.starts ?? []))),
+          anywhere: folded.flatMap((entry) => (entry.cjk ? (entry.starts ?? []) : [])),
+        }
+      : undefined;
+    this.full = compile(folded, 'gu');
+    this.sticky = new RegExp(this.full.pattern.source, 'uy');
   }
 
   /** The first hit of `find`, found without scanning the rest of the text. */
   first(text: string): Hit | undefined {
-    return this.find(text, 0, text.length, 1)[0];
+    return this.find(text, 1)[0];
   }
 
   /** Every hit (at most `limit`), left to right, none overlapping. */
-  find(text: string, from = 0, to = text.length, limit = Number.POSITIVE_INFINITY): Hit[] {
+  find(text: string, limit = Number.POSITIVE_INFINITY): Hit[] {
+    if (this.prefixes === undefined) return this.findFully(text, limit);
+    this.ownIndex ??= new PrefixIndex([this.prefixes]);
+    return this.findAt(text, this.ownIndex.candidates(text), 1, limit);
+  }
+
+  /**
+   * `find`, trying the regex only at the candidate positions whose mask holds `bit` (this
+   * matcher's bit in the index that found them). The regex, tried at each candidate left of the
+   * last hit's end in turn, finds what its scan of every position would: no match starts elsewhere.
+   */
+  findAt(text: string, candidates: Candidates, bit: number, limit = Number.POSITIVE_INFINITY): Hit[] {
     const hits: Hit[] = [];
-    const pattern = this.pattern;
-    pattern.lastIndex = from;
+    const { positions, masks } = candidates;
+    let from = 0;
+    for (let index = 0; index < positions.length; index++) {
+      const position = positions[index] as number;
+      if (position < from || ((masks[index] as number) & bit) === 0) continue;
+      this.sticky.lastIndex = position;
+      const match = this.sticky.exec(text);
+      if (match === null || match[0].length === 0) continue;
+      hits.push(hitOf(match, this.full.languages));
+      if (hits.length >= limit) break;
+      from = position + match[0].length;
+    }
+    return hits;
+  }
+
+  /** `find` by scanning every position: the reference the candidates are tested against. */
+  findFully(text: string, limit = Number.POSITIVE_INFINITY): Hit[] {
+    const hits: Hit[] = [];
+    const { pattern, languages } = this.full;
+    pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-      if (match.index >= to) break;
       if (match[0].length === 0) {
         pattern.lastIndex += 1;
         continue;
       }
-      let group = 1;
-      while (group < match.length && match[group] === undefined) group += 1;
-      hits.push({
-        start: match.index,
-        end: match.index + match[0].length,
-        language: this.languages[group - 1],
-      });
+      hits.push(hitOf(match, languages));
       if (hits.length >= limit) break;
     }
     return hits;
   }
 
   test(text: string): boolean {
-    this.pattern.lastIndex = 0;
-    return this.pattern.test(text);
+    // Only an unfilterable matcher can match the empty text, which `test` counts and `find` skips.
+    if (this.prefixes !== undefined) return this.first(text) !== undefined;
+    this.full.pattern.lastIndex = 0;
+    return this.full.pattern.test(text);
+  }
+}
+
+interface FoldedEntry {
+  language: Language | undefined;
+  source: string;
+  cjk: boolean;
+  starts: Prefix[] | undefined;
+}
+
+/** A regex over some entries, and the language of each of its capture groups. */
+interface Compiled {
+  pattern: RegExp;
+  languages: (Language | undefined)[];
+}
+
+/**
+ * One capture group per language, so a hit names its language without a second scan. The word
+ * boundaries wrap all Latin-script entries at once: a lookbehind in front of every alternative
+ * would be tried at every position for every entry (a hundred times slower).
+ */
+function compile(entries: readonly FoldedEntry[], flags: string): Compiled {
+  const order = [...new Set(entries.map((entry) => entry.language))];
+  const words = new Map<Language | undefined, string[]>(order.map((language) => [language, []]));
+  const cjk = new Map<Language | undefined, string[]>(order.map((language) => [language, []]));
+  for (const entry of entries) {
+    (entry.cjk ? cjk : words).get(entry.language)?.push(entry.source);
+  }
+  const languages: (Language | undefined)[] = [];
+  const parts: string[] = [];
+  const wordGroups = [...words].filter(([, sources]) => sources.length > 0);
+  if (wordGroups.length > 0) {
+    const groups = wordGroups.map(([language, sources]) => {
+      languages.push(language);
+      return `(${sources.join('|')})`;
+    });
+    parts.push(`${LATIN_START}(?<![a-z0-9_])(?<!${WORD_CHAR})(?:${groups.join('|')})(?!${WORD_CHAR})`);
+  }
+  for (const [language, sources] of cjk) {
+    if (sources.length === 0) continue;
+    languages.push(language);
+    parts.push(`(${sources.join('|')})`);
+  }
+  return { pattern: new RegExp(parts.length > 0 ? parts.join('|') : '(?!)', flags), languages };
+}
+
+function hitOf(match: RegExpExecArray, languages: readonly (Language | undefined)[]): Hit {
+  let group = 1;
+  while (group < match.length && match[group] === undefined) group += 1;
+  return { start: match.index, end: match.index + match[0].length, language: languages[group - 1] };
+}
+
+/**
+ * Matchers searched in the same texts share one pass for their candidate positions: the index
+ * is read once per text, however many of them a rule then asks for.
+ */
+export class MatcherGroup {
+  private readonly index: PrefixIndex;
+  private readonly bits = new Map<LexiconMatcher, number>();
+
+  constructor(matchers: readonly LexiconMatcher[]) {
+    const members: PrefixSet[] = [];
+    for (const matcher of matchers) {
+      if (matcher.prefixes === undefined) continue;
+      this.bits.set(matcher, 1 << members.length);
+      members.push(matcher.prefixes);
+    }
+    this.index = new PrefixIndex(members);
+  }
+
+  candidates(text: string): Candidates {
+    return this.index.candidates(text);
+  }
+
+  /** The matcher's bit in `candidates`, or undefined when it is not in the group. */
+  bitOf(matcher: LexiconMatcher): number | undefined {
+    return this.bits.get(matcher);
   }
 }

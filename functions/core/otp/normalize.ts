@@ -48,6 +48,12 @@ const NFKC_STABLE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are NFKC-stable too.
   /^[\u0000-\u007F\u0080-\u009F\u00A1-\u00A7\u00A9\u00AB-\u00AE\u00B0-\u00B1\u00B6-\u00B7\u00BB\u00BF-\u0131\u0134-\u013E\u0141-\u0148\u014A-\u017E\u0180-\u01C3\u01CD-\u01F0\u01F4-\u024F\u200B-\u2010\u2012-\u2016\u2018-\u2023\u2027-\u202E\u2030-\u2032\u2035\u2038-\u203B\u203D\u203F-\u2046\u204A-\u2056\u2058-\u205E\u2060-\u206F\u20A0-\u20A7\u20A9-\u20CF\u2190-\u21FF\u2500-\u27BF\u3001-\u3029\u3030-\u3035\u3037\u303B-\u3098\u309D-\u309E\u30A0-\u30FE\u4E00-\u9FFF\uAC00-\uD7A3\u{1F300}-\u{1FAFF}]*$/u;
 const ACCENTED_LATIN_ALL = /[\u00C0-\u024F\u1E00-\u1EFF]/g;
+/**
+ * What the fold changes in NFKC-stable text: invisible characters, dashes, quotes, full-width
+ * forms and accented Latin letters. Stable text without any of them folds to itself.
+ */
+const FOLDABLE =
+  /[\u00AD\u200B-\u200D\u2060\uFEFF\u2010-\u2015\u2212\uFE58\uFE63\uFF0D\u2018\u2019\u201B\u2032\u02BC\u3000\uFF01-\uFF5E\u00C0-\u024F\u1E00-\u1EFF]/;
 /** Full-width ASCII and the ideographic space, whose compatibility decomposition is one ASCII character. */
 const FULL_WIDTH = /[\u3000\uFF01-\uFF5E]/;
 const FULL_WIDTH_ALL = /[\u3000\uFF01-\uFF5E]/g;
@@ -84,14 +90,24 @@ export function normalizeText(raw: string): NormalizedText {
   let text = raw;
   if (text.includes('<')) text = text.replace(HTML_TAG, ' ');
   if (text.includes('&')) text = text.replace(HTML_ENTITY, decodeEntity);
-  if (NON_ASCII.test(text)) {
-    text = foldText(text.replace(INVISIBLE, '')).replace(DASHES, '-').replace(QUOTES, "'");
-  }
+  if (NON_ASCII.test(text)) text = foldForMatching(text);
   const cased = collapseWhitespace(text);
   const lower = cased.toLowerCase();
   // Lowercasing may lengthen a few characters; then positions would not line up, and case is
   // only a hint (all-capital codes), so the lowercase text stands for both.
   return { cased: lower.length === cased.length ? cased : lower, lower };
+}
+
+/** Invisible characters dropped, accents and compatibility forms folded, dashes and quotes unified. */
+export function foldForMatching(text: string): string {
+  // Most non-ASCII text (emoji, CJK) has nothing to fold: one test spares the five passes.
+  if (!FOLDABLE.test(text) && NFKC_STABLE.test(text)) return text;
+  return foldForMatchingFully(text);
+}
+
+/** foldForMatching without the shortcut: the reference it is tested against. */
+export function foldForMatchingFully(text: string): string {
+  return foldText(text.replace(INVISIBLE, '')).replace(DASHES, '-').replace(QUOTES, "'");
 }
 
 export function collapseWhitespace(text: string): string {

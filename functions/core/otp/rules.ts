@@ -17,7 +17,7 @@
 import { type CodeToken, findCapitalTokens, findCodeTokens } from './code-shapes.ts';
 import { guessLanguage } from './language.ts';
 import { type Language, LEXICONS, type Lexicon } from './lexicon/index.ts';
-import { type Hit, LexiconMatcher } from './matcher.ts';
+import { type Hit, LexiconMatcher, MatcherGroup } from './matcher.ts';
 import type { NormalizedText } from './normalize.ts';
 import {
   CONNECTOR_GAP,
@@ -28,6 +28,7 @@ import {
   RESET_WORDS,
   SIGN_IN,
 } from './phrases.ts';
+import type { Candidates } from './prefix-index.ts';
 
 export const BUILT_IN_RULES = [
   'secret-noun',
@@ -44,7 +45,10 @@ export interface Match {
   rule: RuleId;
   start: number;
   end: number;
-  language: Language | undefined;
+  /** The language of the word that matched; the verdict's language is matchLanguage's. */
+  wordLanguage: Language | undefined;
+  /** Whether the text around may name the language instead (not for a policy pattern). */
+  guessLanguage: boolean;
 }
 
 /** The policy's additions, compiled (see extensions.ts). */
@@ -90,6 +94,7 @@ const RESET = plainMatcher(RESET_WORDS);
 class Scan {
   private cache = new Map<string, Hit[]>();
   private codeTokens: CodeToken[] | undefined;
+  private builtInCandidates: Candidates | undefined;
 
   constructor(
     readonly text: NormalizedText,
@@ -99,10 +104,22 @@ class Scan {
   hits(name: string, matcher: LexiconMatcher): Hit[] {
     let hits = this.cache.get(name);
     if (hits === undefined) {
-      hits = matcher.find(this.text.lower);
+      hits = this.find(matcher);
       this.cache.set(name, hits);
     }
     return hits;
+  }
+
+  /** The first hit, without looking further (nor caching a partial list). */
+  first(name: string, matcher: LexiconMatcher): Hit | undefined {
+    return (this.cache.get(name) ?? this.find(matcher, 1))[0];
+  }
+
+  private find(matcher: LexiconMatcher, limit?: number): Hit[] {
+    const bit = BUILT_IN.bitOf(matcher);
+    if (bit === undefined) return matcher.find(this.text.lower, limit);
+    this.builtInCandidates ??= BUILT_IN.candidates(this.text.lower);
+    return matcher.findAt(this.text.lower, this.builtInCandidates, bit, limit);
   }
 
   get tokens(): CodeToken[] {
@@ -174,6 +191,23 @@ const CODELESS_TRIGGERS = new LexiconMatcher([
   ),
   ...SIGN_IN.map((source) => ({ language: undefined, source })),
 ]);
+/** Every built-in matcher: their candidate positions are found in one pass per window. */
+const BUILT_IN = new MatcherGroup([
+  SECRET,
+  CONTEXTUAL,
+  QUALIFIED,
+  CODE_NOUN,
+  IMPERATIVE,
+  MAGIC,
+  ACCOUNT,
+  COMMERCE,
+  HARMLESS,
+  LINK,
+  SIGN_IN_VERB,
+  ONE_TIME,
+  RESET,
+  CODELESS_TRIGGERS,
+]);
 /** findCapitalTokens needs four capitals in a row somewhere, whatever slice it is given. */
 const FOUR_CAPITALS = /[A-Z]{4}/;
 
@@ -185,7 +219,8 @@ export function evaluateWindow(text: NormalizedText, extensions?: CompiledExtens
   if (!codes && !FOUR_CAPITALS.test(text.cased) && (extensions?.patterns.length ?? 0) === 0) {
     // Most snippets: no code-shaped token, so only the code-less rules remain, and usually none
     // of their words occurs either.
-    if (extensions?.phrases === undefined && !CODELESS_TRIGGERS.test(text.lower)) return undefined;
+    if (extensions?.phrases === undefined && scan.first('codeless', CODELESS_TRIGGERS) === undefined)
+      return undefined;
     return (
       standalone(scan, 'policy-phrase', extensions?.phrases) ??
       firstStandalone(scan, 'secret-noun', SECRET) ??
@@ -233,7 +268,13 @@ function policyPatterns(scan: Scan): Match | undefined {
     if (match === null) continue;
     const end = match.index + Math.max(match[0].length, 1);
     if (!scan.vetoedByPolicy(match.index, end))
-      return { rule: 'policy-pattern', start: match.index, end, language: undefined };
+      return {
+        rule: 'policy-pattern',
+        start: match.index,
+        end,
+        wordLanguage: undefined,
+        guessLanguage: false,
+      };
   }
   return undefined;
 }
@@ -249,7 +290,7 @@ function standalone(scan: Scan, rule: RuleId, matcher: LexiconMatcher | undefine
 /** `standalone` where no policy negative can veto: the first hit decides, so the scan stops there. */
 function firstStandalone(scan: Scan, rule: RuleId, matcher: LexiconMatcher): Match | undefined {
   if (scan.extensions?.negatives !== undefined) return standalone(scan, rule, matcher);
-  const hit = matcher.first(scan.text.lower);
+  const hit = scan.first(rule, matcher);
   return hit === undefined ? undefined : withCode(scan, rule, hit);
 }
 
@@ -292,11 +333,11 @@ function nounWithCode(
       const topic = scan.topic(start, end, hit);
       if (topic === 'commerce') continue;
       if (rule === 'qualified-code' && (tight || token.kind !== 'letters'))
-        return match(scan, rule, hit, start, end);
+        return match(rule, hit, start, end);
       if (rule === 'code-connector' && topic === 'account') {
-        return match(scan, tight ? 'code-connector' : 'code-in-account-context', hit, start, end);
+        return match(tight ? 'code-connector' : 'code-in-account-context', hit, start, end);
       }
-      if (rule === 'code-connector' && tight) return match(scan, rule, hit, start, end);
+      if (rule === 'code-connector' && tight) return match(rule, hit, start, end);
     }
   }
   return undefined;
@@ -318,7 +359,7 @@ function imperative(scan: Scan): Match | undefined {
       const start = Math.min(hit.start, token.start);
       const end = Math.max(hit.end, token.end);
       if (scan.touchesHarmless(token.start, token.end) || scan.vetoedByPolicy(start, end)) continue;
-      if (scan.topic(start, end, hit) === 'account') return match(scan, 'imperative', hit, start, end);
+      if (scan.topic(start, end, hit) === 'account') return match('imperative', hit, start, end);
     }
   }
   return undefined;
@@ -346,7 +387,7 @@ function signInLink(scan: Scan): Match | undefined {
     if (!anyWithin(signIns, hit.start - 80, hit.end + 80, false)) continue;
     if (!anyWithin(scan.hits('one-time', ONE_TIME), hit.start - 160, hit.end + 160, false)) continue;
     if (anyWithin(scan.hits('reset', RESET), hit.start - 80, hit.end + 80, false)) continue;
-    if (!scan.vetoedByPolicy(hit.start, hit.end)) return match(scan, 'magic-link', hit, hit.start, hit.end);
+    if (!scan.vetoedByPolicy(hit.start, hit.end)) return match('magic-link', hit, hit.start, hit.end);
   }
   return undefined;
 }
@@ -354,17 +395,21 @@ function signInLink(scan: Scan): Match | undefined {
 /** A standalone match, widened to the code next to it (masked later) when there is one. */
 function withCode(scan: Scan, rule: RuleId, hit: Hit): Match {
   const token = scan.tokensAfter(hit.end, TIGHT_AFTER)[0];
-  return match(scan, rule, hit, hit.start, token === undefined ? hit.end : token.end);
+  return match(rule, hit, hit.start, token === undefined ? hit.end : token.end);
 }
 
-function match(scan: Scan, rule: RuleId, hit: Hit, start: number, end: number): Match {
+function match(rule: RuleId, hit: Hit, start: number, end: number): Match {
   // The words of a language-specific lexicon name their language; English words ("OTP",
   // "code", "PIN") are used everywhere, so the text around them decides.
-  const guessed =
-    hit.language === 'en' || hit.language === undefined
-      ? guessLanguage(scan.text.lower.slice(Math.max(0, start - 80), end + 80))
-      : undefined;
-  return { rule, start, end, language: guessed ?? hit.language };
+  const guess = hit.language === 'en' || hit.language === undefined;
+  return { rule, start, end, wordLanguage: hit.language, guessLanguage: guess };
+}
+
+/** The language a match is in, worked out only for a verdict that reports it (isOtp needs none). */
+export function matchLanguage(text: NormalizedText, match: Match): Language | undefined {
+  if (!match.guessLanguage) return match.wordLanguage;
+  const around = text.lower.slice(Math.max(0, match.start - 80), match.end + 80);
+  return guessLanguage(around) ?? match.wordLanguage;
 }
 
 /** Index of the first token whose end is after `position` (tokens are sorted and disjoint). */

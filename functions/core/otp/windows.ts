@@ -8,7 +8,7 @@
 import { maskedEvidence } from './evidence.ts';
 import type { Language } from './lexicon/index.ts';
 import { type NormalizedText, normalizeText } from './normalize.ts';
-import { type CompiledExtensions, evaluateWindow, type Match, type RuleId } from './rules.ts';
+import { type CompiledExtensions, evaluateWindow, type Match, matchLanguage, type RuleId } from './rules.ts';
 
 export const WINDOW = 4096;
 export const OVERLAP = 512;
@@ -50,10 +50,11 @@ export function scanWindows(
 }
 
 export function evidenceOf({ match, text }: WindowMatch): OtpVerdict {
+  const language = matchLanguage(text, match);
   return {
     otp: true,
     rule: match.rule,
-    ...(match.language === undefined ? {} : { language: match.language }),
+    ...(language === undefined ? {} : { language }),
     evidence: maskedEvidence(text, match.start, match.end),
   };
 }
