@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileNotifier } from '../../functions/adapters/file-notifier.ts';
 import { parseSigningKeys } from '../../functions/core/approval/keys.ts';
 import { approvalNonce, signApproval } from '../../functions/core/approval/link.ts';
 import { pause, resume } from '../../functions/core/control/kill-switch.ts';
@@ -41,6 +40,7 @@ import {
   type WorkflowExecution,
 } from '../../functions/local/state-machine/index.ts';
 import type { SourceRepository } from '../../functions/ports.ts';
+import { FileNotifier } from '../support/file-notifier.ts';
 
 /** Everything the steps under test read; each core step takes its part. */
 interface WorkflowDeps {

@@ -7,7 +7,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileNotifier } from '../../functions/adapters/file-notifier.ts';
 import { dispatch } from '../../functions/core/incident/dispatch.ts';
 import type { Incident } from '../../functions/core/incident/incident.ts';
 import { DEFAULT_POLICY } from '../../functions/core/policy.ts';
@@ -23,6 +22,7 @@ import {
   type TaskHandler,
   type WorkflowExecution,
 } from '../../functions/local/state-machine/index.ts';
+import { FileNotifier } from '../support/file-notifier.ts';
 
 const v2 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
 const v1 = { ...v2, prompt: 'v1' };
