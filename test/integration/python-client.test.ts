@@ -269,13 +269,13 @@ describe('example emitters against sentinel serve', () => {
     expect(python, NO_BOTOCORE).toBeDefined();
   };
 
+  /** A proxy to the ingest URL that checks each signature with the real secret and injects FAULTS. */
+  const faultyProxy = () =>
+    startProxy(serving.served.ingestUrl, serving.served.credentials.secretAccessKey, FAULTS);
+
   it('python emitter (botocore SigV4): 2,500 events in 3 batches, one answer lost and retried, stored exactly once', async (context) => {
     needsBotocore(context);
-    const proxy = await startProxy(
-      serving.served.ingestUrl,
-      serving.served.credentials.secretAccessKey,
-      FAULTS,
-    );
+    const proxy = await faultyProxy();
     const version = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'py-client' };
     try {
       const { stdout } = await run(python as string, ['-c', PY_DRIVER], {
@@ -290,11 +290,7 @@ describe('example emitters against sentinel serve', () => {
   });
 
   it('typescript emitter (@smithy/signature-v4): the same 3 batches and faults, stored exactly once', async () => {
-    const proxy = await startProxy(
-      serving.served.ingestUrl,
-      serving.served.credentials.secretAccessKey,
-      FAULTS,
-    );
+    const proxy = await faultyProxy();
     const version = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'ts-client' };
     try {
       const emitter = new SentinelEmitter({
