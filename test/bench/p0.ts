@@ -11,13 +11,12 @@ import { join } from 'node:path';
 import { runGit } from '../../functions/adapters/git-cli.ts';
 import { createDemoAppRepo } from '../../functions/local/demo/app-repo.ts';
 import { startGitHubServerProcess } from '../../functions/local/github-server-process.ts';
-import { signedPostJson } from '../../functions/local/signed-fetch.ts';
 import { startLocalStack } from '../../functions/local/stack/local-stack.ts';
 import { DEFAULT_GITHUB_TOKEN_SECRET_NAME } from '../../lib/rollback-sentinel-stack.ts';
+import { classification, postToIngest } from '../support/classifier.ts';
 
 const RUNS = 5;
 const TARGET_COMMIT_MS = 3_000;
-const v2 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
 
 async function once(): Promise<{ startMs: number; commitMs: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'sentinel-bench-p0-'));
@@ -43,16 +42,9 @@ async function once(): Promise<{ startMs: number; commitMs: number }> {
   try {
     stack.warm();
     const caller = stack.addClassifier('classifier');
-    const url = stack.functionUrl('Ingestion/IngestFunction');
     // Warm every path once with harmless traffic, so the figure is the pipeline, not module loading.
-    const routine = {
-      type: 'classification',
-      id: 'warm',
-      ts: new Date().toISOString(),
-      version: v2,
-      importance: 'routine',
-    };
-    await signedPostJson(url, [routine], caller);
+    const routine = classification('warm');
+    await postToIngest(stack, [routine], caller);
     await stack.tick();
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const otp = {
@@ -62,7 +54,7 @@ async function once(): Promise<{ startMs: number; commitMs: number }> {
       snippet: 'Your verification code is 482913',
     };
     const sent = performance.now();
-    await signedPostJson(url, [otp], caller);
+    await postToIngest(stack, [otp], caller);
     while (stack.stepFunctions.executions.size === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     const startMs = performance.now() - sent;
     await commit;

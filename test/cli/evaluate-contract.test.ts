@@ -1,15 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sentinel } from '../support/cli.ts';
 
 /**
  * `sentinel evaluate --events F --at T --json` as a script sees it: the real launcher in a child
  * process, the JSON contract of ARCHITECTURE.md §4, one scenario per trigger outcome.
  */
-const run = promisify(execFile);
 const AT = '2026-11-27T12:00:00Z';
 const at = Date.parse(AT);
 const V2 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
@@ -57,15 +55,8 @@ function emails(
 async function evaluate(name: string, events: Event[], extraLines: string[] = []) {
   const file = join(dir, `${name}.jsonl`);
   await writeFile(file, [...events.map((event) => JSON.stringify(event)), ...extraLines].join('\n'));
-  const { stdout, stderr } = await run('node', [
-    'bin/sentinel.js',
-    'evaluate',
-    '--events',
-    file,
-    '--at',
-    AT,
-    '--json',
-  ]);
+  const { code, stdout, stderr } = await sentinel(['evaluate', '--events', file, '--at', AT, '--json']);
+  if (code !== 0) throw new Error(`sentinel evaluate exited ${code}: ${stderr}`);
   const parsed = JSON.parse(stdout) as {
     at: string;
     version: typeof V2;
@@ -250,9 +241,9 @@ describe('sentinel evaluate --json (contract)', () => {
       ...emails(50),
     ];
     await writeFile(file, events.map((event) => JSON.stringify(event)).join('\n'));
-    const args = ['bin/sentinel.js', 'evaluate', '--events', file, '--at', AT, '--json'];
-    const newest = JSON.parse((await run('node', args)).stdout);
-    const named = JSON.parse((await run('node', [...args, '--prompt', 'v1'])).stdout);
+    const args = ['evaluate', '--events', file, '--at', AT, '--json'];
+    const newest = JSON.parse((await sentinel(args)).stdout);
+    const named = JSON.parse((await sentinel([...args, '--prompt', 'v1'])).stdout);
     expect(newest.version.prompt).toBe('v2');
     expect(newest.decision).toBe('none');
     expect(named.version).toEqual(v1);
@@ -262,7 +253,7 @@ describe('sentinel evaluate --json (contract)', () => {
 
 describe('sentinel policy', () => {
   it('prints the defaults and names the bad field of a broken policy file with exit 1', async () => {
-    const { stdout } = await run('node', ['bin/sentinel.js', 'policy', '--json']);
+    const { stdout } = await sentinel(['policy', '--json']);
     expect(JSON.parse(stdout).triggers.fp_budget).toEqual({
       window: '24h',
       breachAbovePer100: 5,
@@ -270,7 +261,7 @@ describe('sentinel policy', () => {
     });
     const bad = join(dir, 'bad-policy.json');
     await writeFile(bad, JSON.stringify({ triggers: { latency_p95: { thresholdMs: -1 } } }));
-    const failure = await run('node', ['bin/sentinel.js', 'policy', '--policy', bad]).catch((error) => error);
+    const failure = await sentinel(['policy', '--policy', bad]);
     expect(failure.code).toBe(1);
     expect(failure.stderr).toContain('triggers.latency_p95.thresholdMs: must be > 0');
   });

@@ -1,22 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classificationLine as ok, sentinel, V2 as V } from '../support/cli.ts';
 
 /** The audit's hostile events files, through the real launcher: one line per problem, no stack. */
-const run = promisify(execFile);
 const AT = '2026-11-27T12:00:00Z';
-const V = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
-const ok = (id: string) =>
-  JSON.stringify({
-    type: 'classification',
-    id,
-    ts: '2026-11-27T11:00:00Z',
-    version: V,
-    importance: 'routine',
-  });
 
 let dir: string;
 beforeAll(async () => {
@@ -25,16 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function sentinel(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', ['bin/sentinel.js', ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 describe('sentinel evaluate --events with hostile lines', () => {
   it('reports each bad line as "line N: field: problem", never echoes a snippet, evaluates the rest', async () => {
@@ -57,7 +36,7 @@ describe('sentinel evaluate --events with hostile lines', () => {
     const file = join(dir, 'hostile.jsonl');
     await writeFile(file, lines.join('\n'));
 
-    const { code, stdout, stderr } = await sentinel('evaluate', '--events', file, '--at', AT, '--json');
+    const { code, stdout, stderr } = await sentinel(['evaluate', '--events', file, '--at', AT, '--json']);
 
     expect(code).toBe(0);
     expect(stderr.trim().split('\n')).toEqual([
@@ -85,7 +64,7 @@ describe('sentinel evaluate --events with hostile lines', () => {
     ['a directory', '.', 'is a directory'],
   ])('%s is one line on stderr and exit 1', async (_, name, reason) => {
     const path = name === '.' ? dir : join(dir, name);
-    const { code, stderr } = await sentinel('evaluate', '--events', path, '--at', AT);
+    const { code, stderr } = await sentinel(['evaluate', '--events', path, '--at', AT]);
     expect(code).toBe(1);
     expect(stderr).toBe(`sentinel: cannot read ${path}: ${reason}\n`);
   });

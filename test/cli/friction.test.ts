@@ -1,25 +1,12 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classificationLine as event, sentinel, V2 as V } from '../support/cli.ts';
 
 /** The CLI's rough edges from the on-call runbook issue, through the real launcher. */
-const run = promisify(execFile);
-const LAUNCHER = resolve('bin/sentinel.js');
 const AT = '2026-11-27T12:00:00Z';
-const V = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
-const event = (id: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    type: 'classification',
-    id,
-    ts: '2026-11-27T11:00:00Z',
-    version: V,
-    importance: 'routine',
-    ...extra,
-  });
 
 let dir: string;
 beforeAll(async () => {
@@ -28,21 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function sentinel(
-  args: string[],
-  cwd = process.cwd(),
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env };
-  delete env.SENTINEL_STATE_DIR;
-  try {
-    const { stdout, stderr } = await run('node', [LAUNCHER, ...args], { cwd, env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 describe('sentinel evaluate: rejected lines and unknown fields', () => {
   let file: string;

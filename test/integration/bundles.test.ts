@@ -7,9 +7,9 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedPostJson } from '../../functions/local/signed-fetch.ts';
 import { type LocalStack, startLocalStack } from '../../functions/local/stack/local-stack.ts';
-import { MISSING_INCIDENT_STATE as STATE, V2 as v2 } from '../support/missing-incident.ts';
+import { classification, postToIngest } from '../support/classifier.ts';
+import { MISSING_INCIDENT_STATE as STATE } from '../support/missing-incident.ts';
 
 describe('every bundle of the synth output', () => {
   let stack: LocalStack;
@@ -40,16 +40,7 @@ describe('every bundle of the synth output', () => {
 
   it('loads and runs each bundle once with its template environment', async () => {
     const caller = stack.addClassifier('classifier');
-    const event = {
-      type: 'classification',
-      id: 'e-1',
-      ts: new Date().toISOString(),
-      version: v2,
-      importance: 'routine',
-    };
-    expect(
-      await signedPostJson(stack.functionUrl('Ingestion/IngestFunction'), [event], caller),
-    ).toMatchObject({
+    expect(await postToIngest(stack, [classification('e-1')], caller)).toMatchObject({
       status: 200,
       body: { accepted: 1 },
     });

@@ -2,12 +2,9 @@
  * People's steering on the real local parts: dynalite, the synthesized state machine run by the
  * local runner, and the real step handlers for the steps under test (the rest return fixed results).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileNotifier } from '../../functions/adapters/file-notifier.ts';
+import { describe, expect, it } from 'vitest';
 import { parseSigningKeys } from '../../functions/core/approval/keys.ts';
 import { approvalNonce, signApproval } from '../../functions/core/approval/link.ts';
 import { pause, resume } from '../../functions/core/control/kill-switch.ts';
@@ -31,16 +28,15 @@ import {
   parseState,
 } from '../../functions/handlers/workflow/payload.ts';
 import { localControl } from '../../functions/local/control.ts';
-import { type LocalStore, openLocalStore } from '../../functions/local/local-store.ts';
-import {
-  type AslDefinition,
-  loadDefinition,
-  type PendingCallback,
-  runWorkflow,
-  type TaskHandler,
-  type WorkflowExecution,
+import type { LocalStore } from '../../functions/local/local-store.ts';
+import type {
+  PendingCallback,
+  TaskHandler,
+  WorkflowExecution,
 } from '../../functions/local/state-machine/index.ts';
 import type { SourceRepository } from '../../functions/ports.ts';
+import { FileNotifier } from '../support/file-notifier.ts';
+import { AT, fixedSteps, localStarter, trigger, useLocalWorkflow, v2 } from '../support/local-workflow.ts';
 
 /** Everything the steps under test read; each core step takes its part. */
 interface WorkflowDeps {
@@ -69,38 +65,7 @@ const requestApproval = (deps: () => WorkflowDeps) => async (payload: unknown) =
   return { waiting: true, expiresAt };
 };
 
-const v2 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
-const v1 = { ...v2, prompt: 'v1' };
-const AT = Date.parse('2026-11-27T12:00:00Z');
-const WAIT_SCALE = 0.0001;
-
-let definition: AslDefinition;
-let local: LocalStore;
-let dir: string;
-beforeAll(async () => {
-  definition = loadDefinition();
-  local = await openLocalStore();
-  dir = await mkdtemp(join(tmpdir(), 'sentinel-control-'));
-});
-afterAll(async () => {
-  await local.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-function trigger(id: TriggerResult['id'], outcome: TriggerResult['outcome']): TriggerResult {
-  const automatic = id === 'otp_in_critical';
-  return {
-    id,
-    kind: automatic ? 'automatic' : 'manual',
-    outcome,
-    value: automatic ? 3 : 7,
-    threshold: automatic ? 0 : 10,
-    warningThreshold: automatic ? null : 5,
-    samples: 500,
-    window: '24h',
-    reason: `${id} is ${outcome}`,
-  };
-}
+const workflow = useLocalWorkflow('sentinel-control-');
 
 function evaluation(decision: Evaluation['decision'], triggers: TriggerResult[]): Evaluation {
   return { at: new Date(AT).toISOString(), version: v2, decision, triggers } as Evaluation;
@@ -118,77 +83,32 @@ const untouchable = new Proxy({} as SourceRepository, {
 
 function setup(name: string, clockAt = AT) {
   const clock = { now: () => new Date(clockAt) };
-  const notifier = new FileNotifier(join(dir, name));
-  const { control, notificationLog } = localControl(local, clock);
+  const notifier = new FileNotifier(join(workflow.dir, name));
+  const { control, notificationLog } = localControl(workflow.local, clock);
   const deps: WorkflowDeps = {
-    incidents: local.incidents,
-    metrics: local.store,
+    incidents: workflow.local.incidents,
+    metrics: workflow.local.store,
     notifier,
     clock,
     policy: DEFAULT_POLICY,
     repo: async () => untouchable,
     control,
-    versions: local.versions,
+    versions: workflow.local.versions,
   };
   return { clock, notifier, control, notificationLog, deps };
 }
 
-/** Fixed results for the steps not under test; the target is written to the record as ChooseTarget would. */
-function stubs(deps: WorkflowDeps): Record<string, TaskHandler> {
-  const target = {
-    version: v1,
-    ref: 'v1.2.0-stable',
-    procedure: 'A',
-    timing: { immediateSeconds: 60, shortTermSeconds: 60, longTermSeconds: 60 },
-  };
-  return {
-    'confirm-trigger': () => ({ stillBreaching: true, decision: 'rollback' }),
-    'capture-state': () => ({ capturedAt: new Date(AT).toISOString() }),
-    'choose-target': async (payload) => {
-      const id = (payload as { incidentId: string }).incidentId;
-      const incident = (await deps.incidents.get(id)) as Incident;
-      await deps.incidents.save({ ...incident, target: target as Incident['target'] }, incident.updatedAt);
-      return target;
-    },
-    'notify-start': () => ({ topic: 'alerts' }),
-    'check-deploy': () => ({ deployed: true, checkedAt: new Date(AT).toISOString() }),
-    verify: (payload) => ({ stage: (payload as { stage: string }).stage, outcome: 'pass', checks: [] }),
-    'request-approval': () => ({ waiting: true }),
-    'revert-commit': () => ({
-      sha: 'abc',
-      branch: 'main',
-      alreadyDone: false,
-      dryRun: false,
-      committedAt: new Date(AT).toISOString(),
-    }),
-    complete: (payload) => ({ outcome: (payload as { outcome: string }).outcome }),
-    escalate: () => ({ escalated: true }),
-  };
-}
-
-function starterFor(
+/** Runs executions with the real `handlers` and fixed results for the other steps. */
+const starterFor = (
   deps: WorkflowDeps,
   handlers: Record<string, TaskHandler>,
-  onCallback?: (pending: PendingCallback, execution: () => WorkflowExecution) => void,
-) {
-  const runs: WorkflowExecution[] = [];
-  return {
-    runs,
-    async start(executionName: string, input: unknown) {
-      let execution: WorkflowExecution | undefined;
-      execution = runWorkflow({
-        definition,
-        input,
-        executionName,
-        stepHandlers: { ...stubs(deps), ...handlers },
-        waitScale: WAIT_SCALE,
-        onCallback: (pending) => onCallback?.(pending, () => execution as WorkflowExecution),
-      });
-      runs.push(execution);
-      return { executionId: executionName, alreadyStarted: false };
-    },
-  };
-}
+  onCallback?: Parameters<typeof localStarter>[2],
+) =>
+  localStarter(
+    workflow.definition,
+    { ...fixedSteps({ incidents: deps.incidents, decision: 'rollback', stageSeconds: 60 }), ...handlers },
+    onCallback,
+  );
 
 describe('kill switch (sentinel pause)', () => {
   it('records the incident and pages, but RevertCommit never touches the repository', async () => {
@@ -199,7 +119,7 @@ describe('kill switch (sentinel pause)', () => {
       escalate: escalate(() => deps),
     });
     const result = await dispatch(
-      { incidents: local.incidents, workflow: starter, clock, service: 'paused-svc', control },
+      { incidents: workflow.local.incidents, workflow: starter, clock, service: 'paused-svc', control },
       evaluation('rollback', [trigger('otp_in_critical', 'breach')]),
     );
     expect(result.action).toBe('started');
@@ -208,7 +128,9 @@ describe('kill switch (sentinel pause)', () => {
     expect(run.visited).toContain('RevertCommit');
     expect(run.visited.at(-2)).toBe('Escalate');
 
-    const incident = (await local.incidents.get((result as { incidentId: string }).incidentId)) as Incident;
+    const incident = (await workflow.local.incidents.get(
+      (result as { incidentId: string }).incidentId,
+    )) as Incident;
     expect(incident.status).toBe('escalated');
     expect(incident.revert).toBeUndefined();
     expect(incident.timeline[0]?.note).toContain('Sentinel is paused');
@@ -248,11 +170,11 @@ describe('cooldown', () => {
         committedAt: new Date(AT - 2 * 3_600_000 + 60_000).toISOString(),
       },
     };
-    await local.incidents.save(earlier);
+    await workflow.local.incidents.save(earlier);
     const starter = starterFor(deps, {});
     const breach = evaluation('rollback', [trigger('otp_in_critical', 'breach')]);
     const dispatchDeps = {
-      incidents: local.incidents,
+      incidents: workflow.local.incidents,
       workflow: starter,
       clock,
       service: 'cool-svc',
@@ -262,7 +184,9 @@ describe('cooldown', () => {
     const first = await dispatch(dispatchDeps, breach);
     expect(first).toMatchObject({ action: 'cooldown', paged: true });
     expect(starter.runs).toHaveLength(0);
-    const refused = (await local.incidents.get((first as { incidentId: string }).incidentId)) as Incident;
+    const refused = (await workflow.local.incidents.get(
+      (first as { incidentId: string }).incidentId,
+    )) as Incident;
     expect(refused).toMatchObject({ status: 'escalated', outcome: 'escalated' });
     expect(refused.escalation?.reason).toMatch(/^cooldown: an automatic rollback was already committed/);
     expect(refused.cooldown?.lastIncidentId).toBe(earlier.id);
@@ -287,7 +211,7 @@ describe('cooldown', () => {
     const starter = starterFor(deps, {});
     const result = await dispatch(
       {
-        incidents: local.incidents,
+        incidents: workflow.local.incidents,
         workflow: { start: async () => ({ executionId: 'x', alreadyStarted: false }) },
         clock,
         service: 'cool-svc',
@@ -306,7 +230,7 @@ describe('warning dedupe', () => {
     const watch = evaluation('watch', [trigger('distribution_drift', 'warning'), trigger('fp_budget', 'ok')]);
     const at = (ms: number) => ({ now: () => new Date(ms) });
     const depsAt = (ms: number) => ({
-      incidents: local.incidents,
+      incidents: workflow.local.incidents,
       workflow: { start: async () => ({ executionId: 'never', alreadyStarted: false }) },
       clock: at(ms),
       service: 'dedupe-svc',
@@ -367,7 +291,7 @@ describe('warning dedupe', () => {
   });
 });
 
-describe('approvals through the local runner', () => {
+describe('approvals through the workflow.local runner', () => {
   async function runManual(
     name: string,
     answer: (incidentId: string, pending: PendingCallback) => Promise<unknown>,
@@ -397,17 +321,17 @@ describe('approvals through the local runner', () => {
       },
     );
     const result = await dispatch(
-      { incidents: local.incidents, workflow: starter, clock, service: `${name}-svc` },
+      { incidents: workflow.local.incidents, workflow: starter, clock, service: `${name}-svc` },
       evaluation('investigate', [trigger('distribution_drift', 'breach')]),
     );
     const run = await (starter.runs[0] as WorkflowExecution).result;
     await answered;
     const incidentId = (result as { incidentId: string }).incidentId;
-    return { run, incident: (await local.incidents.get(incidentId)) as Incident, deps, notifier };
+    return { run, incident: (await workflow.local.incidents.get(incidentId)) as Incident, deps, notifier };
   }
 
   it('approve: the answer is recorded once, the workflow resumes and commits; a second answer is refused', async () => {
-    const answerer = { incidents: local.incidents, clock: { now: () => new Date(AT + 60_000) } };
+    const answerer = { incidents: workflow.local.incidents, clock: { now: () => new Date(AT + 60_000) } };
     const { run, incident, notifier } = await runManual('approve', async (id) => {
       return answerApproval(answerer, id, { approved: true, by: 'alice@cli', note: 'checked' }).then(() => ({
         approved: true,
@@ -432,7 +356,7 @@ describe('approvals through the local runner', () => {
   }, 30_000);
 
   it('reminds once, with a fresh token, when the first half of the approval timeout passes unanswered', async () => {
-    const answerer = { incidents: local.incidents, clock: { now: () => new Date(AT + 60_000) } };
+    const answerer = { incidents: workflow.local.incidents, clock: { now: () => new Date(AT + 60_000) } };
     const tokens: string[] = [];
     const { run, incident, notifier } = await runManual('remind', async (id, pending) => {
       tokens.push(pending.token);
@@ -457,11 +381,15 @@ describe('approvals through the local runner', () => {
 
   it('reject: the workflow records the rejection and never reaches RevertCommit', async () => {
     const { run, incident } = await runManual('reject', async (id) => {
-      await answerApproval({ incidents: local.incidents, clock: { now: () => new Date(AT + 60_000) } }, id, {
-        approved: false,
-        by: 'bob@cli',
-        note: 'drift is expected: new sender mix',
-      });
+      await answerApproval(
+        { incidents: workflow.local.incidents, clock: { now: () => new Date(AT + 60_000) } },
+        id,
+        {
+          approved: false,
+          by: 'bob@cli',
+          note: 'drift is expected: new sender mix',
+        },
+      );
       return { approved: false, by: 'bob@cli', note: 'drift is expected: new sender mix' };
     });
     expect(run.status).toBe('SUCCEEDED');
@@ -476,7 +404,7 @@ describe('approvals through the local runner', () => {
     const resumed: unknown[] = [];
     let now = AT + 60_000;
     const handler = makeApprovalHandler({
-      incidents: local.incidents,
+      incidents: workflow.local.incidents,
       clock: { now: () => new Date(now) },
       signingKey: async () => KEY,
       resume: async (_token, output) => {

@@ -10,7 +10,7 @@ import { evaluateVersion } from '../../functions/core/triggers/evaluate.ts';
 import type { Evaluation } from '../../functions/core/triggers/types.ts';
 import { versionKey } from '../../functions/core/version.ts';
 import { LOCAL_TABLE_NAME, type LocalStore, openLocalStore } from '../../functions/local/local-store.ts';
-import { LocalWorkflowStarter } from '../../functions/local/workflow-starter.ts';
+import { LocalWorkflowStarter } from '../support/workflow-starter.ts';
 
 const v2 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
 const at = Date.parse('2026-11-27T12:00:00Z');

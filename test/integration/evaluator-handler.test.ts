@@ -2,15 +2,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingMetricsPublisher } from '../../functions/adapters/cloudwatch-metrics-publisher.ts';
-import { FileNotifier } from '../../functions/adapters/file-notifier.ts';
 import { ingestBatch } from '../../functions/core/ingest.ts';
 import { DEFAULT_POLICY } from '../../functions/core/policy.ts';
 import { versionKey } from '../../functions/core/version.ts';
 import { type EvaluatorDeps, makeEvaluatorHandler } from '../../functions/handlers/evaluator.ts';
 import { localControl } from '../../functions/local/control.ts';
 import { type LocalStore, openLocalStore } from '../../functions/local/local-store.ts';
-import { LocalWorkflowStarter } from '../../functions/local/workflow-starter.ts';
 import type { MetricsPublisher } from '../../functions/ports.ts';
+import { FileNotifier } from '../support/file-notifier.ts';
+import { LocalWorkflowStarter } from '../support/workflow-starter.ts';
 
 const AT = Date.parse('2026-11-27T12:00:00Z');
 const v2 = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };

@@ -11,19 +11,12 @@ import { DEFAULT_POLICY } from '../../functions/core/policy.ts';
 import type { Version } from '../../functions/core/version.ts';
 import { localControl } from '../../functions/local/control.ts';
 import { type LocalStore, openLocalStore } from '../../functions/local/local-store.ts';
-import type { Notification } from '../../functions/ports.ts';
+import { RecordingNotifier } from '../support/incidents.ts';
 
 const T0 = Date.parse('2026-11-27T10:00:00Z');
 const MINUTE = 60_000;
 const OLD: Version = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v1' };
 const NEW: Version = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
-
-class RecordingNotifier {
-  readonly sent: Notification[] = [];
-  async publish(notification: Notification): Promise<void> {
-    this.sent.push(notification);
-  }
-}
 
 let sequence = 0;
 function classifications(version: Version, fromMinute: number, toMinute: number): SentinelEvent[] {

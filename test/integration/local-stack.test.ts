@@ -5,10 +5,10 @@
  * way it would break in AWS, naming the function and what is missing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedPostJson } from '../../functions/local/signed-fetch.ts';
 import { type LocalStack, startLocalStack } from '../../functions/local/stack/local-stack.ts';
 import type { CfnTemplate } from '../../functions/local/stack/synth.ts';
-import { MISSING_INCIDENT_STATE as STATE, V2 as v2 } from '../support/missing-incident.ts';
+import { classification, postToIngest } from '../support/classifier.ts';
+import { MISSING_INCIDENT_STATE as STATE } from '../support/missing-incident.ts';
 
 const CONTEXT = { repository: 'shopq/classifier' };
 
@@ -55,17 +55,13 @@ describe('the stack as synthesized, run locally', () => {
 
   it('ingests a signed batch through the AWS_IAM Function URL, and refuses an unsigned one', async () => {
     const caller = stack.addClassifier('classifier');
-    const event = {
-      type: 'classification',
-      id: 'e-1',
-      ts: new Date().toISOString(),
-      version: v2,
-      importance: 'routine',
-    };
-    const url = stack.functionUrl('Ingestion/IngestFunction');
-    const answer = await signedPostJson(url, { batchId: 'b-1', events: [event] }, caller);
+    const event = classification('e-1');
+    const answer = await postToIngest(stack, { batchId: 'b-1', events: [event] }, caller);
     expect(answer).toMatchObject({ status: 200, body: { accepted: 1 } });
-    const unsigned = await fetch(url, { method: 'POST', body: JSON.stringify([event]) });
+    const unsigned = await fetch(stack.functionUrl('Ingestion/IngestFunction'), {
+      method: 'POST',
+      body: JSON.stringify([event]),
+    });
     expect(unsigned.status).toBe(403);
   });
 
@@ -77,7 +73,7 @@ describe('the stack as synthesized, run locally', () => {
         Resource: stack.fn('Ingestion/IngestFunction').arn,
       },
     ]);
-    const answer = await signedPostJson(stack.functionUrl('Ingestion/IngestFunction'), [], caller);
+    const answer = await postToIngest(stack, [], caller);
     expect(answer.status).toBe(403);
     expect(JSON.stringify(answer.body)).toContain('lambda:InvokeFunction ');
   });
@@ -171,16 +167,12 @@ describe('P0 in seconds: ingest wakes the dispatcher itself', () => {
     });
     try {
       const caller = stack.addClassifier('classifier');
-      const otp = {
-        type: 'classification',
-        id: 'p0-1',
-        ts: new Date().toISOString(),
-        version: v2,
+      const otp = classification('p0-1', {
         importance: 'critical',
         snippet: 'Your verification code is 482913',
-      };
+      });
       const started = Date.now();
-      const answer = await signedPostJson(stack.functionUrl('Ingestion/IngestFunction'), [otp], caller);
+      const answer = await postToIngest(stack, [otp], caller);
       expect(answer).toMatchObject({ status: 200, body: { accepted: 1 } });
       while (stack.stepFunctions.executions.size === 0 && Date.now() - started < 30_000)
         await new Promise((resolve) => setTimeout(resolve, 50));

@@ -9,18 +9,15 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SentinelEmitter } from '../../examples/typescript/sentinel-emitter.ts';
-import { DynamoDbMetricsStore } from '../../functions/adapters/dynamodb-metrics-store.ts';
-import { type ServedStack, startServe } from '../../functions/cli/serve.ts';
 import { seriesKey } from '../../functions/core/aggregate.ts';
 import type { Version } from '../../functions/core/version.ts';
+import { useServe } from '../support/serve.ts';
 
 const run = promisify(execFile);
 const REGION = 'us-east-1';
@@ -202,27 +199,14 @@ interface Outcome {
 }
 
 describe('example emitters against sentinel serve', () => {
-  let served: ServedStack;
-  let dir: string;
-  let store: DynamoDbMetricsStore;
+  const serving = useServe('sentinel-client-');
   let python: string | undefined;
   const bucket = async (version: Version) => {
-    const [found] = await store.readBuckets(seriesKey(version), MINUTE, MINUTE);
+    const [found] = await serving.store.readBuckets(seriesKey(version), MINUTE, MINUTE);
     return found;
   };
   beforeAll(async () => {
     python = await findPython();
-    dir = await mkdtemp(join(tmpdir(), 'sentinel-client-'));
-    served = await startServe({ port: 0, stateDir: dir, policy: {}, tickMs: 3_600_000 });
-    store = new DynamoDbMetricsStore({
-      client: served.stack.dynamoDb,
-      tableName: served.stack.tableName,
-      bucketTtlMs: 35 * 86_400_000,
-    });
-  });
-  afterAll(async () => {
-    await served?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   const pythonEnv = (
@@ -231,7 +215,7 @@ describe('example emitters against sentinel serve', () => {
     credentials: { accessKeyId: string; secretAccessKey: string },
   ) => ({
     PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: dir,
+    HOME: serving.dir,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_REGION: REGION,
@@ -285,13 +269,17 @@ describe('example emitters against sentinel serve', () => {
     expect(python, NO_BOTOCORE).toBeDefined();
   };
 
+  /** A proxy to the ingest URL that checks each signature with the real secret and injects FAULTS. */
+  const faultyProxy = () =>
+    startProxy(serving.served.ingestUrl, serving.served.credentials.secretAccessKey, FAULTS);
+
   it('python emitter (botocore SigV4): 2,500 events in 3 batches, one answer lost and retried, stored exactly once', async (context) => {
     needsBotocore(context);
-    const proxy = await startProxy(served.ingestUrl, served.credentials.secretAccessKey, FAULTS);
+    const proxy = await faultyProxy();
     const version = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'py-client' };
     try {
       const { stdout } = await run(python as string, ['-c', PY_DRIVER], {
-        env: pythonEnv(proxy.url, version.prompt, served.credentials),
+        env: pythonEnv(proxy.url, version.prompt, serving.served.credentials),
         maxBuffer: 10 * 1024 * 1024,
       });
       const results = JSON.parse(stdout) as Outcome[];
@@ -302,13 +290,13 @@ describe('example emitters against sentinel serve', () => {
   });
 
   it('typescript emitter (@smithy/signature-v4): the same 3 batches and faults, stored exactly once', async () => {
-    const proxy = await startProxy(served.ingestUrl, served.credentials.secretAccessKey, FAULTS);
+    const proxy = await faultyProxy();
     const version = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'ts-client' };
     try {
       const emitter = new SentinelEmitter({
         ingestUrl: proxy.url,
         region: REGION,
-        credentials: served.credentials,
+        credentials: serving.served.credentials,
         maxIntervalMs: 60_000,
         baseDelayMs: 50,
         maxDelayMs: 500,
@@ -333,7 +321,7 @@ describe('example emitters against sentinel serve', () => {
 
   it('neither emitter retries a 403 (unknown credentials): the batch is dropped once, with the reason', async (context) => {
     needsBotocore(context);
-    const proxy = await startProxy(served.ingestUrl, 'not-the-secret', {});
+    const proxy = await startProxy(serving.served.ingestUrl, 'not-the-secret', {});
     const stranger = { accessKeyId: 'AKIASTRANGER0000000', secretAccessKey: 'not-the-secret' };
     try {
       const env = { ...pythonEnv(proxy.url, 'py-forbidden', stranger), EVENTS: '3' };

@@ -3,16 +3,12 @@
  * AWS, and whatever body it sends, the ingest Lambda never answers 5xx, counts each valid event
  * once (re-sent batches included) and touches no other version's data.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbMetricsStore } from '../../functions/adapters/dynamodb-metrics-store.ts';
-import { type ServedStack, startServe } from '../../functions/cli/serve.ts';
+import { describe, expect, it } from 'vitest';
 import { seriesKey } from '../../functions/core/aggregate.ts';
 import type { Version } from '../../functions/core/version.ts';
 import { signedPostJson } from '../../functions/local/signed-fetch.ts';
+import { useServe } from '../support/serve.ts';
 
 const LIVE = { model: 'gemini-2.0-flash', modelVersion: '2.0', prompt: 'v2' };
 /** Never sent: its buckets must stay empty whatever the fuzz sends. */
@@ -55,37 +51,26 @@ const hostileEvent = fc.oneof(
 );
 
 describe('sentinel serve', () => {
-  let served: ServedStack;
-  let dir: string;
-  let store: DynamoDbMetricsStore;
+  const serving = useServe('sentinel-serve-');
   const classified = async (version: Version) => {
-    const [bucket] = await store.readBuckets(seriesKey(version), MINUTE, MINUTE);
+    const [bucket] = await serving.store.readBuckets(seriesKey(version), MINUTE, MINUTE);
     return bucket?.classified ?? 0;
   };
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sentinel-serve-'));
-    served = await startServe({ port: 0, stateDir: dir, policy: {}, tickMs: 3_600_000 });
-    store = new DynamoDbMetricsStore({
-      client: served.stack.dynamoDb,
-      tableName: served.stack.tableName,
-      bucketTtlMs: 35 * 86_400_000,
-    });
-  });
-  afterAll(async () => {
-    await served?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
 
   it('takes a signed batch once, however often it is re-sent, and refuses an unsigned one', async () => {
     const batch = { batchId: 'serve-1', events: [classification('a'), classification('b')] };
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      expect(await signedPostJson(served.ingestUrl, batch, served.credentials)).toMatchObject({
-        status: 200,
-        body: { accepted: 2 },
-      });
+      expect(await signedPostJson(serving.served.ingestUrl, batch, serving.served.credentials)).toMatchObject(
+        {
+          status: 200,
+          body: { accepted: 2 },
+        },
+      );
     }
     expect(await classified(LIVE)).toBe(2);
-    expect((await fetch(served.ingestUrl, { method: 'POST', body: JSON.stringify(batch) })).status).toBe(403);
+    expect(
+      (await fetch(serving.served.ingestUrl, { method: 'POST', body: JSON.stringify(batch) })).status,
+    ).toBe(403);
   });
 
   it('never answers 5xx to hostile batches, counts their valid events exactly once, leaves other versions alone', async () => {
@@ -101,8 +86,8 @@ describe('sentinel serve', () => {
             item === 'valid' ? classification(`fuzz-${sequence}-${index}`) : item,
           );
           const batch = { batchId: `fuzz-${sequence}`, events };
-          const first = await signedPostJson(served.ingestUrl, batch, served.credentials);
-          const again = await signedPostJson(served.ingestUrl, batch, served.credentials);
+          const first = await signedPostJson(serving.served.ingestUrl, batch, serving.served.credentials);
+          const again = await signedPostJson(serving.served.ingestUrl, batch, serving.served.credentials);
           expect(first.status).toBeLessThan(500);
           expect(again.status).toBe(first.status);
           if (first.status === 200) expected += items.filter((item) => item === 'valid').length;
@@ -117,7 +102,7 @@ describe('sentinel serve', () => {
 
   it('answers non-JSON and empty bodies with 400, not 5xx', async () => {
     for (const body of ['', '{', '[]', 'null', '{"events": 3}']) {
-      const answer = await signedPostJson(served.ingestUrl, body, served.credentials);
+      const answer = await signedPostJson(serving.served.ingestUrl, body, serving.served.credentials);
       expect(answer.status, body).toBeLessThan(500);
     }
   });

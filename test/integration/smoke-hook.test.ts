@@ -13,6 +13,7 @@ import { parsePolicy } from '../../functions/core/policy.ts';
 import { SmokeValidationFailedError } from '../../functions/core/validation/smoke.ts';
 import { chooseTarget, revertCommit } from '../../functions/core/workflow/revert.ts';
 import { type LocalStore, openLocalStore } from '../../functions/local/local-store.ts';
+import { openRollbackIncident } from '../support/incidents.ts';
 import { createShopqRepo } from '../support/shopq-repo.ts';
 
 const T0 = Date.parse('2026-11-27T12:00:00Z');
@@ -68,20 +69,7 @@ async function revertWithSmoke(id: string, minAgreement: number) {
     policy,
     smoke: new HttpSmokeClassifier(url),
   };
-  const at = new Date(T0).toISOString();
-  const incident: Incident = {
-    id,
-    service: `svc-${id}`,
-    version: V2,
-    decision: 'rollback',
-    status: 'open',
-    openedAt: at,
-    updatedAt: at,
-    triggers: [],
-    executionName: `rollback-${id}`,
-    verification: [],
-    timeline: [],
-  };
+  const incident = openRollbackIncident(id, V2, `svc-${id}`, T0);
   await local.incidents.openIncident(incident);
   const state = {
     incidentId: id,

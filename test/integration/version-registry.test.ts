@@ -20,7 +20,8 @@ import type { WorkflowState } from '../../functions/core/workflow/state.ts';
 import { localControl } from '../../functions/local/control.ts';
 import { LocalGitHubServer } from '../../functions/local/github-server.ts';
 import { type LocalStore, openLocalStore } from '../../functions/local/local-store.ts';
-import type { Notification, SourceRepository } from '../../functions/ports.ts';
+import type { SourceRepository } from '../../functions/ports.ts';
+import { openRollbackIncident, RecordingNotifier } from '../support/incidents.ts';
 import { CLASSIFIER, createShopqRepo, STABLE_TAG } from '../support/shopq-repo.ts';
 
 const T0 = Date.parse('2026-11-27T12:00:00Z');
@@ -57,22 +58,8 @@ async function ingest(local: LocalStore, events: SentinelEvent[]): Promise<void>
   await local.store.applyBatch(nextId('batch'), aggregateEvents(events));
 }
 
-function incidentFor(id: string, version: Version, service = 'shopq'): Incident {
-  const at = new Date(T0).toISOString();
-  return {
-    id,
-    service,
-    version,
-    decision: 'rollback',
-    status: 'open',
-    openedAt: at,
-    updatedAt: at,
-    triggers: [],
-    executionName: `rollback-${id}`,
-    verification: [],
-    timeline: [],
-  };
-}
+const incidentFor = (id: string, version: Version, service = 'shopq'): Incident =>
+  openRollbackIncident(id, version, service, T0);
 
 const stateOf = (incident: Incident): WorkflowState => ({
   incidentId: incident.id,
@@ -81,13 +68,6 @@ const stateOf = (incident: Incident): WorkflowState => ({
   decision: incident.decision,
   triggers: [],
 });
-
-class RecordingNotifier {
-  readonly sent: Notification[] = [];
-  async publish(notification: Notification): Promise<void> {
-    this.sent.push(notification);
-  }
-}
 
 describe('version registry on dynalite', () => {
   let local: LocalStore;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { functionUrlEvent, writeResult } from '../../functions/local/stack/function-urls.ts';
 
 export type FunctionUrlHandler = (
   event: APIGatewayProxyEventV2,
@@ -19,8 +20,9 @@ const HARD_BODY_LIMIT = 64 * 1024 * 1024;
 
 /**
  * Serves a Function URL handler built with injected deps over plain HTTP, for the handler tests
- * (the runtime serves the stack's own URLs: functions/local/stack/function-urls.ts).
- * Requests become Function-URL events (payload 2.0) and results become HTTP answers.
+ * (the runtime serves the stack's own URLs: functions/local/stack/function-urls.ts). Requests
+ * become Function-URL events (payload 2.0) and results HTTP answers, by that server's own
+ * mapping (`functionUrlEvent`, `writeResult`), with the URL's path as the event's path.
  */
 export async function startIngestServer(options: {
   port: number;
@@ -75,16 +77,15 @@ async function serve(
     }
     chunks.push(chunk as Buffer);
   }
-  const result = await handler(toEvent(request, Buffer.concat(chunks)), fakeContext());
+  const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
+  const event = functionUrlEvent(request, Buffer.concat(chunks), { url, path: url.pathname, apiId: 'local' });
+  // The local event has every field of APIGatewayProxyEventV2 the handlers read (not `domainPrefix`).
+  const result = await handler(event as APIGatewayProxyEventV2, fakeContext());
   if (typeof result === 'string') {
     answer(response, 200, { 'content-type': 'application/json' }, result);
     return;
   }
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
-  const body =
-    result.body === undefined ? '' : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
-  answer(response, result.statusCode ?? 200, headers, body);
+  writeResult(response, result);
 }
 
 function answer(
@@ -95,45 +96,6 @@ function answer(
 ): void {
   response.writeHead(status, headers);
   response.end(body);
-}
-
-function toEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
-  const url = new URL(request.url ?? '/', 'http://localhost');
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
-  }
-  // Like Function URLs: text bodies arrive as text, anything else base64-encoded.
-  const contentType = headers['content-type'] ?? '';
-  const isText = /json|text|xml|x-www-form-urlencoded/i.test(contentType);
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: url.pathname,
-    rawQueryString: url.search.replace(/^\?/, ''),
-    headers,
-    isBase64Encoded: body.byteLength > 0 && !isText,
-    ...(body.byteLength > 0 ? { body: body.toString(isText ? 'utf8' : 'base64') } : {}),
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: headers.host ?? 'localhost',
-      domainPrefix: 'local',
-      http: {
-        method: request.method ?? 'GET',
-        path: url.pathname,
-        protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId: randomUUID(),
-      routeKey: '$default',
-      stage: '$default',
-      time: now.toISOString(),
-      timeEpoch: now.getTime(),
-    },
-  };
 }
 
 function fakeContext(): Context {

@@ -84,43 +84,11 @@ export class FunctionUrlServer {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
-    const path = `/${rest.join('/')}`;
-    const textual = /json|text|x-www-form-urlencoded|xml/.test(
-      String(request.headers['content-type'] ?? 'text'),
-    );
-    const now = new Date();
-    const event = {
-      version: '2.0',
-      routeKey: '$default',
-      rawPath: path,
-      rawQueryString: url.search.slice(1),
-      headers: Object.fromEntries(
-        Object.entries(request.headers).map(([name, value]) => [
-          name,
-          Array.isArray(value) ? value.join(',') : String(value),
-        ]),
-      ),
-      queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
-      requestContext: {
-        accountId: 'anonymous',
-        apiId: target.urlLogicalId,
-        domainName: url.host,
-        http: {
-          method: request.method ?? 'GET',
-          path,
-          protocol: 'HTTP/1.1',
-          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-          userAgent: String(request.headers['user-agent'] ?? ''),
-        },
-        requestId: randomUUID(),
-        routeKey: '$default',
-        stage: '$default',
-        time: now.toUTCString(),
-        timeEpoch: now.getTime(),
-      },
-      body: body.length === 0 ? undefined : textual ? body.toString('utf8') : body.toString('base64'),
-      isBase64Encoded: body.length > 0 && !textual,
-    };
+    const event = functionUrlEvent(request, body, {
+      url,
+      path: `/${rest.join('/')}`,
+      apiId: target.urlLogicalId,
+    });
     let result: unknown;
     try {
       result = await this.options.invoke(target.functionArn, event);
@@ -175,6 +143,56 @@ export class FunctionUrlServer {
   }
 }
 
+/**
+ * The payload-2.0 event a Function URL delivers for `request`: `path` is the path below the URL
+ * (the local server takes the URL's id off the front), `apiId` the URL's id. Text bodies
+ * (JSON, text, XML, forms; a request without a content type counts as text) arrive as text,
+ * anything else base64-encoded. Unlike AWS, `requestContext` has no `domainPrefix`.
+ */
+export function functionUrlEvent(
+  request: IncomingMessage,
+  body: Buffer,
+  where: { readonly url: URL; readonly path: string; readonly apiId: string },
+) {
+  const { url, path } = where;
+  const textual = /json|text|x-www-form-urlencoded|xml/.test(
+    String(request.headers['content-type'] ?? 'text'),
+  );
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: url.search.slice(1),
+    headers: Object.fromEntries(
+      Object.entries(request.headers).map(([name, value]) => [
+        name,
+        Array.isArray(value) ? value.join(',') : String(value),
+      ]),
+    ),
+    queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: where.apiId,
+      domainName: url.host,
+      http: {
+        method: request.method ?? 'GET',
+        path,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: String(request.headers['user-agent'] ?? ''),
+      },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body.length === 0 ? undefined : textual ? body.toString('utf8') : body.toString('base64'),
+    isBase64Encoded: body.length > 0 && !textual,
+  };
+}
+
 function forbidden(response: ServerResponse, message: string): void {
   response.writeHead(403, {
     'content-type': 'application/json',
@@ -184,7 +202,7 @@ function forbidden(response: ServerResponse, message: string): void {
 }
 
 /** Function URL response mapping: a `{statusCode, …}` object is used as is; anything else is JSON. */
-function writeResult(response: ServerResponse, result: unknown): void {
+export function writeResult(response: ServerResponse, result: unknown): void {
   const shaped = result as {
     statusCode?: number;
     headers?: Record<string, string>;

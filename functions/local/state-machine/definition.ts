@@ -14,28 +14,19 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { type BuildAppOptions, buildApp } from '../../../lib/app.ts';
+import { type PhysicalResource, resolveString } from '../stack/intrinsics.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../stack/physical.ts';
 
-export const PLACEHOLDER_REGION = 'us-east-1';
-export const PLACEHOLDER_ACCOUNT = '123456789012';
-const LAMBDA_ARN_PREFIX = `arn:aws:lambda:${PLACEHOLDER_REGION}:${PLACEHOLDER_ACCOUNT}:function:`;
+const LAMBDA_ARN_PREFIX = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:`;
 
 export type AslDefinition = StateMachineDefinition;
-
-/** The definition references something the runner has no placeholder for. */
-export class UnresolvableTokenError extends Error {
-  override readonly name = 'UnresolvableTokenError';
-}
-
-const PSEUDO_PARAMETERS: Record<string, string> = {
-  'AWS::Partition': 'aws',
-  'AWS::Region': PLACEHOLDER_REGION,
-  'AWS::AccountId': PLACEHOLDER_ACCOUNT,
-  'AWS::URLSuffix': 'amazonaws.com',
-};
 
 /**
  * Synthesizes the stack in-process (`buildApp`, as bin/app.ts does) and returns the rollback
  * state machine's ASL with placeholder ARNs. `options.stack` builds variants (e.g. renamed states).
+ * Its tokens resolve with the local stack's intrinsics (`../stack/intrinsics.ts`), in which only
+ * the step Lambdas exist: `Ref` is the step's name, `Fn::GetAtt … Arn` its placeholder ARN; a
+ * token naming anything else throws UnresolvableIntrinsicError.
  */
 export function loadDefinition(options: Pick<BuildAppOptions, 'context' | 'stack'> = {}): AslDefinition {
   const outdir = mkdtempSync(join(tmpdir(), 'sentinel-synth-'));
@@ -43,9 +34,12 @@ export function loadDefinition(options: Pick<BuildAppOptions, 'context' | 'stack
     // The stack requires `-c repository`; the ASL does not depend on it, so a placeholder does.
     const context = { repository: 'local/application', ...options.context };
     const { app, stack } = buildApp({ ...options, context, bundle: false, outdir });
-    const stepByLogicalId = new Map<string, string>();
+    const stepLambdas = new Map<string, PhysicalResource>();
     for (const [step, fn] of Object.entries(stack.workflow.functions)) {
-      stepByLogicalId.set(Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnFunction), step);
+      stepLambdas.set(Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnFunction), {
+        ref: step, // Ref of a function is its name
+        attributes: { Arn: `${LAMBDA_ARN_PREFIX}${step}` },
+      });
     }
     const stateMachineId = Stack.of(stack).getLogicalId(
       stack.workflow.stateMachine.node.defaultChild as CfnStateMachine,
@@ -57,44 +51,15 @@ export function loadDefinition(options: Pick<BuildAppOptions, 'context' | 'stack
     if (resource?.Type !== 'AWS::StepFunctions::StateMachine') {
       throw new Error(`state machine ${stateMachineId} not found in the synthesized template`);
     }
-    const text = resolveToken(resource.Properties?.DefinitionString, stepByLogicalId);
+    const text = resolveString(
+      resource.Properties?.DefinitionString,
+      { region: LOCAL_REGION, account: LOCAL_ACCOUNT, stackName: stack.stackName, resources: stepLambdas },
+      `${stateMachineId} DefinitionString`,
+    );
     return JSON.parse(text) as AslDefinition;
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
-}
-
-/** Resolves `Fn::Join`, `Fn::GetAtt … Arn` of the step Lambdas and `Ref` of pseudo parameters. */
-export function resolveToken(value: unknown, stepByLogicalId: ReadonlyMap<string, string>): string {
-  if (typeof value === 'string') return value;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UnresolvableTokenError(`unexpected token ${JSON.stringify(value)}`);
-  }
-  const [intrinsic, ...rest] = Object.keys(value);
-  const argument = (value as Record<string, unknown>)[intrinsic ?? ''];
-  if (intrinsic === undefined || rest.length > 0) {
-    throw new UnresolvableTokenError(`unexpected token ${JSON.stringify(value)}`);
-  }
-  if (intrinsic === 'Fn::Join' && Array.isArray(argument) && typeof argument[0] === 'string') {
-    const parts: unknown = argument[1];
-    if (!Array.isArray(parts))
-      throw new UnresolvableTokenError(`Fn::Join without a list: ${JSON.stringify(value)}`);
-    return parts.map((part) => resolveToken(part, stepByLogicalId)).join(argument[0]);
-  }
-  if (intrinsic === 'Ref' && typeof argument === 'string') {
-    const pseudo = PSEUDO_PARAMETERS[argument];
-    if (pseudo !== undefined) return pseudo;
-    const step = stepByLogicalId.get(argument);
-    if (step !== undefined) return step; // Ref of a function is its name
-  }
-  if (intrinsic === 'Fn::GetAtt' && Array.isArray(argument) && argument[1] === 'Arn') {
-    const step = stepByLogicalId.get(String(argument[0]));
-    if (step !== undefined) return `${LAMBDA_ARN_PREFIX}${step}`;
-  }
-  throw new UnresolvableTokenError(
-    `the definition references ${JSON.stringify(value)}, which is not a step Lambda of the workflow; ` +
-      'give the local runner a placeholder for it in functions/local/state-machine/definition.ts',
-  );
 }
 
 /**

@@ -5,15 +5,7 @@
  */
 import './polyfills.ts';
 
-export {
-  type AslDefinition,
-  loadDefinition,
-  PLACEHOLDER_ACCOUNT,
-  PLACEHOLDER_REGION,
-  resolveToken,
-  taskSteps,
-  UnresolvableTokenError,
-} from './definition.ts';
+export { type AslDefinition, loadDefinition, taskSteps } from './definition.ts';
 export {
   MissingTaskHandlerError,
   type PendingCallback,

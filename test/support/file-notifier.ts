@@ -1,10 +1,10 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Notification, Notifier } from '../ports.ts';
+import type { Notification, Notifier } from '../../functions/ports.ts';
 
 /**
- * The local stand-in for the two SNS topics: each message is appended as one JSON line to
- * `<dir>/<topic>.jsonl` and, when `echo` is given, shown to the person running Sentinel.
+ * A stand-in for the two SNS topics, for tests that run steps in process: each message is kept in
+ * `sent`, appended as one JSON line to `<dir>/<topic>.jsonl` and, when `echo` is given, passed to it.
  */
 export class FileNotifier implements Notifier {
   readonly sent: Notification[] = [];

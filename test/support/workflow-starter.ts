@@ -1,4 +1,4 @@
-import type { WorkflowStarter } from '../ports.ts';
+import type { WorkflowStarter } from '../../functions/ports.ts';
 
 export interface LocalExecution {
   name: string;
@@ -7,8 +7,9 @@ export interface LocalExecution {
 }
 
 /**
- * Starts local executions with the one rule Step Functions gives us in the cloud: an execution
- * name is used once, so starting the same name again is a no-op that reports the running one.
+ * For the tests of what starts the workflow (dispatcher, evaluator): starts in-process executions
+ * with the one rule Step Functions gives us in the cloud: an execution name is used once, so
+ * starting the same name again is a no-op that reports the running one.
  */
 export class LocalWorkflowStarter implements WorkflowStarter {
   readonly executions = new Map<string, LocalExecution>();
