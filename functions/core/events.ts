@@ -121,7 +121,10 @@ const gdsReportSchema = z.object({
   otpInCritical: count.optional(),
 });
 
-/** A classification as Sentinel keeps it: the snippet is gone, only the OTP verdict remains. */
+/**
+ * A classification as Sentinel keeps it: the snippet is gone, only the OTP verdict remains —
+ * the classifier's own flag, or for a critical email the detector's verdict on its snippet.
+ */
 export interface ClassificationEvent {
   type: 'classification';
   id: string;
@@ -301,6 +304,9 @@ function normalise(
 ): SentinelEvent {
   if (data.type !== 'classification') return data;
   const { snippet, otp, ...rest } = data;
-  // The classifier's own `"otp": true` counts whatever the detector says of the snippet.
-  return { ...rest, otp: otp === true || (snippet !== undefined && isOtp(snippet, otpExtensions)) };
+  // The classifier's own `"otp": true` counts whatever the detector says of the snippet. Only an
+  // OTP in critical is ever counted (the P0 trigger, the shadow's otpInCritical), so only a
+  // critical snippet is worth the detector's time.
+  const detected = rest.importance === 'critical' && snippet !== undefined && isOtp(snippet, otpExtensions);
+  return { ...rest, otp: otp === true || detected };
 }

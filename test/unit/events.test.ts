@@ -205,6 +205,16 @@ describe('snippets', () => {
     expect(plain.ok && plain.event.type === 'classification' && plain.event.otp).toBe(false);
   });
 
+  it('runs the detector on critical snippets only (only an OTP in critical counts); the classifier flag counts always', () => {
+    const snippet = 'Your verification code is 123456';
+    for (const importance of ['time_sensitive', 'routine']) {
+      const result = parseEvent({ ...classification, importance, snippet }, 0);
+      expect(result.ok && result.event.type === 'classification' && result.event.otp).toBe(false);
+      const flagged = parseEvent({ ...classification, importance, snippet, otp: true }, 0);
+      expect(flagged.ok && flagged.event.type === 'classification' && flagged.event.otp).toBe(true);
+    }
+  });
+
   it('honours an explicit otp flag without a snippet', () => {
     const result = parseEvent({ ...classification, otp: true }, 0);
     expect(result.ok && result.event.type === 'classification' && result.event.otp).toBe(true);
