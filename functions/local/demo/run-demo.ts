@@ -190,6 +190,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       if (clock.elapsedRealMs() > DEMO_TIMEOUT_MS + approver.waitedForPeopleMs())
         throw new Error(`the demo did not finish within ${DEMO_TIMEOUT_MS / 60_000} minutes`);
       await sleep(msPerSimMinute * 5);
+      clock.capAdvance(msPerSimMinute * 10);
       const now = clock.now().getTime();
       await classifier.deployHead(say);
       const events = classifier.traffic(lastTick, now);

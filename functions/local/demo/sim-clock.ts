@@ -21,6 +21,7 @@ export class SimulatedClock implements Clock {
   private readonly state = new Float64Array(this.shared, 0, 4);
   private readonly sequence = new Int32Array(this.shared, 4 * Float64Array.BYTES_PER_ELEMENT, 1);
   private pauses = 0;
+  private checkedAt: number | undefined;
   private readonly wallStart = Date.now();
 
   constructor(
@@ -64,6 +65,19 @@ export class SimulatedClock implements Clock {
     Atomics.add(this.sequence, 0, 1);
     change();
     Atomics.add(this.sequence, 0, 1);
+  }
+
+  /**
+   * Lets at most `maxRealMs` of running (unfrozen) wall time count since the last call; the rest
+   * is treated as if frozen. A stalled event loop on a busy machine would otherwise read, at the
+   * demo's speed-up, as an hour of simulated time in which nothing happened.
+   */
+  capAdvance(maxRealMs: number): void {
+    const sim = this.now().getTime();
+    const excessRealMs = (sim - (this.checkedAt ?? sim)) / this.factor - maxRealMs;
+    if (excessRealMs > 0 && this.pauses === 0)
+      this.write(() => (this.state[REAL_START] = (this.state[REAL_START] as number) + excessRealMs));
+    this.checkedAt = this.now().getTime();
   }
 
   /** Wall milliseconds since the demo began, pauses included. */
