@@ -56,11 +56,11 @@ export function latencyAlarmPeriods(rollingMinutes: number, warningAboveMinutes:
  * thin or quiet window neither extends nor breaks the streak.
  *
  * The streak: one alarm's periods never overlap, so N = ⌊W/R⌋ + 1 periods check the windows
- * ending now, R ago, … (all of them inside the evaluator's streak of W + 1 windows). With R = 1
- * minute this is exactly the evaluator's rule; with R = 10 the alarm fires the same minute as
- * the evaluator's warning for a sustained slowdown, never later while every minute has traffic,
- * and earlier only if latency flaps between the sampled windows — the dispatcher it wakes
- * re-judges on the evaluator's full rule before any rollback.
+ * ending now, R ago, … (all of them inside the evaluator's streak of W + 1 windows). While every
+ * minute has traffic, R = 1 minute is exactly the evaluator's rule, and the runbook's R = W = 10
+ * fires the same minute as the evaluator's warning for a sustained slowdown, never later, and
+ * earlier only if latency flaps between the sampled windows — the dispatcher it wakes re-judges
+ * on the evaluator's full rule before any rollback.
  */
 export function latencyP95Alarm(scope: Construct, id: string, namespace: string, t: LatencyAlarmThresholds) {
   const rollingMinutes = t.rollingWindow.toMinutes();
