@@ -5,6 +5,7 @@ import {
   GraphWidget,
   type HorizontalAnnotation,
   type IAlarm,
+  type IMetric,
   MathExpression,
   Shading,
   TextWidget,
@@ -12,6 +13,7 @@ import {
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Policy } from '../functions/core/policy.ts';
+import { SLOW_SHARE_PERCENT } from './latency-alarm.ts';
 import { METRIC_NAMES, METRICS_NAMESPACE } from './triggers.ts';
 
 export interface DashboardProps {
@@ -19,6 +21,8 @@ export interface DashboardProps {
   readonly policy: Policy;
   /** The trigger alarms, shown with their state. */
   readonly alarms: IAlarm[];
+  /** What the latency alarm watches: the share of samples above the threshold per rolling window. */
+  readonly latencyShare: IMetric;
   /** The rollback workflow: its executions are the incidents that got past dispatch. */
   readonly stateMachine: StateMachine;
 }
@@ -77,14 +81,10 @@ export class Dashboard extends Construct {
             width: 8,
           }),
           new GraphWidget({
-            title: 'Classification latency p95 (ms)',
-            left: [perVersion(`Version} MetricName="${METRIC_NAMES.latencyP95}"`, 'Maximum', minute, '')],
+            title: `Latency samples above ${t.latency_p95.thresholdMs} ms (% of each ${t.latency_p95.rollingWindow} window)`,
+            left: [props.latencyShare],
             leftAnnotations: [
-              line(
-                t.latency_p95.thresholdMs,
-                `trigger: above for ${t.latency_p95.warningAboveMinutes}+ min`,
-                true,
-              ),
+              line(SLOW_SHARE_PERCENT, `p95 above ${t.latency_p95.thresholdMs} ms: above`, true),
             ],
             width: 8,
           }),

@@ -237,13 +237,18 @@ export class RollbackSentinelStack extends Stack {
       logRetention,
       thresholds: {
         otpInCriticalAbove: policy.triggers.otp_in_critical.breachAbove,
-        latencyP95AboveMs: policy.triggers.latency_p95.thresholdMs,
-        latencyMinutes: policy.triggers.latency_p95.warningAboveMinutes,
+        latency: {
+          aboveMs: policy.triggers.latency_p95.thresholdMs,
+          rollingWindow: Duration.millis(parseDuration(policy.triggers.latency_p95.rollingWindow)),
+          minSamplesPerWindow: policy.triggers.latency_p95.minSamplesPerWindow,
+          warningAboveMinutes: policy.triggers.latency_p95.warningAboveMinutes,
+        },
       },
     });
     this.dashboard = new Dashboard(this, 'Dashboard', {
       policy,
       alarms: [this.triggers.otpInCriticalAlarm, this.triggers.latencyAlarm],
+      latencyShare: this.triggers.latencyAlarm.metric,
       stateMachine: this.workflow.stateMachine,
     });
   }

@@ -8,6 +8,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { LATENCY_METRIC_NAMES, type LatencyAlarmThresholds, latencyP95Alarm } from './latency-alarm.ts';
 import type { Notifications } from './notifications.ts';
 import type { SentinelFunction } from './sentinel-function.ts';
 import { tickFunction } from './tick-function.ts';
@@ -21,8 +22,9 @@ export const METRICS_NAMESPACE = 'RollbackSentinel';
 export const METRIC_NAMES = {
   /** Count of critical classifications whose snippet was an OTP (ingest, per batch, Sum). */
   otpInCritical: 'OtpInCritical',
-  /** p95 of classification latency in ms over a batch's minute (ingest, Maximum per minute). */
-  latencyP95: 'ClassificationLatencyP95',
+  /** Latency samples, and those above the trigger's threshold (ingest, exact counts, Sum). */
+  latencySamples: LATENCY_METRIC_NAMES.samples,
+  latencyAboveBreach: LATENCY_METRIC_NAMES.aboveBreach,
   /** Every trigger's value at each evaluation (evaluator; dimensions `Trigger`, `Version`). */
   triggerValue: 'TriggerValue',
 } as const;
@@ -30,10 +32,8 @@ export const METRIC_NAMES = {
 export interface TriggerThresholds {
   /** OTP-in-critical count above which the alarm fires (runbook: > 0). */
   readonly otpInCriticalAbove: number;
-  /** p95 latency in ms above which a minute counts (runbook: 3000). */
-  readonly latencyP95AboveMs: number;
-  /** Consecutive one-minute periods above it before the alarm fires (runbook: 10). */
-  readonly latencyMinutes: number;
+  /** The policy's latency_p95 trigger (runbook: above 3000 ms for more than 10 minutes). */
+  readonly latency: LatencyAlarmThresholds;
 }
 
 export interface TriggersProps {
@@ -64,8 +64,8 @@ export interface TriggersProps {
 /**
  * What starts an incident: the evaluator Lambda on an EventBridge schedule (all seven triggers
  * over the store), and two CloudWatch alarms on the metrics ingestion publishes, for the fast
- * signals — any OTP in `critical` (pages at once) and p95 latency above 3 s for 10 minutes
- * (alerts). An EventBridge rule sends every alarm that enters ALARM to the dispatcher.
+ * signals — any OTP in `critical` (pages at once) and p95 latency above 3 s for more than 10
+ * minutes, judged on the same exact counts and rolling windows as the evaluator (alerts). An EventBridge rule sends every alarm that enters ALARM to the dispatcher.
  */
 export class Triggers extends Construct {
   readonly evaluator: SentinelFunction;
@@ -128,21 +128,12 @@ export class Triggers extends Construct {
     });
     props.notifications.addAlarmAction(this.otpInCriticalAlarm, pages);
 
-    this.latencyAlarm = new Alarm(this, 'ClassificationLatencyP95Alarm', {
-      alarmDescription: `Classification p95 latency above ${props.thresholds.latencyP95AboveMs} ms for ${props.thresholds.latencyMinutes} consecutive minutes`,
-      metric: new Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: METRIC_NAMES.latencyP95,
-        statistic: Stats.MAXIMUM,
-        period: Duration.minutes(1),
-      }),
-      threshold: props.thresholds.latencyP95AboveMs,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: props.thresholds.latencyMinutes,
-      datapointsToAlarm: props.thresholds.latencyMinutes,
-      // A minute without traffic is not a slow minute.
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    this.latencyAlarm = latencyP95Alarm(
+      this,
+      'ClassificationLatencyP95Alarm',
+      METRICS_NAMESPACE,
+      props.thresholds.latency,
+    );
     props.notifications.addAlarmAction(this.latencyAlarm, alerts);
 
     this.alarmRule = new Rule(this, 'AlarmToDispatcher', {

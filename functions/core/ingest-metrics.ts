@@ -1,31 +1,33 @@
 import type { MetricDatum } from '../ports.ts';
 import type { BatchAggregate } from './aggregate.ts';
-import { latencyCount } from './buckets.ts';
-import { quantile } from './histogram.ts';
+import { type LatencyCut, latencyCount, samplesOver } from './buckets.ts';
 import { versionKey } from './version.ts';
 
 /** Contract with the alarms and dashboard in lib/triggers.ts (namespace RollbackSentinel). */
 export const INGEST_METRIC_NAMES = {
   otpInCritical: 'OtpInCritical',
-  latencyP95: 'ClassificationLatencyP95',
+  latencySamples: 'ClassificationLatencySamples',
+  latencyAboveBreach: 'ClassificationLatencyAboveBreach',
 } as const;
 
 /**
  * The custom metrics one ingested batch publishes, for exactly the buckets it wrote (a retried
  * batch lists none twice, so nothing counts twice). Live traffic only: shadow series are not
  * deployments. Each datum comes twice: without dimensions (the alarms watch the whole service)
- * and with `Version` (the dashboard's per-version lines).
+ * and with `Version` (per-version graphs).
  *
  * - `OtpInCritical` (Count): the bucket's OTP-in-critical count; the alarm sums per minute.
- * - `ClassificationLatencyP95` (Milliseconds): the p95 of the batch's share of the minute, from
- *   its latency histogram. The alarm takes the Maximum per minute, so a plain value is what it
- *   needs: publishing the histogram as Values/Counts would make Maximum the single slowest call.
- *   Several batches in one minute each publish their own p95; their maximum over-estimates the
- *   minute's p95 only when a small batch is slow, which errs on the side of alarming.
+ * - `ClassificationLatencySamples` (Count): the batch's latency samples in the minute.
+ * - `ClassificationLatencyAboveBreach` (Count): of those, the samples strictly above the
+ *   trigger's `thresholdMs` (`breachCut`), counted exactly at ingest. Counts, not a p95: they
+ *   add up across batches and minutes, so the alarm's Sum over any window gives the window's
+ *   exact share above — the evaluator's "p95 > T ⟺ more than 5 % above T" — where a histogram
+ *   p95 per batch could neither be combined nor decide the boundary.
  */
 export function ingestMetricData(
   aggregate: BatchAggregate,
   writtenBuckets: readonly { series: string; minute: number }[],
+  breachCut: LatencyCut,
 ): MetricDatum[] {
   const data: MetricDatum[] = [];
   for (const { series: key, minute } of writtenBuckets) {
@@ -33,25 +35,20 @@ export function ingestMetricData(
     const bucket = series?.buckets.get(minute);
     if (!series || series.shadow || !bucket || bucket.classified === 0) continue;
     const timestamp = new Date(minute);
+    const samples = latencyCount(bucket);
     const dimensionsSets = [undefined, { Version: versionKey(series.version) }];
     for (const dimensions of dimensionsSets) {
-      const scope = dimensions ? { dimensions } : {};
-      data.push({
-        name: INGEST_METRIC_NAMES.otpInCritical,
+      const datum = (name: string, value: number): MetricDatum => ({
+        name,
         timestamp,
         unit: 'Count',
-        value: bucket.otpCritical,
-        ...scope,
+        value,
+        ...(dimensions ? { dimensions } : {}),
       });
-      const p95 = latencyCount(bucket) > 0 ? quantile(bucket.latency, 0.95) : undefined;
-      if (p95 !== undefined) {
-        data.push({
-          name: INGEST_METRIC_NAMES.latencyP95,
-          timestamp,
-          unit: 'Milliseconds',
-          value: p95,
-          ...scope,
-        });
+      data.push(datum(INGEST_METRIC_NAMES.otpInCritical, bucket.otpCritical));
+      if (samples > 0) {
+        data.push(datum(INGEST_METRIC_NAMES.latencySamples, samples));
+        data.push(datum(INGEST_METRIC_NAMES.latencyAboveBreach, samplesOver(bucket, breachCut)));
       }
     }
   }

@@ -7,9 +7,11 @@ import { policyFromEnv, systemClock } from '../commons/env.ts';
 import { logger } from '../commons/logger.ts';
 import { metricsPublisherFromEnv } from '../commons/metrics-publisher.ts';
 import { metricsStoreFromEnv } from '../commons/table.ts';
+import type { LatencyCut } from '../core/buckets.ts';
 import { BatchIdConflictError, PayloadTooLargeError, ValidationError } from '../core/errors.ts';
 import { ingestBatch } from '../core/ingest.ts';
 import { ingestMetricData, otpInCriticalWritten } from '../core/ingest-metrics.ts';
+import { triggerCut } from '../core/latency-cuts.ts';
 import type { Policy } from '../core/policy.ts';
 import type { BreachSignal, Clock, MetricsPublisher, MetricsStore } from '../ports.ts';
 
@@ -81,7 +83,7 @@ export function makeIngestHandler(deps: IngestDeps | (() => IngestDeps)): Ingest
     try {
       const now = (resolved.clock ?? systemClock).now().getTime();
       const result = await ingestBatch(store, events, policy, { batchId, now });
-      const metricsPublished = await publishMetrics(resolved.publisher, result, log);
+      const metricsPublished = await publishMetrics(resolved.publisher, result, triggerCut(policy), log);
       const breachSignalled = await signalBreach(resolved.breachSignal, result, log);
       log.info('batch ingested', {
         batchId: result.batchId,
@@ -127,10 +129,11 @@ export function makeIngestHandler(deps: IngestDeps | (() => IngestDeps)): Ingest
 async function publishMetrics(
   publisher: MetricsPublisher | undefined,
   result: Awaited<ReturnType<typeof ingestBatch>>,
+  breachCut: LatencyCut,
   log: IngestLogger,
 ): Promise<number> {
   if (!publisher) return 0;
-  const data = ingestMetricData(result.aggregate, result.writtenBuckets);
+  const data = ingestMetricData(result.aggregate, result.writtenBuckets, breachCut);
   if (data.length === 0) return 0;
   try {
     await publisher.publish(data);

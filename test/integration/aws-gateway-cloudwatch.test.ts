@@ -44,10 +44,10 @@ const otpAlarm: AlarmConfig = {
   alarmActions: [PAGES],
 };
 const latencyAlarm: AlarmConfig = {
-  arn: alarmArn('LatencyP95'),
-  name: 'LatencyP95',
+  arn: alarmArn('LatencyMax'),
+  name: 'LatencyMax',
   namespace: NS,
-  metricName: 'ClassificationLatencyP95',
+  metricName: 'ClassificationLatencyMax',
   statistic: 'Maximum',
   period: 60,
   evaluationPeriods: 10,
@@ -228,7 +228,7 @@ describe('AWS gateway: CloudWatch PutMetricData', () => {
     const client = new CloudWatchClient(sdkConfig(g.endpoint, ingest));
     await new CloudWatchMetricsPublisher(client, NS).publish([
       {
-        name: 'ClassificationLatencyP95',
+        name: 'ClassificationLatencyMax',
         value: 850,
         unit: 'Milliseconds',
         timestamp: new Date(T0),
@@ -238,7 +238,7 @@ describe('AWS gateway: CloudWatch PutMetricData', () => {
     client.destroy();
     expect(g.datapoints()).toEqual([
       expect.objectContaining({
-        metricName: 'ClassificationLatencyP95',
+        metricName: 'ClassificationLatencyMax',
         dimensions: { prompt: 'v2' },
         maximum: 850,
         unit: 'Milliseconds',
@@ -324,37 +324,37 @@ describe('AWS gateway: alarms', () => {
     const g = await start();
     for (let minute = 0; minute < 9; minute++) {
       now = T0 + minute * MIN + 5_000;
-      await put(g, 'ClassificationLatencyP95', minute === 4 ? 2_000 : 3_500);
-      await put(g, 'ClassificationLatencyP95', minute === 4 ? 3_500 : 100); // Maximum per minute, not the last value
+      await put(g, 'ClassificationLatencyMax', minute === 4 ? 2_000 : 3_500);
+      await put(g, 'ClassificationLatencyMax', minute === 4 ? 3_500 : 100); // Maximum per minute, not the last value
     }
-    expect(g.alarmState('LatencyP95')?.value).toBe('OK');
+    expect(g.alarmState('LatencyMax')?.value).toBe('OK');
     now = T0 + 9 * MIN + 5_000;
-    await put(g, 'ClassificationLatencyP95', 3_001);
-    expect(g.alarmState('LatencyP95')?.value).toBe('ALARM');
+    await put(g, 'ClassificationLatencyMax', 3_001);
+    expect(g.alarmState('LatencyMax')?.value).toBe('ALARM');
     expect(invoked.map((i) => i.event.resources)).toEqual([[latencyAlarm.arn]]);
     expect(published).toHaveLength(1);
     const message = published[0] as PublishedMessage;
     expect(message).toMatchObject({
       topicArn: ALERTS,
       publisher: 'cloudwatch.amazonaws.com',
-      subject: `ALARM: "LatencyP95" in ${REGION}`,
+      subject: `ALARM: "LatencyMax" in ${REGION}`,
     });
     expect(JSON.parse(message.message)).toMatchObject({
-      AlarmName: 'LatencyP95',
+      AlarmName: 'LatencyMax',
       NewStateValue: 'ALARM',
       OldStateValue: 'OK',
       AlarmArn: latencyAlarm.arn,
     });
-    expect(g.alarmHistory()).toEqual([expect.objectContaining({ alarmName: 'LatencyP95', succeeded: true })]);
+    expect(g.alarmHistory()).toEqual([expect.objectContaining({ alarmName: 'LatencyMax', succeeded: true })]);
   });
 
   it('one minute at or under the threshold keeps latency out of ALARM', async () => {
     const g = await start();
     for (let minute = 0; minute < 10; minute++) {
       now = T0 + minute * MIN + 5_000;
-      await put(g, 'ClassificationLatencyP95', minute === 3 ? 3_000 : 9_000);
+      await put(g, 'ClassificationLatencyMax', minute === 3 ? 3_000 : 9_000);
     }
-    expect(g.alarmState('LatencyP95')?.value).toBe('OK');
+    expect(g.alarmState('LatencyMax')?.value).toBe('OK');
   });
 
   it.each([
@@ -377,16 +377,30 @@ describe('AWS gateway: alarms', () => {
       ],
     });
     await put(g, 'OtpInCritical', 3);
-    await put(g, 'ClassificationLatencyP95', 5_000);
+    await put(g, 'ClassificationLatencyMax', 5_000);
     expect(g.alarmState('OtpInCritical')?.value).toBe('ALARM');
-    expect(g.alarmState('LatencyP95')?.value).toBe('OK'); // 1 breaching of the 2 needed
+    expect(g.alarmState('LatencyMax')?.value).toBe('OK'); // 1 breaching of the 2 needed
     now = T0 + 3 * MIN;
-    await put(g, 'ClassificationLatencyP95', 5_000);
-    expect(g.alarmState('LatencyP95')?.value).toBe('ALARM');
+    await put(g, 'ClassificationLatencyMax', 5_000);
+    expect(g.alarmState('LatencyMax')?.value).toBe('ALARM');
     now = T0 + 30 * MIN;
     await g.evaluateAlarms();
     expect(g.alarmState('OtpInCritical')?.value).toBe('ALARM');
-    expect(g.alarmState('LatencyP95')?.value).toBe('INSUFFICIENT_DATA');
+    expect(g.alarmState('LatencyMax')?.value).toBe('INSUFFICIENT_DATA');
+  });
+
+  it('ignore with too few datapoints: all breaching keeps the state, one not breaching is OK', async () => {
+    const twoOfTwo = { ...latencyAlarm, evaluationPeriods: 2, datapointsToAlarm: 2, alarmActions: [] };
+    const g = await start({ alarms: [{ ...twoOfTwo, treatMissingData: 'ignore' }] });
+    await put(g, 'ClassificationLatencyMax', 5_000);
+    now = T0 + MIN;
+    await put(g, 'ClassificationLatencyMax', 5_000);
+    expect(g.alarmState('LatencyMax')?.value).toBe('ALARM');
+    now = T0 + 3 * MIN + 30_000; // the last complete minutes: 1 breaching, 2 missing
+    await g.evaluateAlarms();
+    expect(g.alarmState('LatencyMax')?.value).toBe('ALARM');
+    await put(g, 'ClassificationLatencyMax', 100);
+    expect(g.alarmState('LatencyMax')?.value).toBe('OK');
   });
 
   it('does not invoke a function whose permission names another rule', async () => {

@@ -16,6 +16,7 @@ import { MemoryMetricsStore } from '../../functions/adapters/memory-metrics-stor
 import { seriesKey } from '../../functions/core/aggregate.ts';
 import { prepareBatch } from '../../functions/core/ingest.ts';
 import { ingestMetricData } from '../../functions/core/ingest-metrics.ts';
+import { triggerCut } from '../../functions/core/latency-cuts.ts';
 import { DEFAULT_POLICY } from '../../functions/core/policy.ts';
 import { versionKey } from '../../functions/core/version.ts';
 import { makeIngestHandler } from '../../functions/handlers/ingest.ts';
@@ -51,31 +52,48 @@ function batch() {
 }
 
 describe('ingestMetricData (pure mapping)', () => {
+  const breachCut = triggerCut(DEFAULT_POLICY);
+
   it('matches the names the alarms watch, and publishes only the written live buckets', () => {
     expect(METRIC_NAMES.otpInCritical).toBe('OtpInCritical');
-    expect(METRIC_NAMES.latencyP95).toBe('ClassificationLatencyP95');
+    expect(METRIC_NAMES.latencySamples).toBe('ClassificationLatencySamples');
+    expect(METRIC_NAMES.latencyAboveBreach).toBe('ClassificationLatencyAboveBreach');
     const prepared = prepareBatch(batch(), DEFAULT_POLICY, { now: T0 });
-    const data = ingestMetricData(prepared.aggregate, [
-      { series: seriesKey(V2), minute: T0 },
-      { series: seriesKey(V2, true), minute: T0 },
+    const data = ingestMetricData(
+      prepared.aggregate,
+      [
+        { series: seriesKey(V2), minute: T0 },
+        { series: seriesKey(V2, true), minute: T0 },
+      ],
+      breachCut,
+    );
+    const timestamp = new Date(T0);
+    // 20 calls at T0, one of them at 9 s; the shadow call at 99 s is not a deployment's.
+    expect(data.filter((datum) => !datum.dimensions)).toEqual([
+      { name: 'OtpInCritical', timestamp, unit: 'Count', value: 20 },
+      { name: 'ClassificationLatencySamples', timestamp, unit: 'Count', value: 20 },
+      { name: 'ClassificationLatencyAboveBreach', timestamp, unit: 'Count', value: 1 },
     ]);
-    const noDimensions = data.filter((datum) => !datum.dimensions);
-    expect(noDimensions).toEqual([
-      { name: 'OtpInCritical', timestamp: new Date(T0), unit: 'Count', value: 20 },
-      {
-        name: 'ClassificationLatencyP95',
-        timestamp: new Date(T0),
-        unit: 'Milliseconds',
-        value: expect.any(Number),
-      },
-    ]);
-    // p95 of 19 calls near 1 s and one at 9 s (histogram bins: ≤ 2 % error) is the 19th value.
-    const p95 = noDimensions[1]?.value ?? 0;
-    expect(p95).toBeGreaterThan(1000 * 0.98);
-    expect(p95).toBeLessThan(1019 * 1.02);
-    expect(data.filter((datum) => datum.dimensions?.Version === versionKey(V2))).toHaveLength(2);
+    expect(data.filter((datum) => datum.dimensions?.Version === versionKey(V2))).toHaveLength(3);
     // Nothing written, nothing published.
-    expect(ingestMetricData(prepared.aggregate, [])).toEqual([]);
+    expect(ingestMetricData(prepared.aggregate, [], breachCut)).toEqual([]);
+  });
+
+  it('counts samples strictly above the threshold: 3000 ms exactly is not above 3 s', () => {
+    const latencies = [3000, 3000, 3000, 3000.5, 2999, 12_000];
+    const events = latencies.map((latencyMs, i) => classification(`e-${i}`, T0 + i * 1000, { latencyMs }));
+    const prepared = prepareBatch(events, DEFAULT_POLICY, { now: T0 });
+    const data = ingestMetricData(prepared.aggregate, [{ series: seriesKey(V2), minute: T0 }], breachCut);
+    const value = (name: string) => data.find((datum) => datum.name === name && !datum.dimensions)?.value;
+    expect(value('ClassificationLatencySamples')).toBe(6);
+    expect(value('ClassificationLatencyAboveBreach')).toBe(2);
+  });
+
+  it('publishes no latency counts for a minute without latency samples', () => {
+    const events = [classification('n-0', T0, { latencyMs: undefined })];
+    const prepared = prepareBatch(events, DEFAULT_POLICY, { now: T0 });
+    const data = ingestMetricData(prepared.aggregate, [{ series: seriesKey(V2), minute: T0 }], breachCut);
+    expect(data.map((datum) => datum.name)).toEqual(['OtpInCritical', 'OtpInCritical']);
   });
 });
 

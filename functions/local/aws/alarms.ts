@@ -1,31 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { aggregate, type MetricStore, type Statistic, type StatisticSet, statisticOf } from './metrics.ts';
+import { type AlarmConfig, isMetricMath } from './alarm-config.ts';
+import {
+  type AlarmDatapoint,
+  type AlarmSource,
+  alarmSource,
+  slidingWindowStarts,
+} from './alarm-datapoints.ts';
+import { eventConfigurationMetrics, notificationTrigger } from './alarm-messages.ts';
+import type { MetricStore } from './metrics.ts';
+
+export type { AlarmConfig, MetricDataQuery } from './alarm-config.ts';
 
 export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 export type TreatMissingData = 'missing' | 'notBreaching' | 'breaching' | 'ignore';
-
-/** One AWS::CloudWatch::Alarm on a single metric, references resolved, names in camelCase. */
-export interface AlarmConfig {
-  arn: string;
-  name: string;
-  description?: string;
-  namespace: string;
-  metricName: string;
-  dimensions?: Readonly<Record<string, string>>;
-  statistic: string;
-  /** Seconds. */
-  period: number;
-  evaluationPeriods: number;
-  /** M of N; defaults to `evaluationPeriods`. */
-  datapointsToAlarm?: number;
-  threshold: number;
-  comparisonOperator: string;
-  treatMissingData?: string;
-  actionsEnabled?: boolean;
-  alarmActions?: readonly string[];
-  okActions?: readonly string[];
-  insufficientDataActions?: readonly string[];
-}
 
 export interface AlarmState {
   value: AlarmStateValue;
@@ -70,21 +57,27 @@ const COMPARE: Record<string, { test: (v: number, t: number) => boolean; words: 
   LessThanThreshold: { test: (v, t) => v < t, words: 'less than' },
   LessThanOrEqualToThreshold: { test: (v, t) => v <= t, words: 'less than or equal to' },
 };
-const STATISTICS = new Set(['Sum', 'Maximum', 'Minimum', 'Average', 'SampleCount']);
 const MISSING = new Set(['missing', 'notBreaching', 'breaching', 'ignore']);
 
-function validate(alarm: AlarmConfig): void {
+function validate(alarm: AlarmConfig): AlarmSource {
   const refuse = (what: string) =>
     new UnsupportedAlarmError(`alarm ${alarm.name}: ${what} is not supported locally`);
   if (!COMPARE[alarm.comparisonOperator]) throw refuse(`ComparisonOperator ${alarm.comparisonOperator}`);
-  if (!STATISTICS.has(alarm.statistic)) throw refuse(`Statistic ${alarm.statistic}`);
   if (alarm.treatMissingData !== undefined && !MISSING.has(alarm.treatMissingData))
     throw refuse(`TreatMissingData ${alarm.treatMissingData}`);
-  if (!(alarm.period > 0) || !(alarm.evaluationPeriods > 0))
+  if (alarm.evaluationWindow === 'WallClockWindow') throw refuse('EvaluationWindow WallClockWindow');
+  let source: AlarmSource;
+  try {
+    source = alarmSource(alarm);
+  } catch (error) {
+    throw refuse((error as Error).message);
+  }
+  if (!(source.period > 0) || !(alarm.evaluationPeriods > 0))
     throw refuse('a non-positive Period or EvaluationPeriods');
   const m = alarm.datapointsToAlarm ?? alarm.evaluationPeriods;
   if (m < 1 || m > alarm.evaluationPeriods)
     throw refuse(`DatapointsToAlarm ${m} of ${alarm.evaluationPeriods}`);
+  return source;
 }
 
 /** `2026-12-01T09:00:00.000+0000`, CloudWatch's state timestamp format. */
@@ -93,19 +86,14 @@ const eventTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/
 const num = (n: number) => (Number.isInteger(n) ? n.toFixed(1) : String(n));
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-interface Bucket {
-  startMs: number;
-  set?: StatisticSet;
-}
-
 /**
- * The template's metric alarms, evaluated as CloudWatch does over Period-aligned buckets:
- * M of the last N datapoints breaching → ALARM, missing buckets per TreatMissingData.
- * The newest bucket is the one holding `now` if it already has data, else the last complete one
- * (a period still being filled is not yet "missing").
+ * The template's metric alarms (one metric, or metric math), evaluated as CloudWatch does: N
+ * periods of a sliding window ending at the evaluation (alarm-datapoints.ts), M of those N
+ * datapoints breaching → ALARM, missing datapoints per TreatMissingData.
  */
 export class AlarmEvaluator {
   private readonly states = new Map<string, AlarmState>();
+  private readonly sources = new Map<string, AlarmSource>();
 
   constructor(
     private readonly alarms: readonly AlarmConfig[],
@@ -114,7 +102,7 @@ export class AlarmEvaluator {
     startedMs: number,
   ) {
     for (const alarm of alarms) {
-      validate(alarm);
+      this.sources.set(alarm.arn, validate(alarm));
       this.states.set(alarm.arn, {
         value: 'INSUFFICIENT_DATA',
         reason: 'Unchecked: Initial alarm creation',
@@ -132,10 +120,12 @@ export class AlarmEvaluator {
   evaluate(nowMs: number, metric?: { namespace: string; metricName: string }): AlarmTransition[] {
     const transitions: AlarmTransition[] = [];
     for (const alarm of this.alarms) {
-      if (metric && (alarm.namespace !== metric.namespace || alarm.metricName !== metric.metricName))
-        continue;
+      const source = this.sources.get(alarm.arn) as AlarmSource;
+      const reads = (m: { namespace: string; metricName: string }) =>
+        m.namespace === metric?.namespace && m.metricName === metric.metricName;
+      if (metric && !source.metrics.some(reads)) continue;
       const previous = this.states.get(alarm.arn) as AlarmState;
-      const next = this.judge(alarm, nowMs, previous);
+      const next = this.judge(alarm, source, nowMs, previous);
       if (!next || next.value === previous.value) continue;
       this.states.set(alarm.arn, next);
       transitions.push({ alarm, previous, state: next, event: this.event(alarm, previous, next, nowMs) });
@@ -143,46 +133,33 @@ export class AlarmEvaluator {
     return transitions;
   }
 
-  private buckets(alarm: AlarmConfig, nowMs: number): Bucket[] {
-    const periodMs = alarm.period * 1000;
-    const dimensions = alarm.dimensions ?? {};
-    const at = (startMs: number): Bucket => {
-      const set = aggregate(
-        this.store.query(alarm.namespace, alarm.metricName, dimensions, startMs, startMs + periodMs),
-      );
-      return set ? { startMs, set } : { startMs };
-    };
-    const current = at(Math.floor(nowMs / periodMs) * periodMs);
-    const newest = current.set ? current.startMs : current.startMs - periodMs;
-    return Array.from({ length: alarm.evaluationPeriods }, (_, i) =>
-      i === alarm.evaluationPeriods - 1 && current.set
-        ? current
-        : at(newest - (alarm.evaluationPeriods - 1 - i) * periodMs),
-    );
-  }
-
-  private judge(alarm: AlarmConfig, nowMs: number, previous: AlarmState): AlarmState | undefined {
+  private judge(
+    alarm: AlarmConfig,
+    source: AlarmSource,
+    nowMs: number,
+    previous: AlarmState,
+  ): AlarmState | undefined {
     const compare = COMPARE[alarm.comparisonOperator] as (typeof COMPARE)[string];
     const treat = (alarm.treatMissingData ?? 'missing') as TreatMissingData;
     const m = alarm.datapointsToAlarm ?? alarm.evaluationPeriods;
     const n = alarm.evaluationPeriods;
-    const buckets = this.buckets(alarm, nowMs);
-    const present = buckets.filter((b) => b.set);
-    const values = present.map((b) => statisticOf(b.set as StatisticSet, alarm.statistic as Statistic));
+    const windows = slidingWindowStarts(source, n, nowMs, this.store);
+    const present = source.datapoints(this.store, windows).filter((b) => b.value !== undefined);
+    const values = present.map((b) => b.value as number);
     const breaching = values.filter((v) => compare.test(v, alarm.threshold)).length;
     const missing = n - present.length;
     const reasonData = JSON.stringify({
       version: '1.0',
       queryDate: stateTimestamp(nowMs),
-      startDate: stateTimestamp((buckets[0] as Bucket).startMs),
-      statistic: alarm.statistic,
-      period: alarm.period,
+      startDate: stateTimestamp(windows[0] as number),
+      ...(isMetricMath(alarm) ? {} : { statistic: alarm.statistic }),
+      period: source.period,
       recentDatapoints: values,
       threshold: alarm.threshold,
-      evaluatedDatapoints: present.map((b, i) => ({
+      evaluatedDatapoints: present.map((b: AlarmDatapoint) => ({
         timestamp: stateTimestamp(b.startMs),
-        sampleCount: b.set?.sampleCount,
-        value: values[i],
+        ...(b.sampleCount === undefined ? {} : { sampleCount: b.sampleCount }),
+        value: b.value,
       })),
     });
     const state = (value: AlarmStateValue, reason: string): AlarmState => ({
@@ -202,6 +179,9 @@ export class AlarmEvaluator {
         `Threshold Crossed: ${periods} and ${plural(n, 'missing datapoint')} ${n === 1 ? 'was' : 'were'} treated as [${as}].`,
       );
     }
+    // IGNORE with too few real datapoints, all breaching: undecided, the state is retained
+    // (CloudWatch User Guide, "How alarm state is evaluated when data is missing", IGNORE column).
+    if (treat === 'ignore' && breaching === present.length && breaching < m) return undefined;
     const counted = breaching + (treat === 'breaching' ? missing : 0);
     const listed = present
       .map(
@@ -242,21 +222,7 @@ export class AlarmEvaluator {
         previousState: previous,
         configuration: {
           ...(alarm.description !== undefined ? { description: alarm.description } : {}),
-          metrics: [
-            {
-              id: randomUUID(),
-              metricStat: {
-                metric: {
-                  namespace: alarm.namespace,
-                  name: alarm.metricName,
-                  dimensions: { ...alarm.dimensions },
-                },
-                period: alarm.period,
-                stat: alarm.statistic,
-              },
-              returnData: true,
-            },
-          ],
+          metrics: eventConfigurationMetrics(alarm),
         },
       },
     };
@@ -280,21 +246,7 @@ export function alarmNotification(transition: AlarmTransition, where: { region: 
     OKActions: alarm.okActions ?? [],
     AlarmActions: alarm.alarmActions ?? [],
     InsufficientDataActions: alarm.insufficientDataActions ?? [],
-    Trigger: {
-      MetricName: alarm.metricName,
-      Namespace: alarm.namespace,
-      StatisticType: 'Statistic',
-      Statistic: alarm.statistic.toUpperCase(),
-      Unit: null,
-      Dimensions: Object.entries(alarm.dimensions ?? {}).map(([name, value]) => ({ value, name })),
-      Period: alarm.period,
-      EvaluationPeriods: alarm.evaluationPeriods,
-      DatapointsToAlarm: alarm.datapointsToAlarm ?? alarm.evaluationPeriods,
-      ComparisonOperator: alarm.comparisonOperator,
-      Threshold: alarm.threshold,
-      TreatMissingData: alarm.treatMissingData ?? 'missing',
-      EvaluateLowSampleCountPercentile: '',
-    },
+    Trigger: notificationTrigger(alarm),
   };
   // CloudWatch names the region ("EU (Ireland)"); locally the region code stands in for it.
   const subject = `${state.value}: "${alarm.name}" in ${where.region}`.slice(0, 100);

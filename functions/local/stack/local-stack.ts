@@ -10,7 +10,6 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AlarmConfig } from '../aws/alarms.ts';
 import { type EventRule, type LambdaPermission, lambdaPolicy } from '../aws/event-bus.ts';
 import { type AwsGateway, startAwsGateway } from '../aws/gateway.ts';
 import { authorize, type Statement } from '../aws/iam.ts';
@@ -22,6 +21,7 @@ import { LambdaRuntime, type LocalFunction } from './lambda-runtime.ts';
 import { externalSecretArn, LOCAL_ACCOUNT, LOCAL_REGION, physicalResources } from './physical.ts';
 import { LocalStepFunctions } from './sfn-backend.ts';
 import { type CfnTemplate, type SynthesizedStack, type SynthOptions, synthesizeStack } from './synth.ts';
+import { toAlarmConfig } from './template-alarms.ts';
 import { type FunctionModel, readTemplate, type TemplateModel } from './template-model.ts';
 
 export interface LocalNotification {
@@ -389,29 +389,6 @@ function toLambdaPermission(permission: Record<string, unknown>): LambdaPermissi
     principal: String(permission.Principal),
     ...(typeof permission.SourceArn === 'string' ? { sourceArn: permission.SourceArn } : {}),
     ...(typeof permission.SourceAccount === 'string' ? { sourceAccount: permission.SourceAccount } : {}),
-  };
-}
-
-function toAlarmConfig(name: string, arn: string, p: Record<string, unknown>): AlarmConfig {
-  const dimensions = (p.Dimensions as { Name: string; Value: string }[] | undefined) ?? [];
-  return {
-    arn,
-    name,
-    description: p.AlarmDescription as string | undefined,
-    namespace: String(p.Namespace),
-    metricName: String(p.MetricName),
-    dimensions: Object.fromEntries(dimensions.map((dimension) => [dimension.Name, dimension.Value])),
-    statistic: String(p.Statistic ?? p.ExtendedStatistic),
-    period: Number(p.Period),
-    evaluationPeriods: Number(p.EvaluationPeriods),
-    ...(p.DatapointsToAlarm === undefined ? {} : { datapointsToAlarm: Number(p.DatapointsToAlarm) }),
-    threshold: Number(p.Threshold),
-    comparisonOperator: String(p.ComparisonOperator),
-    ...(p.TreatMissingData === undefined ? {} : { treatMissingData: String(p.TreatMissingData) }),
-    actionsEnabled: p.ActionsEnabled === undefined ? true : p.ActionsEnabled !== false,
-    alarmActions: (p.AlarmActions as string[] | undefined) ?? [],
-    okActions: (p.OKActions as string[] | undefined) ?? [],
-    insufficientDataActions: (p.InsufficientDataActions as string[] | undefined) ?? [],
   };
 }
 
