@@ -1,7 +1,6 @@
 import type { Duration } from 'aws-cdk-lib';
 import {
   Alarm,
-  type CfnAlarm,
   ComparisonOperator,
   MathExpression,
   Metric,
@@ -46,8 +45,8 @@ export function latencyAlarmPeriods(rollingMinutes: number, warningAboveMinutes:
  * counts and rolling window as the evaluator.
  *
  * Why a period of one rolling window: CloudWatch evaluates any alarm whose period is one minute
- * or longer every minute, over a sliding evaluation window (the default `SlidingWindow`, set
- * explicitly here) of Period × EvaluationPeriods ending at that minute. A 10-minute period thus
+ * or longer every minute, over a sliding evaluation window (`SlidingWindow`, the default; not set
+ * in the template, where the property is recent and optional) of Period × EvaluationPeriods ending at that minute. A 10-minute period thus
  * yields, each minute, the Sum over the 10 minutes ending at it — the evaluator's window
  * `(m − 10 min, m]` — with no metric math over time (CloudWatch has no moving sum).
  *
@@ -88,7 +87,6 @@ export function latencyP95Alarm(scope: Construct, id: string, namespace: string,
     datapointsToAlarm: periods,
     treatMissingData: TreatMissingData.IGNORE,
   });
-  (alarm.node.defaultChild as CfnAlarm).evaluationWindow = { slidingWindow: {} };
   return alarm;
 }
 
