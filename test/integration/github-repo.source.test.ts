@@ -114,7 +114,9 @@ describe('GitHubRepo writes', () => {
           { path: 'prompts/latin1.txt', content: latin1 },
         ],
       });
-      const blobPosts = server.log.filter((record) => record.route === 'POST /repos/{owner}/{repo}/git/blobs');
+      const blobPosts = server.log.filter(
+        (record) => record.route === 'POST /repos/{owner}/{repo}/git/blobs',
+      );
       expect(blobPosts).toHaveLength(1);
       expect(await repo.readFile(commit.sha, 'prompts/inline.txt')).toEqual(text);
       expect(await repo.readFile(commit.sha, 'prompts/latin1.txt')).toEqual(latin1);
