@@ -16,7 +16,9 @@ const corpus = readFileSync(new URL('../fixtures/otp-corpus.jsonl', import.meta.
 
 const CHARACTERS = [
   ...'abcxyzKQ0123456789 -_./@#$%+,:',
-  ...'€£¥²½٣٤١٢①Ⅻ',
+  ...'€£¥²½٣٤١٢①Ⅻ〇٠',
+  '𝟏',
+  '𝟗',
   ...'éüıßαβжд認証コード码인증',
   ...'🙂🔐',
 ];

@@ -22,32 +22,73 @@ const CODE = new RegExp(
 );
 const CAPITALS = new RegExp(`${BEFORE}[A-Z]{4,10}${AFTER}`, 'gu');
 const DIGIT = /\d/;
-const NUMBER = /\p{N}/u;
-/**
- * Every CODE match holds a number within its first 16 characters (its lookaheads say so), so no
- * match starts more than that before the text's first number: the scan can start there.
- */
+/** A letter-led CODE match holds an ASCII digit within its first 17 characters (its lookaheads). */
 const LEAD = 16;
 const LETTER = /[a-z]/;
 /** "10min", "24h", "2nd", "1080p": units and ordinals, not codes. */
 const UNIT =
   /^\d+(?:st|nd|rd|th|h|hr|hrs|min|mins|s|sec|secs|ms|am|pm|gb|mb|kb|tb|px|k|x|d|m|km|kg|p|fps|mp|mm|cm)$/;
 
-/** Code-shaped tokens of the normalized lowercase text, in order. */
+/** The same regex, tried at one position only. */
+const CODE_AT = new RegExp(CODE.source, 'uy');
+const NUMBER_AT = /\p{N}/uy;
+
+/**
+ * Code-shaped tokens of the normalized lowercase text, in order. The regex is tried only where a
+ * match can start (mayStartCode): its Unicode lookbehind costs as much at every other position.
+ */
 export function findCodeTokens(lower: string): CodeToken[] {
-  if (!DIGIT.test(lower)) return [];
-  return scanCodeTokens(lower, Math.max(0, lower.search(NUMBER) - LEAD));
+  const tokens: CodeToken[] = [];
+  if (!DIGIT.test(lower)) return tokens;
+  for (let position = 0; position < lower.length; position++) {
+    if (!mayStartCode(lower, position)) continue;
+    CODE_AT.lastIndex = position;
+    const match = CODE_AT.exec(lower);
+    if (match === null) continue;
+    const text = match[0];
+    const kind = classify(text);
+    if (kind !== undefined) tokens.push({ start: position, end: position + text.length, kind });
+    // The scan resumes where a match ends, whether or not it was a code.
+    position += text.length - 1;
+  }
+  return tokens;
 }
 
-/** findCodeTokens scanning from the start: the reference it is tested against. */
+/**
+ * Whether CODE could match at `position`: it starts with [a-z0-9] or a number, not right after
+ * an ASCII letter, digit, "_" or one of "./@#$+," (the lookbehind), and a letter start needs an
+ * ASCII digit within its first 17 characters of [a-z0-9-] (the lookaheads). Anything non-ASCII
+ * before it is left to the regex.
+ */
+function mayStartCode(text: string, position: number): boolean {
+  const code = text.charCodeAt(position);
+  const isLetter = code >= 0x61 && code <= 0x7a;
+  if (!isLetter && !(code >= 0x30 && code <= 0x39)) {
+    if (code < 0x80 || (code >= 0xdc00 && code <= 0xdfff)) return false;
+    NUMBER_AT.lastIndex = position;
+    if (!NUMBER_AT.test(text)) return false;
+  }
+  if (position > 0 && BLOCKS_CODE_AFTER[text.charCodeAt(position - 1)] === 1) return false;
+  if (!isLetter) return true;
+  for (let at = position + 1; at <= position + LEAD && at < text.length; at++) {
+    const next = text.charCodeAt(at);
+    if (next >= 0x30 && next <= 0x39) return true;
+    if (!((next >= 0x61 && next <= 0x7a) || next === 0x2d)) return false;
+  }
+  return false;
+}
+
+/** ASCII characters after which no code starts (CODE's lookbehind). */
+const BLOCKS_CODE_AFTER = new Uint8Array(0x80);
+for (const character of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./@#$+,') {
+  BLOCKS_CODE_AFTER[character.charCodeAt(0)] = 1;
+}
+
+/** findCodeTokens scanning every position: the reference it is tested against. */
 export function findCodeTokensFully(lower: string): CodeToken[] {
   if (!DIGIT.test(lower)) return [];
-  return scanCodeTokens(lower, 0);
-}
-
-function scanCodeTokens(lower: string, from: number): CodeToken[] {
   const tokens: CodeToken[] = [];
-  CODE.lastIndex = from;
+  CODE.lastIndex = 0;
   for (let match = CODE.exec(lower); match !== null; match = CODE.exec(lower)) {
     const text = match[0];
     const kind = classify(text);
