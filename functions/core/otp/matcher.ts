@@ -22,6 +22,8 @@ const WORD_CHAR = String.raw`[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic
  * Unicode class at most positions (the matcher runs twice as fast).
  */
 const LATIN_START = '(?=[a-z0-9%\\u00C0-\\u024F])';
+/** How many first characters of an entry the prefix index checks before its regex is tried. */
+const PREFIX_LENGTH = 4;
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
 /**
@@ -40,7 +42,12 @@ export class LexiconMatcher {
   constructor(entries: readonly Entry[]) {
     const folded = entries.map((entry) => {
       const source = foldText(entry.source);
-      return { language: entry.language, source, cjk: CJK.test(source), starts: prefixesOf(source) };
+      return {
+        language: entry.language,
+        source,
+        cjk: CJK.test(source),
+        starts: prefixesOf(source, PREFIX_LENGTH),
+      };
     });
     const filterable = folded.every((entry) => entry.starts !== undefined);
     this.prefixes = filterable
