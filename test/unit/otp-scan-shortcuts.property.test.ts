@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findCodeTokens, findCodeTokensFully } from '../../functions/core/otp/code-shapes.ts';
-import { collapseWhitespace, normalizeText } from '../../functions/core/otp/normalize.ts';
+import { collapseWhitespace, isWhitespace, normalizeText } from '../../functions/core/otp/normalize.ts';
 
 /**
  * Two scanning shortcuts must give exactly what the plain scan gives: code tokens searched from
@@ -78,5 +78,12 @@ describe('OTP scanning shortcuts', () => {
       { numRuns: 5000 },
     );
     for (const snippet of corpus) expect(collapseWhitespace(snippet)).toBe(snippet.replace(/\s+/g, ' '));
+  });
+
+  it('reads whitespace as \\s does, for every BMP code unit', () => {
+    for (let code = 0; code <= 0xffff; code++) {
+      const whitespace = /\s/.test(String.fromCharCode(code));
+      if (isWhitespace(code) !== whitespace) expect([code, isWhitespace(code)]).toEqual([code, whitespace]);
+    }
   });
 });

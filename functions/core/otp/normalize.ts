@@ -26,6 +26,7 @@ const NAMED_ENTITIES: Record<string, string> = {
   hellip: '…',
 };
 const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
+const INVISIBLE_ONE = new RegExp(INVISIBLE.source);
 const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
 const QUOTES = /[\u2018\u2019\u201B\u2032\u02BC]/g;
 /** Marks on a Latin letter after canonical decomposition; kana keep their voicing marks. */
@@ -48,12 +49,6 @@ const NFKC_STABLE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are NFKC-stable too.
   /^[\u0000-\u007F\u0080-\u009F\u00A1-\u00A7\u00A9\u00AB-\u00AE\u00B0-\u00B1\u00B6-\u00B7\u00BB\u00BF-\u0131\u0134-\u013E\u0141-\u0148\u014A-\u017E\u0180-\u01C3\u01CD-\u01F0\u01F4-\u024F\u200B-\u2010\u2012-\u2016\u2018-\u2023\u2027-\u202E\u2030-\u2032\u2035\u2038-\u203B\u203D\u203F-\u2046\u204A-\u2056\u2058-\u205E\u2060-\u206F\u20A0-\u20A7\u20A9-\u20CF\u2190-\u21FF\u2500-\u27BF\u3001-\u3029\u3030-\u3035\u3037\u303B-\u3098\u309D-\u309E\u30A0-\u30FE\u4E00-\u9FFF\uAC00-\uD7A3\u{1F300}-\u{1FAFF}]*$/u;
 const ACCENTED_LATIN_ALL = /[\u00C0-\u024F\u1E00-\u1EFF]/g;
-/**
- * What the fold changes in NFKC-stable text: invisible characters, dashes, quotes, full-width
- * forms and accented Latin letters. Stable text without any of them folds to itself.
- */
-const FOLDABLE =
-  /[\u00AD\u200B-\u200D\u2060\uFEFF\u2010-\u2015\u2212\uFE58\uFE63\uFF0D\u2018\u2019\u201B\u2032\u02BC\u3000\uFF01-\uFF5E\u00C0-\u024F\u1E00-\u1EFF]/;
 /** Full-width ASCII and the ideographic space, whose compatibility decomposition is one ASCII character. */
 const FULL_WIDTH = /[\u3000\uFF01-\uFF5E]/;
 const FULL_WIDTH_ALL = /[\u3000\uFF01-\uFF5E]/g;
@@ -100,9 +95,54 @@ export function normalizeText(raw: string): NormalizedText {
 
 /** Invisible characters dropped, accents and compatibility forms folded, dashes and quotes unified. */
 export function foldForMatching(text: string): string {
-  // Most non-ASCII text (emoji, CJK) has nothing to fold: one test spares the five passes.
-  if (!FOLDABLE.test(text) && NFKC_STABLE.test(text)) return text;
-  return foldForMatchingFully(text);
+  // NFKC-stable text folds character by character (see NFKC_STABLE): one pass over it, copying
+  // the runs that stay as they are, instead of five passes; any other text takes the full fold.
+  let folded = '';
+  let copiedTo = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x80) continue;
+    if (code >= 0xd800 && code <= 0xdfff) {
+      // Emoji are NFKC-stable; any other astral character (or a lone surrogate) takes the full fold.
+      const point = text.codePointAt(index) as number;
+      if (point < 0x1f300 || point > 0x1faff) return foldForMatchingFully(text);
+      index += 1;
+      continue;
+    }
+    const kind = FOLD_KIND[code] === UNKNOWN ? classifyFold(code) : FOLD_KIND[code];
+    if (kind === KEPT) continue;
+    if (kind === NEEDS_FULL_FOLD) return foldForMatchingFully(text);
+    folded += text.slice(copiedTo, index) + (FOLDED_CHAR[code] as string);
+    copiedTo = index + 1;
+  }
+  return copiedTo === 0 ? text : folded + text.slice(copiedTo);
+}
+
+const UNKNOWN = 0;
+const KEPT = 1;
+const REPLACED = 2;
+const NEEDS_FULL_FOLD = 3;
+/** What foldForMatching does with each BMP character in stable text, worked out on first sight. */
+const FOLD_KIND = new Uint8Array(0x10000);
+const FOLDED_CHAR: string[] = [];
+
+function classifyFold(code: number): number {
+  const character = String.fromCharCode(code);
+  let kind = NEEDS_FULL_FOLD;
+  // Invisible characters are dropped and full-width forms made ASCII before the stability check.
+  if (INVISIBLE_ONE.test(character)) {
+    kind = REPLACED;
+    FOLDED_CHAR[code] = '';
+  } else if (FULL_WIDTH.test(character)) {
+    kind = REPLACED;
+    FOLDED_CHAR[code] = toHalfWidth(character);
+  } else if (NFKC_STABLE.test(character)) {
+    const folded = foldForMatchingFully(character);
+    kind = folded === character ? KEPT : REPLACED;
+    FOLDED_CHAR[code] = folded;
+  }
+  FOLD_KIND[code] = kind;
+  return kind;
 }
 
 /** foldForMatching without the shortcut: the reference it is tested against. */
@@ -111,7 +151,34 @@ export function foldForMatchingFully(text: string): string {
 }
 
 export function collapseWhitespace(text: string): string {
-  return text.replace(WHITESPACE, ' ');
+  return hasWhitespaceToCollapse(text) ? text.replace(WHITESPACE, ' ') : text;
+}
+
+/** Whether WHITESPACE matches anywhere: a space before whitespace, or whitespace other than a space. */
+function hasWhitespaceToCollapse(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 0x20) {
+      if (isWhitespace(text.charCodeAt(index + 1))) return true;
+    } else if (isWhitespace(code)) return true;
+  }
+  return false;
+}
+
+/** `\s` of a regex, code unit by code unit (test/unit/otp-scan-shortcuts.property.test.ts checks every one). */
+export function isWhitespace(code: number): boolean {
+  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 function decodeEntity(entity: string, decimal?: string, hex?: string, name?: string): string {
