@@ -34,6 +34,8 @@ export class PrefixIndex {
   /** Per trie node, the bits of the members with a prefix ending there. */
   private readonly wordMasks: number[] = [0];
   private readonly anywhereMasks: number[] = [0];
+  /** The edges that read an ASCII character, as a flat table (0: none; the root is no child). */
+  private readonly asciiEdges: Uint16Array;
   private depth = 0;
 
   /** At most 31 members, one bit each, in order. */
@@ -44,6 +46,11 @@ export class PrefixIndex {
       this.register(member.word, bit, this.wordMasks, WORD_FIRST);
       this.register(member.anywhere, bit, this.anywhereMasks, ANYWHERE_FIRST);
     });
+    this.asciiEdges = new Uint16Array(this.wordMasks.length * 0x80);
+    for (const [key, node] of this.edges) {
+      const code = key % 0x10000;
+      if (code < 0x80) this.asciiEdges[((key - code) / 0x10000) * 0x80 + code] = node;
+    }
   }
 
   private register(prefixes: readonly Prefix[], bit: number, masks: number[], flag: number) {
@@ -72,7 +79,7 @@ export class PrefixIndex {
   candidates(text: string): Candidates {
     const positions: number[] = [];
     const masks: number[] = [];
-    const { firsts, edges, wordMasks, anywhereMasks, depth } = this;
+    const { firsts, edges, asciiEdges, wordMasks, anywhereMasks, depth } = this;
     let previous = 0x20;
     for (let index = 0; index < text.length; index++) {
       const code = text.charCodeAt(index);
@@ -87,9 +94,13 @@ export class PrefixIndex {
           const last = Math.min(text.length, index + depth);
           let node = 0;
           for (let at = index; at < last; at++) {
-            const next = edges.get(edgeKey(node, text.charCodeAt(at)));
-            if (next === undefined) break;
-            node = next;
+            const next = text.charCodeAt(at);
+            const child =
+              next < 0x80
+                ? (asciiEdges[node * 0x80 + next] as number)
+                : (edges.get(edgeKey(node, next)) ?? 0);
+            if (child === 0) break;
+            node = child;
             if (word) mask |= wordMasks[node] as number;
             if (anywhere) mask |= anywhereMasks[node] as number;
           }
