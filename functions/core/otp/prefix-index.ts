@@ -116,7 +116,7 @@ export class PrefixIndex {
   }
 }
 
-function isAsciiWordChar(code: number): boolean {
+export function isAsciiWordChar(code: number): boolean {
   return (
     (code >= 0x61 && code <= 0x7a) ||
     (code >= 0x30 && code <= 0x39) ||
