@@ -49,6 +49,18 @@ describe('OTP scanning shortcuts', () => {
     );
   });
 
+  it('decides runs of digits without the regex exactly as the regex does', () => {
+    const around = fc.constantFrom(...'0123456789', ...' -./,:_@%$#+aAzé€٣١①\n', '🙂', '𝟏', '\uD83D');
+    const runs = fc.array(fc.oneof(around, fc.stringMatching(/^\d{1,12}$/)), { maxLength: 12 });
+    fc.assert(
+      fc.property(runs, (parts) => {
+        const raw = parts.join('');
+        expect(findCodeTokens(raw)).toEqual(findCodeTokensFully(raw));
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
   it('collapses whitespace as /\\s+/g does', () => {
     const whitespace = fc
       .array(
