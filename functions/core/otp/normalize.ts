@@ -31,11 +31,6 @@ const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
 const QUOTES = /[\u2018\u2019\u201B\u2032\u02BC]/g;
 /** Marks on a Latin letter after canonical decomposition; kana keep their voicing marks. */
 const LATIN_MARKS = /(\p{Script=Latin})\p{M}+/gu;
-/**
- * Every run of whitespace becomes one space, as `/\s+/g` would do it: a lone space is already
- * that, so only longer runs and runs of other whitespace are replaced (half the time).
- */
-const WHITESPACE = / \s+|[^\S ]\s*/g;
 const ACCENTED_LATIN = /[\u00C0-\u024F\u1E00-\u1EFF]/;
 const NON_ASCII = /[\u0080-\uFFFF]/;
 
@@ -150,19 +145,25 @@ export function foldForMatchingFully(text: string): string {
   return foldText(text.replace(INVISIBLE, '')).replace(DASHES, '-').replace(QUOTES, "'");
 }
 
+/**
+ * Every run of whitespace becomes one space, as `text.replace(/\s+/g, ' ')` does: one pass that
+ * copies the text between the runs it replaces (a lone space stays as it is).
+ */
 export function collapseWhitespace(text: string): string {
-  return hasWhitespaceToCollapse(text) ? text.replace(WHITESPACE, ' ') : text;
-}
-
-/** Whether WHITESPACE matches anywhere: a space before whitespace, or whitespace other than a space. */
-function hasWhitespaceToCollapse(text: string): boolean {
+  let collapsed = '';
+  let copiedTo = 0;
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
-    if (code === 0x20) {
-      if (isWhitespace(text.charCodeAt(index + 1))) return true;
-    } else if (isWhitespace(code)) return true;
+    if (!isWhitespace(code)) continue;
+    let end = index + 1;
+    while (end < text.length && isWhitespace(text.charCodeAt(end))) end += 1;
+    if (end - index > 1 || code !== 0x20) {
+      collapsed += `${text.slice(copiedTo, index)} `;
+      copiedTo = end;
+    }
+    index = end - 1;
   }
-  return false;
+  return copiedTo === 0 ? text : collapsed + text.slice(copiedTo);
 }
 
 /** `\s` of a regex, code unit by code unit (test/unit/otp-scan-shortcuts.property.test.ts checks every one). */
