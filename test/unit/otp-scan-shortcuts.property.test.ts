@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findCodeTokens, findCodeTokensFully } from '../../functions/core/otp/code-shapes.ts';
-import { collapseWhitespace, isWhitespace, normalizeText } from '../../functions/core/otp/normalize.ts';
+import {
+  collapseWhitespace,
+  isWhitespace,
+  normalizeText,
+  stripTags,
+  stripTagsFully,
+} from '../../functions/core/otp/normalize.ts';
 
 /**
  * Two scanning shortcuts must give exactly what the plain scan gives: code tokens searched from
@@ -59,6 +65,22 @@ describe('OTP scanning shortcuts', () => {
       }),
       { numRuns: 20000 },
     );
+  });
+
+  it('strips tags as the tag regex does', () => {
+    const part = fc.oneof(
+      fc.constantFrom('<', '>', '<b>', '</td>', 'a', ' ', '<<', '>>', '<a href="x">', '&lt;', '🙂'),
+      fc.stringMatching(/^[a-z ]{0,12}$/),
+      fc.integer({ min: 390, max: 410 }).map((length) => 'x'.repeat(length)),
+    );
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 16 }), (parts) => {
+        const raw = parts.join('');
+        expect(stripTags(raw)).toBe(stripTagsFully(raw));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const snippet of corpus) expect(stripTags(snippet)).toBe(stripTagsFully(snippet));
   });
 
   it('collapses whitespace as /\\s+/g does', () => {
