@@ -140,3 +140,19 @@ describe('OTP normalization shortcut for text with nothing to fold', () => {
     );
   });
 });
+
+describe('OTP one-pass fold', () => {
+  it('folds every BMP character, alone and among stable, foldable and astral ones, as the full fold does', () => {
+    for (let code = 0; code <= 0xffff; code++) {
+      const character = String.fromCharCode(code);
+      for (const text of [character, `é${character}\u2013ü`, `🙂${character}１\u00AD${character}`]) {
+        if (foldForMatching(text) !== foldForMatchingFully(text)) {
+          expect(foldForMatching(text)).toBe(foldForMatchingFully(text));
+        }
+      }
+    }
+    for (const text of ['\u{1F300}\u{1FAFF}', '\u{1F2FF}é', '\u{1FB00}é', '\uD83Dé', 'é\uDE42', '𝟏é']) {
+      expect(foldForMatching(text)).toBe(foldForMatchingFully(text));
+    }
+  });
+});

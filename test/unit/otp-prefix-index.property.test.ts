@@ -101,4 +101,18 @@ describe('OTP lexicon prefix index', () => {
     expect(prefixesOf('a?')).toBeUndefined();
     expect(prefixesOf('[^a]b')).toBeUndefined();
   });
+
+  it('reads longer starts when asked, as the matchers do', () => {
+    expect(prefixesOf('otps?', 4)).toEqual([
+      { text: 'otps', open: true },
+      { text: 'otp', open: false },
+    ]);
+    expect(prefixesOf('(?:log|sign)[ -]?in', 4)?.map((prefix) => prefix.text)).toEqual([
+      'log ',
+      'log-',
+      'logi',
+      'sign',
+    ]);
+    expect(prefixesOf(String.raw`anmeld\p{L}{0,6}`, 4)).toEqual([{ text: 'anme', open: true }]);
+  });
 });

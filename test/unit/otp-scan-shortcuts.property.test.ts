@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findCodeTokens, findCodeTokensFully } from '../../functions/core/otp/code-shapes.ts';
-import { collapseWhitespace, normalizeText } from '../../functions/core/otp/normalize.ts';
+import {
+  collapseWhitespace,
+  isWhitespace,
+  normalizeText,
+  stripTags,
+  stripTagsFully,
+} from '../../functions/core/otp/normalize.ts';
 
 /**
  * Two scanning shortcuts must give exactly what the plain scan gives: code tokens searched from
@@ -16,7 +22,9 @@ const corpus = readFileSync(new URL('../fixtures/otp-corpus.jsonl', import.meta.
 
 const CHARACTERS = [
   ...'abcxyzKQ0123456789 -_./@#$%+,:',
-  ...'€£¥²½٣٤١٢①Ⅻ',
+  ...'€£¥²½٣٤١٢①Ⅻ〇٠',
+  '𝟏',
+  '𝟗',
   ...'éüıßαβжд認証コード码인증',
   ...'🙂🔐',
 ];
@@ -45,6 +53,34 @@ describe('OTP scanning shortcuts', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+
+  it('decides runs of digits without the regex exactly as the regex does', () => {
+    const around = fc.constantFrom(...'0123456789', ...' -./,:_@%$#+aAzé€٣١①\n', '🙂', '𝟏', '\uD83D');
+    const runs = fc.array(fc.oneof(around, fc.stringMatching(/^\d{1,12}$/)), { maxLength: 12 });
+    fc.assert(
+      fc.property(runs, (parts) => {
+        const raw = parts.join('');
+        expect(findCodeTokens(raw)).toEqual(findCodeTokensFully(raw));
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  it('strips tags as the tag regex does', () => {
+    const part = fc.oneof(
+      fc.constantFrom('<', '>', '<b>', '</td>', 'a', ' ', '<<', '>>', '<a href="x">', '&lt;', '🙂'),
+      fc.stringMatching(/^[a-z ]{0,12}$/),
+      fc.integer({ min: 390, max: 410 }).map((length) => 'x'.repeat(length)),
+    );
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 16 }), (parts) => {
+        const raw = parts.join('');
+        expect(stripTags(raw)).toBe(stripTagsFully(raw));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const snippet of corpus) expect(stripTags(snippet)).toBe(stripTagsFully(snippet));
   });
 
   it('collapses whitespace as /\\s+/g does', () => {
@@ -76,5 +112,12 @@ describe('OTP scanning shortcuts', () => {
       { numRuns: 5000 },
     );
     for (const snippet of corpus) expect(collapseWhitespace(snippet)).toBe(snippet.replace(/\s+/g, ' '));
+  });
+
+  it('reads whitespace as \\s does, for every BMP code unit', () => {
+    for (let code = 0; code <= 0xffff; code++) {
+      const whitespace = /\s/.test(String.fromCharCode(code));
+      if (isWhitespace(code) !== whitespace) expect([code, isWhitespace(code)]).toEqual([code, whitespace]);
+    }
   });
 });

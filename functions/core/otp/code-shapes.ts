@@ -22,32 +22,162 @@ const CODE = new RegExp(
 );
 const CAPITALS = new RegExp(`${BEFORE}[A-Z]{4,10}${AFTER}`, 'gu');
 const DIGIT = /\d/;
-const NUMBER = /\p{N}/u;
-/**
- * Every CODE match holds a number within its first 16 characters (its lookaheads say so), so no
- * match starts more than that before the text's first number: the scan can start there.
- */
+/** A letter-led CODE match holds an ASCII digit within its first 17 characters (its lookaheads). */
 const LEAD = 16;
 const LETTER = /[a-z]/;
 /** "10min", "24h", "2nd", "1080p": units and ordinals, not codes. */
 const UNIT =
   /^\d+(?:st|nd|rd|th|h|hr|hrs|min|mins|s|sec|secs|ms|am|pm|gb|mb|kb|tb|px|k|x|d|m|km|kg|p|fps|mp|mm|cm)$/;
 
-/** Code-shaped tokens of the normalized lowercase text, in order. */
+/** The same regex, tried at one position only. */
+const CODE_AT = new RegExp(CODE.source, 'uy');
+const NUMBER_AT = /\p{N}/uy;
+
+/**
+ * Code-shaped tokens of the normalized lowercase text, in order. The regex is tried only where a
+ * match can start (mayStartCode): its Unicode lookbehind costs as much at every other position.
+ */
 export function findCodeTokens(lower: string): CodeToken[] {
-  if (!DIGIT.test(lower)) return [];
-  return scanCodeTokens(lower, Math.max(0, lower.search(NUMBER) - LEAD));
+  const tokens: CodeToken[] = [];
+  if (!DIGIT.test(lower)) return tokens;
+  for (let position = 0; position < lower.length; position++) {
+    if (!mayStartCode(lower, position)) continue;
+    const plain = plainDigitsAt(lower, position);
+    if (plain === NO_CODE) continue;
+    if (plain !== UNDECIDED) {
+      tokens.push({ start: position, end: plain, kind: 'digits' });
+      position = plain - 1;
+      continue;
+    }
+    CODE_AT.lastIndex = position;
+    const match = CODE_AT.exec(lower);
+    if (match === null) continue;
+    const text = match[0];
+    const kind = classify(text);
+    if (kind !== undefined) tokens.push({ start: position, end: position + text.length, kind });
+    // The scan resumes where a match ends, whether or not it was a code.
+    position += text.length - 1;
+  }
+  return tokens;
 }
 
-/** findCodeTokens scanning from the start: the reference it is tested against. */
+/**
+ * Whether CODE could match at `position`: it starts with [a-z0-9] or a number, not right after
+ * an ASCII letter, digit, "_" or one of "./@#$+," (the lookbehind), and a letter start needs an
+ * ASCII digit within its first 17 characters of [a-z0-9-] (the lookaheads). Anything non-ASCII
+ * before it is left to the regex.
+ */
+function mayStartCode(text: string, position: number): boolean {
+  const code = text.charCodeAt(position);
+  const isLetter = code >= 0x61 && code <= 0x7a;
+  if (!isLetter && !(code >= 0x30 && code <= 0x39)) {
+    if (code < 0x80 || (code >= 0xdc00 && code <= 0xdfff)) return false;
+    if (code >= 0xd800 && code <= 0xdbff) {
+      NUMBER_AT.lastIndex = position;
+      if (!NUMBER_AT.test(text)) return false;
+    } else if (!IS_NUMBER.has(code)) return false;
+  }
+  if (position > 0 && BLOCKS_CODE_AFTER[text.charCodeAt(position - 1)] === 1) return false;
+  if (!isLetter) return true;
+  for (let at = position + 1; at <= position + LEAD && at < text.length; at++) {
+    const next = text.charCodeAt(at);
+    if (next >= 0x30 && next <= 0x39) return true;
+    if (!((next >= 0x61 && next <= 0x7a) || next === 0x2d)) return false;
+  }
+  return false;
+}
+
+const NO_CODE = 0;
+const UNDECIDED = -1;
+const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
+const isLowerOrDigit = (code: number) => isDigit(code) || (code >= 0x61 && code <= 0x7a);
+
+/**
+ * What CODE matches at a position mayStartCode let through, decided without the regex for the
+ * commonest shape, a lone run of ASCII digits ("is 81913."): its end, NO_CODE, or UNDECIDED
+ * (anything else: letters, groups, non-ASCII around it), which the regex then decides.
+ * Where a run of digits is neither followed by a group separator and a digit or letter (the
+ * grouped alternatives) nor by a letter, only the plain alternative can match, and only the
+ * whole run, as it is 4–10 digits and AFTER holds behind it.
+ */
+function plainDigitsAt(text: string, position: number): number {
+  if (!isDigit(text.charCodeAt(position))) return UNDECIDED;
+  // The lookbehind: mayStartCode checked an ASCII character before; "-" needs one more.
+  if (position > 0) {
+    const before = text.charCodeAt(position - 1);
+    if (before >= 0x80) {
+      if (isSurrogate(before)) return UNDECIDED;
+      if (BLOCKS_START.has(before)) return NO_CODE;
+    } else if (before === 0x2d && position > 1) {
+      const second = text.charCodeAt(position - 2);
+      if (isSurrogate(second)) return UNDECIDED;
+      if (second < 0x80 ? isDigit(second) : IS_NUMBER.has(second)) return NO_CODE;
+    }
+  }
+  let end = position + 1;
+  while (end < text.length && isDigit(text.charCodeAt(end))) end += 1;
+  const length = end - position;
+  if (end < text.length) {
+    const after = text.charCodeAt(end);
+    const next = end + 1 < text.length ? text.charCodeAt(end + 1) : -1;
+    // A number of another script, or half of an astral character, next: the regex decides.
+    if (isSurrogate(after) || isSurrogate(next) || (after >= 0x80 && IS_NUMBER.has(after))) return UNDECIDED;
+    const nextIsNumber = next >= 0x80 ? IS_NUMBER.has(next) : isDigit(next);
+    if (after >= 0x61 && after <= 0x7a) return UNDECIDED;
+    if (after === 0x20 || after === 0x2d) {
+      // A group may follow ("449 201", "4f7k-2m9q") when the run is short enough to be one.
+      if (length <= 5 && (nextIsNumber || (after === 0x2d && isLowerOrDigit(next)))) return UNDECIDED;
+    } else if (after >= 0x80 ? BLOCKS_END.has(after) : BLOCKS_CODE_BEFORE[after] === 1) return NO_CODE;
+    else if ((after === 0x2e || after === 0x2f) && nextIsNumber) return NO_CODE;
+  }
+  return length >= 4 && length <= 10 ? end : NO_CODE;
+}
+
+const isSurrogate = (code: number) => code >= 0xd800 && code <= 0xdfff;
+
+/**
+ * Whether a BMP character (no surrogate) is in a class, from the class's regex, worked out on
+ * first sight of each character: a table read instead of a regex call.
+ */
+class CharacterClass {
+  private readonly known = new Uint8Array(0x10000);
+
+  constructor(private readonly pattern: RegExp) {}
+
+  has(code: number): boolean {
+    let known = this.known[code] as number;
+    if (known === 0) {
+      known = this.pattern.test(String.fromCharCode(code)) ? 1 : 2;
+      this.known[code] = known;
+    }
+    return known === 1;
+  }
+}
+
+const IS_NUMBER = new CharacterClass(/^\p{N}$/u);
+/** The class of CODE's lookbehind and of its lookahead (AFTER). */
+const BLOCKS_START = new CharacterClass(
+  /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_./@#$€£¥+,]$/u,
+);
+const BLOCKS_END = new CharacterClass(/^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_@%€$£¥]$/u);
+
+/** ASCII characters before which no code ends (CODE's lookahead, AFTER). */
+const BLOCKS_CODE_BEFORE = new Uint8Array(0x80);
+for (const character of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%$') {
+  BLOCKS_CODE_BEFORE[character.charCodeAt(0)] = 1;
+}
+
+/** ASCII characters after which no code starts (CODE's lookbehind). */
+const BLOCKS_CODE_AFTER = new Uint8Array(0x80);
+for (const character of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./@#$+,') {
+  BLOCKS_CODE_AFTER[character.charCodeAt(0)] = 1;
+}
+
+/** findCodeTokens scanning every position: the reference it is tested against. */
 export function findCodeTokensFully(lower: string): CodeToken[] {
   if (!DIGIT.test(lower)) return [];
-  return scanCodeTokens(lower, 0);
-}
-
-function scanCodeTokens(lower: string, from: number): CodeToken[] {
   const tokens: CodeToken[] = [];
-  CODE.lastIndex = from;
+  CODE.lastIndex = 0;
   for (let match = CODE.exec(lower); match !== null; match = CODE.exec(lower)) {
     const text = match[0];
     const kind = classify(text);

@@ -26,15 +26,11 @@ const NAMED_ENTITIES: Record<string, string> = {
   hellip: '…',
 };
 const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
+const INVISIBLE_ONE = new RegExp(INVISIBLE.source);
 const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
 const QUOTES = /[\u2018\u2019\u201B\u2032\u02BC]/g;
 /** Marks on a Latin letter after canonical decomposition; kana keep their voicing marks. */
 const LATIN_MARKS = /(\p{Script=Latin})\p{M}+/gu;
-/**
- * Every run of whitespace becomes one space, as `/\s+/g` would do it: a lone space is already
- * that, so only longer runs and runs of other whitespace are replaced (half the time).
- */
-const WHITESPACE = / \s+|[^\S ]\s*/g;
 const ACCENTED_LATIN = /[\u00C0-\u024F\u1E00-\u1EFF]/;
 const NON_ASCII = /[\u0080-\uFFFF]/;
 
@@ -48,12 +44,6 @@ const NFKC_STABLE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are NFKC-stable too.
   /^[\u0000-\u007F\u0080-\u009F\u00A1-\u00A7\u00A9\u00AB-\u00AE\u00B0-\u00B1\u00B6-\u00B7\u00BB\u00BF-\u0131\u0134-\u013E\u0141-\u0148\u014A-\u017E\u0180-\u01C3\u01CD-\u01F0\u01F4-\u024F\u200B-\u2010\u2012-\u2016\u2018-\u2023\u2027-\u202E\u2030-\u2032\u2035\u2038-\u203B\u203D\u203F-\u2046\u204A-\u2056\u2058-\u205E\u2060-\u206F\u20A0-\u20A7\u20A9-\u20CF\u2190-\u21FF\u2500-\u27BF\u3001-\u3029\u3030-\u3035\u3037\u303B-\u3098\u309D-\u309E\u30A0-\u30FE\u4E00-\u9FFF\uAC00-\uD7A3\u{1F300}-\u{1FAFF}]*$/u;
 const ACCENTED_LATIN_ALL = /[\u00C0-\u024F\u1E00-\u1EFF]/g;
-/**
- * What the fold changes in NFKC-stable text: invisible characters, dashes, quotes, full-width
- * forms and accented Latin letters. Stable text without any of them folds to itself.
- */
-const FOLDABLE =
-  /[\u00AD\u200B-\u200D\u2060\uFEFF\u2010-\u2015\u2212\uFE58\uFE63\uFF0D\u2018\u2019\u201B\u2032\u02BC\u3000\uFF01-\uFF5E\u00C0-\u024F\u1E00-\u1EFF]/;
 /** Full-width ASCII and the ideographic space, whose compatibility decomposition is one ASCII character. */
 const FULL_WIDTH = /[\u3000\uFF01-\uFF5E]/;
 const FULL_WIDTH_ALL = /[\u3000\uFF01-\uFF5E]/g;
@@ -88,7 +78,7 @@ for (let code = 0xc0; code <= 0x24f; code++) {
 
 export function normalizeText(raw: string): NormalizedText {
   let text = raw;
-  if (text.includes('<')) text = text.replace(HTML_TAG, ' ');
+  if (text.includes('<')) text = stripTags(text);
   if (text.includes('&')) text = text.replace(HTML_ENTITY, decodeEntity);
   if (NON_ASCII.test(text)) text = foldForMatching(text);
   const cased = collapseWhitespace(text);
@@ -100,9 +90,54 @@ export function normalizeText(raw: string): NormalizedText {
 
 /** Invisible characters dropped, accents and compatibility forms folded, dashes and quotes unified. */
 export function foldForMatching(text: string): string {
-  // Most non-ASCII text (emoji, CJK) has nothing to fold: one test spares the five passes.
-  if (!FOLDABLE.test(text) && NFKC_STABLE.test(text)) return text;
-  return foldForMatchingFully(text);
+  // NFKC-stable text folds character by character (see NFKC_STABLE): one pass over it, copying
+  // the runs that stay as they are, instead of five passes; any other text takes the full fold.
+  let folded = '';
+  let copiedTo = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x80) continue;
+    if (code >= 0xd800 && code <= 0xdfff) {
+      // Emoji are NFKC-stable; any other astral character (or a lone surrogate) takes the full fold.
+      const point = text.codePointAt(index) as number;
+      if (point < 0x1f300 || point > 0x1faff) return foldForMatchingFully(text);
+      index += 1;
+      continue;
+    }
+    const kind = FOLD_KIND[code] === UNKNOWN ? classifyFold(code) : FOLD_KIND[code];
+    if (kind === KEPT) continue;
+    if (kind === NEEDS_FULL_FOLD) return foldForMatchingFully(text);
+    folded += text.slice(copiedTo, index) + (FOLDED_CHAR[code] as string);
+    copiedTo = index + 1;
+  }
+  return copiedTo === 0 ? text : folded + text.slice(copiedTo);
+}
+
+const UNKNOWN = 0;
+const KEPT = 1;
+const REPLACED = 2;
+const NEEDS_FULL_FOLD = 3;
+/** What foldForMatching does with each BMP character in stable text, worked out on first sight. */
+const FOLD_KIND = new Uint8Array(0x10000);
+const FOLDED_CHAR: string[] = [];
+
+function classifyFold(code: number): number {
+  const character = String.fromCharCode(code);
+  let kind = NEEDS_FULL_FOLD;
+  // Invisible characters are dropped and full-width forms made ASCII before the stability check.
+  if (INVISIBLE_ONE.test(character)) {
+    kind = REPLACED;
+    FOLDED_CHAR[code] = '';
+  } else if (FULL_WIDTH.test(character)) {
+    kind = REPLACED;
+    FOLDED_CHAR[code] = toHalfWidth(character);
+  } else if (NFKC_STABLE.test(character)) {
+    const folded = foldForMatchingFully(character);
+    kind = folded === character ? KEPT : REPLACED;
+    FOLDED_CHAR[code] = folded;
+  }
+  FOLD_KIND[code] = kind;
+  return kind;
 }
 
 /** foldForMatching without the shortcut: the reference it is tested against. */
@@ -110,8 +145,71 @@ export function foldForMatchingFully(text: string): string {
   return foldText(text.replace(INVISIBLE, '')).replace(DASHES, '-').replace(QUOTES, "'");
 }
 
+/**
+ * Every run of whitespace becomes one space, as `text.replace(/\s+/g, ' ')` does: one pass that
+ * copies the text between the runs it replaces (a lone space stays as it is).
+ */
+/**
+ * `text.replace(HTML_TAG, ' ')` by indexOf: a tag is a "<" whose next "<" or ">" is a ">" at most
+ * 400 characters on; the class excludes both, so the regex can match no other way.
+ */
+export function stripTags(text: string): string {
+  let stripped = '';
+  let copiedTo = 0;
+  let open = text.indexOf('<');
+  while (open !== -1) {
+    let close = open + 1;
+    const last = Math.min(text.length, open + 402);
+    while (close < last) {
+      const code = text.charCodeAt(close);
+      if (code === 0x3c || code === 0x3e) break;
+      close += 1;
+    }
+    if (close < last && text.charCodeAt(close) === 0x3e) {
+      stripped += `${text.slice(copiedTo, open)} `;
+      copiedTo = close + 1;
+      open = text.indexOf('<', copiedTo);
+    } else open = text.indexOf('<', open + 1);
+  }
+  return copiedTo === 0 ? text : stripped + text.slice(copiedTo);
+}
+
+/** stripTags by the regex: the reference it is tested against. */
+export function stripTagsFully(text: string): string {
+  return text.replace(HTML_TAG, ' ');
+}
+
 export function collapseWhitespace(text: string): string {
-  return text.replace(WHITESPACE, ' ');
+  let collapsed = '';
+  let copiedTo = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (!isWhitespace(code)) continue;
+    let end = index + 1;
+    while (end < text.length && isWhitespace(text.charCodeAt(end))) end += 1;
+    if (end - index > 1 || code !== 0x20) {
+      collapsed += `${text.slice(copiedTo, index)} `;
+      copiedTo = end;
+    }
+    index = end - 1;
+  }
+  return copiedTo === 0 ? text : collapsed + text.slice(copiedTo);
+}
+
+/** `\s` of a regex, code unit by code unit (test/unit/otp-scan-shortcuts.property.test.ts checks every one). */
+export function isWhitespace(code: number): boolean {
+  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 function decodeEntity(entity: string, decimal?: string, hex?: string, name?: string): string {

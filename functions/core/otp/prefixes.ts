@@ -1,5 +1,5 @@
 /**
- * The first two characters any match of a regex source can start with, worked out from the
+ * The first few characters any match of a regex source can start with, worked out from the
  * source itself: what lets a lexicon matcher try its regex only where a match could start
  * instead of at every position of the text.
  *
@@ -8,12 +8,13 @@
  * a lookaround stands for nothing. `undefined` means a match could start anywhere.
  */
 
-/** A prefix of at most two characters; `open`: anything may follow it. */
+/** A prefix of at most `length` characters; `open`: anything may follow it. */
 export interface Prefix {
   text: string;
   open: boolean;
 }
 
+/** The default prefix length. */
 const LENGTH = 2;
 const ANY: readonly Prefix[] = [{ text: '', open: true }];
 const EMPTY: readonly Prefix[] = [{ text: '', open: false }];
@@ -22,9 +23,9 @@ const MAX_REPEAT = 8;
 /** Larger classes stand for any character. */
 const MAX_CLASS = 64;
 
-/** Every one- or two-character start of a match of `source`, or undefined if it could be anything. */
-export function prefixesOf(source: string): Prefix[] | undefined {
-  const reader = new Reader(source);
+/** Every start (of up to `length` characters) of a match of `source`, or undefined if it could be anything. */
+export function prefixesOf(source: string, length = LENGTH): Prefix[] | undefined {
+  const reader = new Reader(source, length);
   let prefixes: readonly Prefix[];
   try {
     prefixes = reader.alternation();
@@ -36,10 +37,10 @@ export function prefixesOf(source: string): Prefix[] | undefined {
   return [...prefixes];
 }
 
-function concat(left: readonly Prefix[], right: readonly Prefix[]): Prefix[] {
+function concat(left: readonly Prefix[], right: readonly Prefix[], length: number): Prefix[] {
   const result = new Map<string, Prefix>();
   for (const first of left) {
-    if (first.open || first.text.length >= LENGTH) {
+    if (first.open || first.text.length >= length) {
       add(result, first);
       continue;
     }
@@ -47,7 +48,7 @@ function concat(left: readonly Prefix[], right: readonly Prefix[]): Prefix[] {
       const text = first.text + second.text;
       add(
         result,
-        text.length >= LENGTH ? { text: text.slice(0, LENGTH), open: true } : { text, open: second.open },
+        text.length >= length ? { text: text.slice(0, length), open: true } : { text, open: second.open },
       );
     }
   }
@@ -64,13 +65,13 @@ function add(into: Map<string, Prefix>, prefix: Prefix): void {
   into.set(`${prefix.open ? 1 : 0}${prefix.text}`, prefix);
 }
 
-function repeat(atom: readonly Prefix[], min: number, max: number): readonly Prefix[] {
+function repeat(atom: readonly Prefix[], min: number, max: number, length: number): readonly Prefix[] {
   if (min > MAX_REPEAT) return ANY;
   let result: readonly Prefix[] = EMPTY;
-  for (let count = 0; count < min; count++) result = concat(result, atom);
-  // Past LENGTH non-empty repetitions every prefix is complete, so more optional ones add nothing.
+  for (let count = 0; count < min; count++) result = concat(result, atom, length);
+  // Past `length` non-empty repetitions every prefix is complete, so more optional ones add nothing.
   const optional = union([atom, EMPTY]);
-  for (let count = 0; count < Math.min(max - min, LENGTH); count++) result = concat(result, optional);
+  for (let count = 0; count < Math.min(max - min, length); count++) result = concat(result, optional, length);
   return result;
 }
 
@@ -79,7 +80,10 @@ const chars = (list: readonly string[]): Prefix[] => list.map((text) => ({ text,
 class Reader {
   index = 0;
 
-  constructor(private readonly source: string) {}
+  constructor(
+    private readonly source: string,
+    private readonly length: number,
+  ) {}
 
   alternation(): readonly Prefix[] {
     const branches = [this.sequence()];
@@ -97,7 +101,7 @@ class Reader {
       this.source[this.index] !== '|' &&
       this.source[this.index] !== ')'
     ) {
-      result = concat(result, this.quantified(this.atom()));
+      result = concat(result, this.quantified(this.atom()), this.length);
     }
     return result;
   }
@@ -105,9 +109,9 @@ class Reader {
   private quantified(atom: readonly Prefix[]): readonly Prefix[] {
     const char = this.source[this.index];
     let result = atom;
-    if (char === '?') result = repeat(atom, 0, 1);
-    else if (char === '*') result = repeat(atom, 0, Number.POSITIVE_INFINITY);
-    else if (char === '+') result = repeat(atom, 1, Number.POSITIVE_INFINITY);
+    if (char === '?') result = repeat(atom, 0, 1, this.length);
+    else if (char === '*') result = repeat(atom, 0, Number.POSITIVE_INFINITY, this.length);
+    else if (char === '+') result = repeat(atom, 1, Number.POSITIVE_INFINITY, this.length);
     else if (char === '{') {
       const braces = /^\{(\d+)(,(\d*))?\}/.exec(this.source.slice(this.index));
       if (braces === null) return atom;
@@ -115,7 +119,7 @@ class Reader {
       const max =
         braces[2] === undefined ? min : braces[3] === '' ? Number.POSITIVE_INFINITY : Number(braces[3]);
       this.index += braces[0].length - 1;
-      result = repeat(atom, min, max);
+      result = repeat(atom, min, max, this.length);
     } else return atom;
     this.index += 1;
     if (this.source[this.index] === '?') this.index += 1;
