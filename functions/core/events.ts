@@ -61,18 +61,31 @@ const boundedString = (max: number) =>
     .string('must be a string')
     .min(1, 'must be a non-empty string')
     .max(max, `must be at most ${max.toLocaleString('en-US')} characters`);
-const timestamp = z
-  .string('must be an ISO 8601 UTC timestamp such as 2026-11-27T10:00:00Z')
-  .refine(
-    (text) => ISO_TIMESTAMP.test(text) && Number.isFinite(Date.parse(text)) && isCalendarDate(text),
-    'must be an ISO 8601 UTC timestamp such as 2026-11-27T10:00:00Z',
-  )
-  .transform((text) => Date.parse(text));
+const TIMESTAMP_MESSAGE = 'must be an ISO 8601 UTC timestamp such as 2026-11-27T10:00:00Z';
+// One Date.parse per event (validate and convert together): it is a hot path at ingest.
+const timestamp = z.string(TIMESTAMP_MESSAGE).transform((text, context) => {
+  const ms = ISO_TIMESTAMP.test(text) ? Date.parse(text) : Number.NaN;
+  if (Number.isFinite(ms) && isCalendarDate(text)) return ms;
+  context.addIssue({ code: 'custom', message: TIMESTAMP_MESSAGE });
+  return z.NEVER;
+});
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-/** Date.parse rolls "2026-02-30" over to 2 March; a timestamp naming a day that does not exist is wrong. */
-function isCalendarDate(text: string): boolean {
-  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Date.parse rolls "2026-02-30" over to 2 March; a timestamp naming a day that does not exist is
+ * wrong. `text` starts YYYY-MM-DD (ISO_TIMESTAMP). Years 0–99 are judged as 1900–1999, as
+ * Date.UTC reads them (the check this replaced).
+ */
+export function isCalendarDate(text: string): boolean {
+  const digit = (at: number) => text.charCodeAt(at) - 48;
+  const written = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const year = written < 100 ? written + 1900 : written;
+  const month = digit(5) * 10 + digit(6);
+  const day = digit(8) * 10 + digit(9);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  return days !== undefined && day >= 1 && day <= days;
 }
 const id = boundedString(EVENT_LIMITS.idChars);
 
@@ -277,7 +290,10 @@ export function parseEvent(
  * per branch and never the stack.
  */
 function tooDeepField(record: Record<string, unknown>, limit: number): string | undefined {
-  for (const [key, value] of Object.entries(record)) {
+  for (const key in record) {
+    const value = record[key];
+    // Most fields are plain values: no stack for them.
+    if (!Object.hasOwn(record, key) || typeof value !== 'object' || value === null) continue;
     const stack: [unknown, number][] = [[value, 1]];
     while (stack.length > 0) {
       const [node, depth] = stack.pop() as [unknown, number];
