@@ -70,6 +70,13 @@ const timestamp = z.string(TIMESTAMP_MESSAGE).transform((text, context) => {
   return z.NEVER;
 });
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** The decimal number written by `count` ASCII digits from `at` (already matched as digits). */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let index = at; index < at + count; index++) value = value * 10 + text.charCodeAt(index) - 48;
+  return value;
+}
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
@@ -78,11 +85,10 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  * Date.UTC reads them (the check this replaced).
  */
 export function isCalendarDate(text: string): boolean {
-  const digit = (at: number) => text.charCodeAt(at) - 48;
-  const written = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const written = digitsAt(text, 0, 4);
   const year = written < 100 ? written + 1900 : written;
-  const month = digit(5) * 10 + digit(6);
-  const day = digit(8) * 10 + digit(9);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
   return days !== undefined && day >= 1 && day <= days;
@@ -317,16 +323,13 @@ export function acceptClassification(record: Record<string, unknown>): Classific
     type: 'classification',
     importance: importance as Importance,
   };
-  for (const [key, value] of [
-    ['latencyMs', latencyMs],
-    ['costUsd', costUsd],
-    ['snippet', snippet],
-    ['otp', record.otp],
-    ['error', record.error],
-    ['shadow', record.shadow],
-    ['emailId', emailId],
-  ] as const)
-    if (value !== undefined) (event as Record<string, unknown>)[key] = value;
+  if (latencyMs !== undefined) event.latencyMs = latencyMs as number;
+  if (costUsd !== undefined) event.costUsd = costUsd as number;
+  if (snippet !== undefined) event.snippet = snippet;
+  if (record.otp !== undefined) event.otp = record.otp as boolean;
+  if (record.error !== undefined) event.error = record.error as boolean;
+  if (record.shadow !== undefined) event.shadow = record.shadow as boolean;
+  if (emailId !== undefined) event.emailId = emailId;
   return event;
 }
 
