@@ -64,12 +64,18 @@ const boundedString = (max: number) =>
 const TIMESTAMP_MESSAGE = 'must be an ISO 8601 UTC timestamp such as 2026-11-27T10:00:00Z';
 // One Date.parse per event (validate and convert together): it is a hot path at ingest.
 const timestamp = z.string(TIMESTAMP_MESSAGE).transform((text, context) => {
-  const ms = ISO_TIMESTAMP.test(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isFinite(ms) && isCalendarDate(text)) return ms;
+  const ms = timestampMs(text);
+  if (ms !== undefined) return ms;
   context.addIssue({ code: 'custom', message: TIMESTAMP_MESSAGE });
   return z.NEVER;
 });
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Milliseconds since the epoch of an ISO 8601 timestamp naming a real calendar day, else undefined. */
+function timestampMs(text: string): number | undefined {
+  const ms = ISO_TIMESTAMP.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isFinite(ms) && isCalendarDate(text) ? ms : undefined;
+}
 /** The decimal number written by `count` ASCII digits from `at` (already matched as digits). */
 function digitsAt(text: string, at: number, count: number): number {
   let value = 0;
@@ -314,8 +320,8 @@ export function acceptClassification(record: Record<string, unknown>): Classific
     return undefined;
   for (const flag of OPTIONAL_FLAGS)
     if (record[flag] !== undefined && typeof record[flag] !== 'boolean') return undefined;
-  const ms = ISO_TIMESTAMP.test(ts) ? Date.parse(ts) : Number.NaN;
-  if (!Number.isFinite(ms) || !isCalendarDate(ts)) return undefined;
+  const ms = timestampMs(ts);
+  if (ms === undefined) return undefined;
   const event: Classification = {
     id,
     ts: ms,
@@ -326,9 +332,7 @@ export function acceptClassification(record: Record<string, unknown>): Classific
   if (latencyMs !== undefined) event.latencyMs = latencyMs as number;
   if (costUsd !== undefined) event.costUsd = costUsd as number;
   if (snippet !== undefined) event.snippet = snippet;
-  if (record.otp !== undefined) event.otp = record.otp as boolean;
-  if (record.error !== undefined) event.error = record.error as boolean;
-  if (record.shadow !== undefined) event.shadow = record.shadow as boolean;
+  for (const flag of OPTIONAL_FLAGS) if (record[flag] !== undefined) event[flag] = record[flag] as boolean;
   if (emailId !== undefined) event.emailId = emailId;
   return event;
 }

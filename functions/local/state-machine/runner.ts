@@ -256,10 +256,8 @@ export function runWorkflow(options: RunWorkflowOptions): WorkflowExecution {
       Task: { Token: TASK_TOKEN_PLACEHOLDER },
     },
   };
-  const machine = new StateMachine(definition, {
-    validationOptions: { noValidate: validated.has(definition) },
-  });
-  validated.add(definition);
+  validateDefinition(definition);
+  const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
   const execution = machine.run(options.input as Json, runOptions);
 
   const result = (async (): Promise<WorkflowResult> => {
