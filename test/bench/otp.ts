@@ -5,19 +5,12 @@
  *
  *   npx tsx test/bench/otp.ts
  */
-import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { isOtp } from '../../functions/core/otp.ts';
+import { otpCorpusTexts } from '../support/otp-corpus.ts';
 
 const ROUNDS = 20;
 const WARM_UP_ROUNDS = 20;
-
-function corpus(): string[] {
-  return readFileSync(new URL('../fixtures/otp-corpus.jsonl', import.meta.url), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => (JSON.parse(line) as { text: string }).text);
-}
 
 function rate(
   snippets: readonly string[],
@@ -35,7 +28,7 @@ function rate(
 }
 
 export async function benchOtp(): Promise<Record<string, number | string>> {
-  const snippets = corpus();
+  const snippets = otpCorpusTexts();
   const current = rate(snippets, (text) => isOtp(text));
   const legacy = rate(snippets, legacyDetectOtp);
   const ratio = current.perSec / legacy.perSec;

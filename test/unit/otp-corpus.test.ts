@@ -1,23 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { detectOtp, LANGUAGES, type Language } from '../../functions/core/otp.ts';
+import { detectOtp, LANGUAGES } from '../../functions/core/otp.ts';
+import { type OtpCorpusRow, otpCorpusRows } from '../support/otp-corpus.ts';
 
 /**
  * The committed corpus (test/fixtures/otp-corpus.jsonl, from generate-otp-corpus.ts): realistic
  * inbox snippets in twelve languages. A miss is the worst failure, so recall must stay ≥ 97 %;
  * the near misses (orders, parcels, bookings, meetings, promo and postal codes) must all pass.
  */
-interface Row {
-  language: Language;
-  otp: boolean;
-  template: number;
-  text: string;
-}
+type Row = OtpCorpusRow;
 
-const rows: Row[] = readFileSync(new URL('../fixtures/otp-corpus.jsonl', import.meta.url), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as Row);
+const rows: Row[] = otpCorpusRows();
 
 function breakdown(): { table: string; recall: number; falsePositives: Row[]; misses: Row[] } {
   const misses: Row[] = [];

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileExtensions } from '../../functions/core/otp/extensions.ts';
 import { normalizeText } from '../../functions/core/otp/normalize.ts';
 import { evaluateWindow, evaluateWindowFully } from '../../functions/core/otp/rules.ts';
+import { otpCorpusTexts } from '../support/otp-corpus.ts';
 
 /**
  * The detector's fast path (evaluateWindow skips rules that cannot fire) must give exactly the
@@ -11,10 +11,7 @@ import { evaluateWindow, evaluateWindowFully } from '../../functions/core/otp/ru
  * random mixes of corpus fragments, ordinary and lexicon words, capitals and digit groups, so
  * they cross every shortcut's boundary (a code or none, four capitals or none, a trigger or none).
  */
-const corpus = readFileSync(new URL('../fixtures/otp-corpus.jsonl', import.meta.url), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => (JSON.parse(line) as { text: string }).text);
+const corpus = otpCorpusTexts();
 const fragments = corpus
   .flatMap((text) => text.split(/(?<=[\s.,:;!?])/))
   .filter((part) => part.trim() !== '');

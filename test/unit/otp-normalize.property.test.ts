@@ -8,6 +8,7 @@ import {
   foldTextFully,
   normalizeText,
 } from '../../functions/core/otp/normalize.ts';
+import { otpCorpusTexts } from '../support/otp-corpus.ts';
 
 /**
  * foldText skips NFKC (and folds accents letter by letter) when every character is in its
@@ -41,10 +42,7 @@ function stableCharacters(): string[] {
   return found;
 }
 
-const corpus = readFileSync(new URL('../fixtures/otp-corpus.jsonl', import.meta.url), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => (JSON.parse(line) as { text: string }).text);
+const corpus = otpCorpusTexts();
 
 describe('OTP normalization shortcut', () => {
   it('reads the stable class from the source', () => {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LEXICONS, type Lexicon } from '../../functions/core/otp/lexicon/index.ts';
@@ -6,16 +5,14 @@ import { type Entry, LexiconMatcher, MatcherGroup } from '../../functions/core/o
 import { normalizeText } from '../../functions/core/otp/normalize.ts';
 import { LINK_WORDS, ONE_TIME_SIGNALS, RESET_WORDS, SIGN_IN } from '../../functions/core/otp/phrases.ts';
 import { prefixesOf } from '../../functions/core/otp/prefixes.ts';
+import { otpCorpusTexts } from '../support/otp-corpus.ts';
 
 /**
  * A lexicon matcher tries its regex only where its entries' prefixes allow a match to start; it
  * must find exactly what scanning every position finds (same hits, same languages), alone or in a
  * group sharing one candidate pass, on any text.
  */
-const corpus = readFileSync(new URL('../fixtures/otp-corpus.jsonl', import.meta.url), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => (JSON.parse(line) as { text: string }).text);
+const corpus = otpCorpusTexts();
 const fragments = corpus
   .flatMap((text) => text.split(/(?<=[\s.,:;!?])/))
   .filter((part) => part.trim() !== '');

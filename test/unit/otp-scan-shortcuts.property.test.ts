@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findCodeTokens, findCodeTokensFully } from '../../functions/core/otp/code-shapes.ts';
@@ -9,16 +8,14 @@ import {
   stripTags,
   stripTagsFully,
 } from '../../functions/core/otp/normalize.ts';
+import { otpCorpusTexts } from '../support/otp-corpus.ts';
 
 /**
  * Two scanning shortcuts must give exactly what the plain scan gives: code tokens searched from
  * just before the first number (not from the start), and whitespace collapsed without touching
  * lone spaces (not every run).
  */
-const corpus = readFileSync(new URL('../fixtures/otp-corpus.jsonl', import.meta.url), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => (JSON.parse(line) as { text: string }).text);
+const corpus = otpCorpusTexts();
 
 const CHARACTERS = [
   ...'abcxyzKQ0123456789 -_./@#$%+,:',

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import type { Language } from '../../functions/core/otp.ts';
+
+/** One line of test/fixtures/otp-corpus.jsonl (written by test/fixtures/generate-otp-corpus.ts). */
+export interface OtpCorpusRow {
+  language: Language;
+  otp: boolean;
+  template: number;
+  text: string;
+}
+
+/** The committed OTP corpus, read once per test file. */
+export function otpCorpusRows(): OtpCorpusRow[] {
+  return readFileSync(new URL('../fixtures/otp-corpus.jsonl', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as OtpCorpusRow);
+}
+
+/** Just the snippets. */
+export function otpCorpusTexts(): string[] {
+  return otpCorpusRows().map((row) => row.text);
+}
