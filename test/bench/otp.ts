@@ -11,38 +11,53 @@ import { otpCorpusTexts } from '../support/otp-corpus.ts';
 
 const ROUNDS = 20;
 const WARM_UP_ROUNDS = 20;
+/** Timed samples per detector, interleaved: the best of them is the figure (these machines are noisy). */
+const SAMPLES = 15;
 
-function rate(
-  snippets: readonly string[],
-  detect: (text: string) => boolean,
-): { perSec: number; found: number } {
-  let found = 0;
-  for (const snippet of snippets) if (detect(snippet)) found += 1;
-  // Warmed as a running Lambda is, the same for both detectors: one round leaves loop-heavy code
-  // still in the baseline tier while regex-heavy code is already compiled.
-  for (let round = 1; round < WARM_UP_ROUNDS; round++) for (const snippet of snippets) detect(snippet);
+type Detect = (text: string) => boolean;
+
+/** Seconds for `rounds` passes over the snippets. */
+function timeRounds(snippets: readonly string[], detect: Detect, rounds: number): number {
   const started = process.hrtime.bigint();
-  for (let round = 0; round < ROUNDS; round++) for (const snippet of snippets) detect(snippet);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { perSec: Math.round((snippets.length * ROUNDS) / seconds), found };
+  for (let round = 0; round < rounds; round++) for (const snippet of snippets) detect(snippet);
+  return Number(process.hrtime.bigint() - started) / 1e9;
 }
+
+/**
+ * Snippets/s of each detector: both warmed as a running Lambda is (one round leaves loop-heavy code
+ * in the baseline tier while regex-heavy code is already compiled), then timed in alternating
+ * samples so that a noisy neighbour slows both alike; each keeps its fastest sample.
+ */
+function rates(snippets: readonly string[], detectors: readonly Detect[]): number[] {
+  for (const detect of detectors) timeRounds(snippets, detect, WARM_UP_ROUNDS);
+  const best = detectors.map(() => Number.POSITIVE_INFINITY);
+  for (let sample = 0; sample < SAMPLES; sample++) {
+    detectors.forEach((detect, index) => {
+      best[index] = Math.min(best[index] as number, timeRounds(snippets, detect, ROUNDS));
+    });
+  }
+  return best.map((seconds) => Math.round((snippets.length * ROUNDS) / seconds));
+}
+
+const flagged = (snippets: readonly string[], detect: Detect) =>
+  snippets.filter((snippet) => detect(snippet)).length;
 
 export async function benchOtp(): Promise<Record<string, number | string>> {
   const snippets = otpCorpusTexts();
-  const current = rate(snippets, (text) => isOtp(text));
-  const legacy = rate(snippets, legacyDetectOtp);
-  const ratio = current.perSec / legacy.perSec;
+  const detect: Detect = (text) => isOtp(text);
+  const [current, legacy] = rates(snippets, [detect, legacyDetectOtp]) as [number, number];
+  const ratio = current / legacy;
   console.log(
     [
-      `otp detector over the corpus (${snippets.length} snippets × ${ROUNDS} rounds):`,
-      `  rule engine       ${current.perSec.toLocaleString('en')} snippets/s  (${current.found} flagged)`,
-      `  previous detector ${legacy.perSec.toLocaleString('en')} snippets/s  (${legacy.found} flagged)`,
+      `otp detector over the corpus (${snippets.length} snippets × ${ROUNDS} rounds, best of ${SAMPLES} interleaved samples):`,
+      `  rule engine       ${current.toLocaleString('en')} snippets/s  (${flagged(snippets, detect)} flagged)`,
+      `  previous detector ${legacy.toLocaleString('en')} snippets/s  (${flagged(snippets, legacyDetectOtp)} flagged)`,
       `  ratio             ${ratio.toFixed(2)}× the previous detector's throughput`,
     ].join('\n'),
   );
   return {
-    'otp.snippetsPerSec': current.perSec,
-    'otp.legacySnippetsPerSec': legacy.perSec,
+    'otp.snippetsPerSec': current,
+    'otp.legacySnippetsPerSec': legacy,
     'otp.ratio': ratio,
   };
 }
