@@ -28,7 +28,7 @@ function timeRounds(snippets: readonly string[], detect: Detect, rounds: number)
  * in the baseline tier while regex-heavy code is already compiled), then timed in alternating
  * samples so that a noisy neighbour slows both alike; each keeps its fastest sample.
  */
-function rates(snippets: readonly string[], detectors: readonly Detect[]): number[] {
+export function rates(snippets: readonly string[], detectors: readonly Detect[]): number[] {
   for (const detect of detectors) timeRounds(snippets, detect, WARM_UP_ROUNDS);
   const best = detectors.map(() => Number.POSITIVE_INFINITY);
   for (let sample = 0; sample < SAMPLES; sample++) {
@@ -138,7 +138,7 @@ const HARMLESS_CODE_KINDS = new Set([
   'gate',
 ]);
 
-function legacyDetectOtp(snippet: string): boolean {
+export function legacyDetectOtp(snippet: string): boolean {
   if (OTP_PHRASES.some((pattern) => pattern.test(snippet))) return true;
   if (PASSCODE.test(snippet) && !MEETING_INVITE.test(snippet)) return true;
   return CODE_WITH_DIGITS.some((pattern) => {

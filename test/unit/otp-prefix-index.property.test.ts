@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LEXICONS, type Lexicon } from '../../functions/core/otp/lexicon/index.ts';
-import { type Entry, LexiconMatcher, MatcherGroup } from '../../functions/core/otp/matcher.ts';
+import {
+  type Entry,
+  type Hit,
+  LexiconMatcher,
+  MatcherGroup,
+  withoutCaptures,
+} from '../../functions/core/otp/matcher.ts';
 import { normalizeText } from '../../functions/core/otp/normalize.ts';
 import { LINK_WORDS, ONE_TIME_SIGNALS, RESET_WORDS, SIGN_IN } from '../../functions/core/otp/phrases.ts';
 import { prefixesOf } from '../../functions/core/otp/prefixes.ts';
@@ -65,14 +71,27 @@ const same = (raw: string) => {
   const candidates = group.candidates(lower);
   matchers.forEach((matcher, index) => {
     const expected = matcher.findFully(lower);
-    expect(matcher.find(lower)).toEqual(expected);
-    expect(matcher.findAt(lower, candidates, group.bitOf(matcher) ?? 0)).toEqual(expected);
-    expect(matcher.first(lower)).toEqual(expected[0]);
+    // The fast paths match without the language groups; languageAt names the language afterwards.
+    const withLanguage = (hits: readonly Hit[]) =>
+      hits.map((hit) => ({ ...hit, language: matcher.languageAt(lower, hit.start) }));
+    expect(withLanguage(matcher.find(lower))).toEqual(expected);
+    expect(withLanguage(matcher.findAt(lower, candidates, group.bitOf(matcher) ?? 0))).toEqual(expected);
+    expect(withLanguage(matcher.find(lower, 1))).toEqual(expected.slice(0, 1));
+    expect(matcher.first(lower)).toEqual(matcher.find(lower)[0]);
     expect(matcher.test(lower), `matcher ${index}`).toBe(expected.length > 0);
   });
 };
 
 describe('OTP lexicon prefix index', () => {
+  it('drops capture groups only, leaving escaped and bracketed parentheses and lookarounds', () => {
+    expect(withoutCaptures('(a|b)(?:c)(?=d)(?<!e)')).toBe('(?:a|b)(?:c)(?=d)(?<!e)');
+    expect(withoutCaptures(String.raw`\((x)\)[(]`)).toBe(String.raw`\((?:x)\)[(]`);
+    expect(withoutCaptures(String.raw`[\](](y)`)).toBe(String.raw`[\](](?:y)`);
+    // A phrase with parentheses from the policy, escaped as extensions.ts escapes it, still matches.
+    const phrase = new LexiconMatcher([{ language: undefined, source: String.raw`code \(sms\)` }]);
+    expect(phrase.find('your code (sms) is 1234')).toEqual([{ start: 5, end: 15 }]);
+  });
+
   it('every built-in entry has a known set of starts, so no matcher falls back to scanning', () => {
     for (const matcher of matchers) expect(matcher.prefixes).toBeDefined();
   });

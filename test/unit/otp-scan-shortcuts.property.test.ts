@@ -5,6 +5,7 @@ import {
   collapseWhitespace,
   isWhitespace,
   normalizeText,
+  normalizeTextStepwise,
   stripTags,
   stripTagsFully,
 } from '../../functions/core/otp/normalize.ts';
@@ -109,6 +110,58 @@ describe('OTP scanning shortcuts', () => {
       { numRuns: 5000 },
     );
     for (const snippet of corpus) expect(collapseWhitespace(snippet)).toBe(snippet.replace(/\s+/g, ' '));
+  });
+
+  it('normalizes in one pass exactly as step by step', () => {
+    const part = fc.oneof(
+      fc.constantFrom(
+        ...'aZ09 -<>&;.:',
+        '<b>',
+        '</td> ',
+        '<a href="x">',
+        '< 3',
+        '&amp;',
+        '&#x41;',
+        'Q&A',
+        '\n',
+        '\t',
+        '\r\n',
+        '  ',
+        '\u00A0',
+        '\u2003',
+        '\u3000',
+        '\u2028',
+        '\uFEFF',
+        '\u200B',
+        '\u00AD',
+        '\u2013',
+        '\u2019',
+        'é',
+        'Ü',
+        'ł',
+        'İ',
+        'ﬁ',
+        '１２３',
+        'Ａ',
+        '認証コード',
+        'ｺｰﾄﾞ',
+        '인증',
+        'ΣΑΣ',
+        '🙂',
+        '𝟏',
+        '\uD83D',
+      ),
+      fc.string({ maxLength: 3 }),
+      fc.string({ unit: 'binary', maxLength: 2 }),
+    );
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 24 }), (parts) => {
+        const raw = parts.join('');
+        expect(normalizeText(raw)).toEqual(normalizeTextStepwise(raw));
+      }),
+      { numRuns: 20000 },
+    );
+    for (const snippet of corpus) expect(normalizeText(snippet)).toEqual(normalizeTextStepwise(snippet));
   });
 
   it('reads whitespace as \\s does, for every BMP code unit', () => {

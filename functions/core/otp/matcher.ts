@@ -3,10 +3,14 @@ import { foldText } from './normalize.ts';
 import { type Candidates, isAsciiWordChar, PrefixIndex, type PrefixSet } from './prefix-index.ts';
 import { type Prefix, prefixesOf } from './prefixes.ts';
 
-/** One occurrence of a lexicon entry in a normalized text. */
+/** One occurrence of a lexicon entry in a normalized text (its language: LexiconMatcher.languageAt). */
 export interface Hit {
   start: number;
   end: number;
+}
+
+/** A hit with the language of the entry that matched, as the full scan reports it. */
+export interface LanguageHit extends Hit {
   language: Language | undefined;
 }
 
@@ -35,7 +39,9 @@ const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hang
  */
 export class LexiconMatcher {
   private readonly full: Compiled;
-  /** The same regex, tried at one position only. */
+  /** The same regex, with its capture groups, tried at one position only: which language matched. */
+  private readonly stickyWithGroups: RegExp;
+  /** The same regex without capture groups (a third of the cost of a hit), tried at one position only. */
   private readonly sticky: RegExp;
   /**
    * `sticky` without the word-start lookbehinds, for a position after an ASCII character that
@@ -64,8 +70,11 @@ export class LexiconMatcher {
         }
       : undefined;
     this.full = compile(folded, 'gu');
-    this.sticky = new RegExp(this.full.pattern.source, 'uy');
-    this.stickyAtWordStart = new RegExp(this.full.pattern.source.split(WORD_START).join(''), 'uy');
+    this.stickyWithGroups = new RegExp(this.full.pattern.source, 'uy');
+    // The sources hold no capture group of their own (nor a backreference): only the language groups.
+    const uncaptured = withoutCaptures(this.full.pattern.source);
+    this.sticky = new RegExp(uncaptured, 'uy');
+    this.stickyAtWordStart = new RegExp(uncaptured.split(WORD_START).join(''), 'uy');
   }
 
   /** The first hit of `find`, found without scanning the rest of the text. */
@@ -97,7 +106,7 @@ export class LexiconMatcher {
       sticky.lastIndex = position;
       const match = sticky.exec(text);
       if (match === null || match[0].length === 0) continue;
-      hits.push(hitOf(match, this.full.languages));
+      hits.push({ start: position, end: position + match[0].length });
       if (hits.length >= limit) break;
       from = position + match[0].length;
     }
@@ -105,8 +114,8 @@ export class LexiconMatcher {
   }
 
   /** `find` by scanning every position: the reference the candidates are tested against. */
-  findFully(text: string, limit = Number.POSITIVE_INFINITY): Hit[] {
-    const hits: Hit[] = [];
+  findFully(text: string, limit = Number.POSITIVE_INFINITY): LanguageHit[] {
+    const hits: LanguageHit[] = [];
     const { pattern, languages } = this.full;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
@@ -118,6 +127,13 @@ export class LexiconMatcher {
       if (hits.length >= limit) break;
     }
     return hits;
+  }
+
+  /** The language of the entry that matches at `start`, a hit's position (undefined for none). */
+  languageAt(text: string, start: number): Language | undefined {
+    this.stickyWithGroups.lastIndex = start;
+    const match = this.stickyWithGroups.exec(text);
+    return match === null ? undefined : hitOf(match, this.full.languages).language;
   }
 
   test(text: string): boolean {
@@ -171,7 +187,29 @@ function compile(entries: readonly FoldedEntry[], flags: string): Compiled {
   return { pattern: new RegExp(parts.length > 0 ? parts.join('|') : '(?!)', flags), languages };
 }
 
-function hitOf(match: RegExpExecArray, languages: readonly (Language | undefined)[]): Hit {
+/** A regex source with each capture group made a plain group ("\\(" and "[(]" stay as they are). */
+export function withoutCaptures(source: string): string {
+  let result = '';
+  let inClass = false;
+  for (let index = 0; index < source.length; index++) {
+    const character = source[index] as string;
+    if (character === '\\') {
+      result += source.slice(index, index + 2);
+      index += 1;
+      continue;
+    }
+    if (inClass) inClass = character !== ']';
+    else if (character === '[') inClass = true;
+    else if (character === '(' && source[index + 1] !== '?') {
+      result += '(?:';
+      continue;
+    }
+    result += character;
+  }
+  return result;
+}
+
+function hitOf(match: RegExpExecArray, languages: readonly (Language | undefined)[]): LanguageHit {
   let group = 1;
   while (group < match.length && match[group] === undefined) group += 1;
   return { start: match.index, end: match.index + match[0].length, language: languages[group - 1] };

@@ -77,6 +77,15 @@ for (let code = 0xc0; code <= 0x24f; code++) {
 }
 
 export function normalizeText(raw: string): NormalizedText {
+  // Entities are decoded after tags are stripped and before the fold: the stepwise path keeps that order.
+  const cased = raw.includes('&') ? undefined : normalizeInOnePass(raw);
+  if (cased === undefined) return normalizeTextStepwise(raw);
+  const lower = cased.toLowerCase();
+  return { cased: lower.length === cased.length ? cased : lower, lower };
+}
+
+/** normalizeText one step after another: the reference the one-pass normalization is tested against. */
+export function normalizeTextStepwise(raw: string): NormalizedText {
   let text = raw;
   if (text.includes('<')) text = stripTags(text);
   if (text.includes('&')) text = text.replace(HTML_ENTITY, decodeEntity);
@@ -86,6 +95,72 @@ export function normalizeText(raw: string): NormalizedText {
   // Lowercasing may lengthen a few characters; then positions would not line up, and case is
   // only a hint (all-capital codes), so the lowercase text stands for both.
   return { cased: lower.length === cased.length ? cased : lower, lower };
+}
+
+/**
+ * Tags stripped, the text folded (foldForMatching) and whitespace collapsed in a single pass that
+ * copies the runs it leaves alone: each step's output is the next one's input, character by
+ * character, so they compose. Undefined when a character needs the full fold (then foldForMatching
+ * folds the whole text at once, and the stepwise path does that).
+ */
+function normalizeInOnePass(raw: string): string | undefined {
+  let out = '';
+  let copiedTo = 0;
+  // Whether the last character written is whitespace: the next whitespace joins its run.
+  let afterSpace = false;
+  for (let index = 0; index < raw.length; index++) {
+    const code = raw.charCodeAt(index);
+    if (code < 0x80) {
+      if (code === 0x3c) {
+        const close = tagEnd(raw, index);
+        if (close !== -1) {
+          // A tag is a space to the collapse: one space, or none after a space.
+          out += afterSpace ? raw.slice(copiedTo, index) : `${raw.slice(copiedTo, index)} `;
+          copiedTo = close + 1;
+          index = close;
+          afterSpace = true;
+          continue;
+        }
+      }
+      if (code === 0x20 || (code >= 0x09 && code <= 0x0d)) {
+        if (afterSpace || code !== 0x20) {
+          out += afterSpace ? raw.slice(copiedTo, index) : `${raw.slice(copiedTo, index)} `;
+          copiedTo = index + 1;
+        }
+        afterSpace = true;
+      } else afterSpace = false;
+      continue;
+    }
+    if (code >= 0xd800 && code <= 0xdfff) {
+      // Emoji are NFKC-stable; any other astral character (or a lone surrogate) takes the full fold.
+      const point = raw.codePointAt(index) as number;
+      if (point < 0x1f300 || point > 0x1faff) return undefined;
+      index += 1;
+      afterSpace = false;
+      continue;
+    }
+    const kind = FOLD_KIND[code] === UNKNOWN ? classifyFold(code) : FOLD_KIND[code];
+    if (kind === NEEDS_FULL_FOLD) return undefined;
+    if (kind === KEPT && !isWhitespace(code)) {
+      afterSpace = false;
+      continue;
+    }
+    // A folded character (or whitespace) goes through the collapse as written.
+    out += raw.slice(copiedTo, index);
+    copiedTo = index + 1;
+    const folded = kind === KEPT ? String.fromCharCode(code) : (FOLDED_CHAR[code] as string);
+    for (let at = 0; at < folded.length; at++) {
+      const next = folded.charCodeAt(at);
+      if (!isWhitespace(next)) {
+        out += folded[at];
+        afterSpace = false;
+      } else if (!afterSpace) {
+        out += ' ';
+        afterSpace = true;
+      }
+    }
+  }
+  return copiedTo === 0 ? raw : out + raw.slice(copiedTo);
 }
 
 /** Invisible characters dropped, accents and compatibility forms folded, dashes and quotes unified. */
@@ -158,20 +233,25 @@ export function stripTags(text: string): string {
   let copiedTo = 0;
   let open = text.indexOf('<');
   while (open !== -1) {
-    let close = open + 1;
-    const last = Math.min(text.length, open + 402);
-    while (close < last) {
-      const code = text.charCodeAt(close);
-      if (code === 0x3c || code === 0x3e) break;
-      close += 1;
-    }
-    if (close < last && text.charCodeAt(close) === 0x3e) {
+    const close = tagEnd(text, open);
+    if (close !== -1) {
       stripped += `${text.slice(copiedTo, open)} `;
       copiedTo = close + 1;
       open = text.indexOf('<', copiedTo);
     } else open = text.indexOf('<', open + 1);
   }
   return copiedTo === 0 ? text : stripped + text.slice(copiedTo);
+}
+
+/** Where the tag opened at `open` ends (its ">"), or -1 when the "<" opens none. */
+function tagEnd(text: string, open: number): number {
+  const last = Math.min(text.length, open + 402);
+  for (let close = open + 1; close < last; close++) {
+    const code = text.charCodeAt(close);
+    if (code === 0x3e) return close;
+    if (code === 0x3c) return -1;
+  }
+  return -1;
 }
 
 /** stripTags by the regex: the reference it is tested against. */

@@ -45,10 +45,11 @@ export interface Match {
   rule: RuleId;
   start: number;
   end: number;
-  /** The language of the word that matched; the verdict's language is matchLanguage's. */
-  wordLanguage: Language | undefined;
-  /** Whether the text around may name the language instead (not for a policy pattern). */
-  guessLanguage: boolean;
+  /**
+   * The lexicon word that matched and its matcher, whose entry names the word's language (not for a
+   * policy pattern); the verdict's language is matchLanguage's.
+   */
+  word: { hit: Hit; matcher: LexiconMatcher } | undefined;
 }
 
 /** The policy's additions, compiled (see extensions.ts). */
@@ -272,8 +273,7 @@ function policyPatterns(scan: Scan): Match | undefined {
         rule: 'policy-pattern',
         start: match.index,
         end,
-        wordLanguage: undefined,
-        guessLanguage: false,
+        word: undefined,
       };
   }
   return undefined;
@@ -282,7 +282,7 @@ function policyPatterns(scan: Scan): Match | undefined {
 function standalone(scan: Scan, rule: RuleId, matcher: LexiconMatcher | undefined): Match | undefined {
   if (matcher === undefined) return undefined;
   for (const hit of scan.hits(rule, matcher)) {
-    if (!scan.vetoedByPolicy(hit.start, hit.end)) return withCode(scan, rule, hit);
+    if (!scan.vetoedByPolicy(hit.start, hit.end)) return withCode(scan, rule, hit, matcher);
   }
   return undefined;
 }
@@ -291,7 +291,7 @@ function standalone(scan: Scan, rule: RuleId, matcher: LexiconMatcher | undefine
 function firstStandalone(scan: Scan, rule: RuleId, matcher: LexiconMatcher): Match | undefined {
   if (scan.extensions?.negatives !== undefined) return standalone(scan, rule, matcher);
   const hit = scan.first(rule, matcher);
-  return hit === undefined ? undefined : withCode(scan, rule, hit);
+  return hit === undefined ? undefined : withCode(scan, rule, hit, matcher);
 }
 
 /**
@@ -333,11 +333,11 @@ function nounWithCode(
       const topic = scan.topic(start, end, hit);
       if (topic === 'commerce') continue;
       if (rule === 'qualified-code' && (tight || token.kind !== 'letters'))
-        return match(rule, hit, start, end);
+        return match(rule, hit, matcher, start, end);
       if (rule === 'code-connector' && topic === 'account') {
-        return match(tight ? 'code-connector' : 'code-in-account-context', hit, start, end);
+        return match(tight ? 'code-connector' : 'code-in-account-context', hit, matcher, start, end);
       }
-      if (rule === 'code-connector' && tight) return match(rule, hit, start, end);
+      if (rule === 'code-connector' && tight) return match(rule, hit, matcher, start, end);
     }
   }
   return undefined;
@@ -359,7 +359,7 @@ function imperative(scan: Scan): Match | undefined {
       const start = Math.min(hit.start, token.start);
       const end = Math.max(hit.end, token.end);
       if (scan.touchesHarmless(token.start, token.end) || scan.vetoedByPolicy(start, end)) continue;
-      if (scan.topic(start, end, hit) === 'account') return match('imperative', hit, start, end);
+      if (scan.topic(start, end, hit) === 'account') return match('imperative', hit, IMPERATIVE, start, end);
     }
   }
   return undefined;
@@ -370,7 +370,7 @@ function contextualSecret(scan: Scan): Match | undefined {
   for (const hit of scan.hits('contextual', CONTEXTUAL)) {
     if (scan.touchesHarmless(hit.start, hit.end) || scan.vetoedByPolicy(hit.start, hit.end)) continue;
     if (scan.topic(hit.start, hit.end, hit) !== 'commerce')
-      return withCode(scan, 'contextual-secret-noun', hit);
+      return withCode(scan, 'contextual-secret-noun', hit, CONTEXTUAL);
   }
   return undefined;
 }
@@ -387,29 +387,30 @@ function signInLink(scan: Scan): Match | undefined {
     if (!anyWithin(signIns, hit.start - 80, hit.end + 80, false)) continue;
     if (!anyWithin(scan.hits('one-time', ONE_TIME), hit.start - 160, hit.end + 160, false)) continue;
     if (anyWithin(scan.hits('reset', RESET), hit.start - 80, hit.end + 80, false)) continue;
-    if (!scan.vetoedByPolicy(hit.start, hit.end)) return match('magic-link', hit, hit.start, hit.end);
+    if (!scan.vetoedByPolicy(hit.start, hit.end)) return match('magic-link', hit, LINK, hit.start, hit.end);
   }
   return undefined;
 }
 
 /** A standalone match, widened to the code next to it (masked later) when there is one. */
-function withCode(scan: Scan, rule: RuleId, hit: Hit): Match {
+function withCode(scan: Scan, rule: RuleId, hit: Hit, matcher: LexiconMatcher): Match {
   const token = scan.tokensAfter(hit.end, TIGHT_AFTER)[0];
-  return match(rule, hit, hit.start, token === undefined ? hit.end : token.end);
+  return match(rule, hit, matcher, hit.start, token === undefined ? hit.end : token.end);
 }
 
-function match(rule: RuleId, hit: Hit, start: number, end: number): Match {
-  // The words of a language-specific lexicon name their language; English words ("OTP",
-  // "code", "PIN") are used everywhere, so the text around them decides.
-  const guess = hit.language === 'en' || hit.language === undefined;
-  return { rule, start, end, wordLanguage: hit.language, guessLanguage: guess };
+function match(rule: RuleId, hit: Hit, matcher: LexiconMatcher, start: number, end: number): Match {
+  return { rule, start, end, word: { hit, matcher } };
 }
 
 /** The language a match is in, worked out only for a verdict that reports it (isOtp needs none). */
 export function matchLanguage(text: NormalizedText, match: Match): Language | undefined {
-  if (!match.guessLanguage) return match.wordLanguage;
+  if (match.word === undefined) return undefined;
+  const wordLanguage = match.word.matcher.languageAt(text.lower, match.word.hit.start);
+  // The words of a language-specific lexicon name their language; English words ("OTP",
+  // "code", "PIN") are used everywhere, so the text around them decides.
+  if (wordLanguage !== 'en' && wordLanguage !== undefined) return wordLanguage;
   const around = text.lower.slice(Math.max(0, match.start - 80), match.end + 80);
-  return guessLanguage(around) ?? match.wordLanguage;
+  return guessLanguage(around) ?? wordLanguage;
 }
 
 /** Index of the first token whose end is after `position` (tokens are sorted and disjoint). */
