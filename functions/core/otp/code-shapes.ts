@@ -41,6 +41,8 @@ export function findCodeTokens(lower: string): CodeToken[] {
   const tokens: CodeToken[] = [];
   if (!DIGIT.test(lower)) return tokens;
   for (let position = 0; position < lower.length; position++) {
+    // Inside a word or number most positions start no code: the lookbehind's cheap half first.
+    if (position > 0 && BLOCKS_CODE_AFTER[lower.charCodeAt(position - 1)] === 1) continue;
     if (!mayStartCode(lower, position)) continue;
     const plain = plainDigitsAt(lower, position);
     if (plain === NO_CODE) continue;
