@@ -21,9 +21,12 @@ const RULES: [string, string, string][] = [
   ['qualified-code', 'en', 'Your confirmation code is R7T4QZ'],
   ['qualified-code', 'en', 'Security key: 4F7K-2M9Q'],
   ['qualified-code', 'es', 'Código de seguridad: 449 201'],
+  ['qualified-code', 'it', 'Chiave di sicurezza: 448201'],
   ['code-connector', 'en', 'Code: 33-19-02'],
   ['code-connector', 'en', '604211 is your Instagram code'],
   ['code-connector', 'pl', 'Twój PIN to 4821'],
+  ['code-connector', 'en', "448201 — that's your code for Discord"],
+  ['code-connector', 'en', '<p>Your code:</p><h1 style="letter-spacing:8px">5 5 2 0 1 9</h1>'],
   ['code-in-account-context', 'en', 'Here is the code for your account, 482913, keep it safe'],
   ['imperative', 'en', 'Enter 604211 to sign in'],
   ['imperative', 'en', "To verify it's you, enter 449-201"],
@@ -48,6 +51,8 @@ const NEAR_MISSES = [
   'Scan the QR code 482913 at the gate',
   'Our code of conduct, revision 2026',
   'Enter 2026 as the year of your trip booking',
+  'Your order code: 4 4 7 1 2',
+  'Gate code 1 2 3 4 for the parking garage',
 ];
 
 describe('OTP rules', () => {

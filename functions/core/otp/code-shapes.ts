@@ -1,6 +1,6 @@
 /**
  * What a one-time code looks like once normalized: 4–10 digits, whole or in groups ("449 201",
- * "482-913", "33-19-02"); letters and digits mixed ("7ht2k", "4f7k-2m9q"); or, only where a
+ * "482-913", "33-19-02") or spaced out one by one ("5 5 2 0 1 9", as letter-spaced HTML reads); letters and digits mixed ("7ht2k", "4f7k-2m9q"); or, only where a
  * rule says the token is introduced as a code, 4–10 capital letters ("KXQWPT").
  *
  * Every quantifier is bounded and no repeated group can match the same text two ways, so a long
@@ -17,7 +17,7 @@ export interface CodeToken {
 const BEFORE = String.raw`(?<![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_./@#$€£¥+,]|\p{N}-)`;
 const AFTER = String.raw`(?![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_@%€$£¥]|[./]\p{N})`;
 const CODE = new RegExp(
-  String.raw`(?=[a-z0-9\p{N}])${BEFORE}(?:\p{N}{2,5}(?:[ -]\p{N}{2,5}){1,3}|(?=[a-z0-9-]{0,16}\d)[a-z0-9]{3,5}(?:-[a-z0-9]{3,5}){1,2}|(?=[a-z]{0,9}\d)[a-z0-9]{4,10})${AFTER}`,
+  String.raw`(?=[a-z0-9\p{N}])${BEFORE}(?:\p{N}{2,5}(?:[ -]\p{N}{2,5}){1,3}|\p{N}(?: \p{N}){3,7}|(?=[a-z0-9-]{0,16}\d)[a-z0-9]{3,5}(?:-[a-z0-9]{3,5}){1,2}|(?=[a-z]{0,9}\d)[a-z0-9]{4,10})${AFTER}`,
   'gu',
 );
 const CAPITALS = new RegExp(`${BEFORE}[A-Z]{4,10}${AFTER}`, 'gu');

@@ -66,6 +66,12 @@ const COPULAS = fold([
   'sind',
   'sont',
   'was',
+  // "448201 — that's your code for Discord"
+  "that's",
+  'that is',
+  'this is',
+  "it's",
+  'it is',
 ]);
 const FILLERS = fold([
   'the',

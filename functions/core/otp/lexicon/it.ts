@@ -10,7 +10,7 @@ export const it: Lexicon = {
   contextualSecretNouns: [],
   qualifiedNouns: [
     'codic[ei] (?:di )?(?:sicurezza|conferma|accesso|attivazione|convalida|validazione|recupero|sms)',
-    'chiavi? di (?:sicurezza|accesso)',
+    'chiav[ei] di (?:sicurezza|accesso)',
     'codice pin',
     'tuo codice',
   ],
