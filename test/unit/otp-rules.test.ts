@@ -53,6 +53,9 @@ const NEAR_MISSES = [
   'Enter 2026 as the year of your trip booking',
   'Your order code: 4 4 7 1 2',
   'Gate code 1 2 3 4 for the parking garage',
+  'Your appointment confirmation number is 552019',
+  'Código de confirmación de su cita: 552019',
+  'Bevestigingscode voor je afspraak: 448201',
 ];
 
 describe('OTP rules', () => {

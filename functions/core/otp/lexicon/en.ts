@@ -74,6 +74,7 @@ export const en: Lexicon = {
   commerceContext: [
     'orders?',
     'booking',
+    'appointments?',
     'bookings',
     'reservation',
     'flight',

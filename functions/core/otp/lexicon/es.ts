@@ -57,6 +57,7 @@ export const es: Lexicon = {
   commerceContext: [
     String.raw`pedido\p{L}{0,2}`,
     String.raw`reserva\p{L}{0,2}`,
+    'citas?',
     'vuelo',
     'envío',
     'paquete',

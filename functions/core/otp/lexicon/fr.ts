@@ -52,6 +52,7 @@ export const fr: Lexicon = {
   commerceContext: [
     String.raw`commande\p{L}{0,2}`,
     String.raw`réservation\p{L}{0,2}`,
+    'rendez-vous',
     'vol',
     'billets?',
     'colis',

@@ -49,6 +49,7 @@ export const it: Lexicon = {
   commerceContext: [
     'ordin[ei]',
     'prenotazion[ei]',
+    'appuntament[oi]',
     'volo',
     'spedizion[ei]',
     'pacco',

@@ -44,6 +44,7 @@ export const nl: Lexicon = {
     String.raw`bestelling\p{L}{0,2}`,
     'order',
     String.raw`reservering\p{L}{0,2}`,
+    String.raw`afspra\p{L}{0,3}`,
     String.raw`boeking\p{L}{0,2}`,
     'vlucht',
     String.raw`pakket\p{L}{0,4}`,

@@ -43,6 +43,7 @@ export const pl: Lexicon = {
   commerceContext: [
     String.raw`zamówieni\p{L}{0,2}`,
     String.raw`rezerwacj\p{L}{0,2}`,
+    String.raw`wizyt\p{L}{0,2}`,
     'lot(?:u|em)?',
     String.raw`przesyłk\p{L}{0,2}`,
     String.raw`paczk\p{L}{0,2}`,

@@ -39,6 +39,7 @@ export const pt: Lexicon = {
   commerceContext: [
     String.raw`pedido\p{L}{0,2}`,
     String.raw`reserva\p{L}{0,2}`,
+    String.raw`agendamento\p{L}{0,1}`,
     'voo',
     'entrega',
     'encomenda',

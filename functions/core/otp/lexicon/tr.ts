@@ -51,6 +51,7 @@ export const tr: Lexicon = {
   commerceContext: [
     String.raw`sipariş\p{L}{0,6}`,
     String.raw`rezervasyon\p{L}{0,6}`,
+    String.raw`randevu\p{L}{0,6}`,
     String.raw`uçuş\p{L}{0,4}`,
     String.raw`kargo\p{L}{0,6}`,
     String.raw`paket\p{L}{0,6}`,

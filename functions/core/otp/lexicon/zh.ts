@@ -36,6 +36,7 @@ export const zh: Lexicon = {
   commerceContext: [
     '[订訂][单單]',
     '[预預][订訂定]',
+    '[预預][约約]',
     '航班',
     '快[递遞]',
     '包裹',
