@@ -22,10 +22,12 @@ const RULES: [string, string, string][] = [
   ['qualified-code', 'en', 'Security key: 4F7K-2M9Q'],
   ['qualified-code', 'es', 'Código de seguridad: 449 201'],
   ['qualified-code', 'it', 'Chiave di sicurezza: 448201'],
+  ['code-in-account-context', 'it', "Il codice per autorizzare l'operazione è 552019"],
   ['code-connector', 'en', 'Code: 33-19-02'],
   ['code-connector', 'en', '604211 is your Instagram code'],
   ['code-connector', 'pl', 'Twój PIN to 4821'],
   ['code-connector', 'en', "448201 — that's your code for Discord"],
+  ['code-connector', 'en', 'Code: KXQW42'],
   ['code-connector', 'en', '<p>Your code:</p><h1 style="letter-spacing:8px">5 5 2 0 1 9</h1>'],
   ['code-in-account-context', 'en', 'Here is the code for your account, 482913, keep it safe'],
   ['imperative', 'en', 'Enter 604211 to sign in'],
@@ -56,6 +58,7 @@ const NEAR_MISSES = [
   'Your appointment confirmation number is 552019',
   'Código de confirmación de su cita: 552019',
   'Bevestigingscode voor je afspraak: 448201',
+  'Happy birthday! Use code BDAY20 for a treat.',
 ];
 
 describe('OTP rules', () => {

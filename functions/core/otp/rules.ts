@@ -337,10 +337,22 @@ function nounWithCode(
       if (rule === 'code-connector' && topic === 'account') {
         return match(tight ? 'code-connector' : 'code-in-account-context', hit, matcher, start, end);
       }
-      if (rule === 'code-connector' && tight) return match(rule, hit, matcher, start, end);
+      // With no account in sight, "use code BDAY20": a word and a number is a promo code's shape.
+      if (rule === 'code-connector' && tight && !promoShaped(lower, token))
+        return match(rule, hit, matcher, start, end);
     }
   }
   return undefined;
+}
+
+/**
+ * A word of three or more letters, a vowel among them, then one to four digits: "SAVE20",
+ * "WELCOME10". Code generators that leave out vowels (so as never to spell a word) are spared.
+ */
+const PROMO_SHAPE = /^(?=[a-z]*[aeiou])[a-z]{3,}\d{1,4}$/;
+
+function promoShaped(lower: string, token: CodeToken): boolean {
+  return token.kind === 'alphanumeric' && PROMO_SHAPE.test(lower.slice(token.start, token.end));
 }
 
 /** "Enter 604211 to sign in", "Type 4821 into the app", "123456を入力してログイン": about an account only. */

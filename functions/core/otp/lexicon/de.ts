@@ -38,6 +38,7 @@ export const de: Lexicon = {
   ],
   magicLinks: ['(?:anmelde|login|einmal)-?link', 'magische[rn]? link', 'link zur anmeldung'],
   accountContext: [
+    String.raw`autorisier\p{L}{0,7}`,
     String.raw`anmeld\p{L}{0,6}`,
     String.raw`einlogg\p{L}{0,4}`,
     'anzumelden',

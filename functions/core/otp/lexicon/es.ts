@@ -33,6 +33,7 @@ export const es: Lexicon = {
   ],
   magicLinks: ['enlaces? (?:mágico|de inicio de sesión|de acceso)'],
   accountContext: [
+    String.raw`autoriz\p{L}{0,7}`,
     String.raw`inici\p{L}{0,3} (?:de )?sesión`,
     'iniciar sesión',
     'acceder',

@@ -29,6 +29,7 @@ export const fr: Lexicon = {
   ],
   magicLinks: ['liens? (?:magique|de connexion)', 'lien de connexion unique'],
   accountContext: [
+    String.raw`autoris\p{L}{0,7}`,
     'connexion',
     '(?:vous |se |te )connecter',
     'connecte[rz]?',

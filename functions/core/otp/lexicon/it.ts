@@ -29,6 +29,7 @@ export const it: Lexicon = {
   ],
   magicLinks: ['link (?:magico|di accesso)'],
   accountContext: [
+    String.raw`autorizz\p{L}{0,7}`,
     'accedi',
     'accedere',
     'accesso',

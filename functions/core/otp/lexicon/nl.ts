@@ -18,6 +18,7 @@ export const nl: Lexicon = {
   imperatives: ['voer', 'vul', 'gebruik', 'typ', 'geef', 'plak'],
   magicLinks: ['(?:inlog|aanmeld|login)[ -]?link', 'magische link'],
   accountContext: [
+    String.raw`autoris\p{L}{0,7}`,
     String.raw`inlog\p{L}{0,4}`,
     String.raw`aanmeld\p{L}{0,4}`,
     'log (?:je |u )?in',

@@ -21,6 +21,7 @@ export const pl: Lexicon = {
   imperatives: ['wpisz', 'wprowadź', 'podaj', 'użyj', 'wpisać', 'wprowadzić', 'wklej'],
   magicLinks: ['link (?:do logowania|logowania|magiczny)'],
   accountContext: [
+    String.raw`autoryz\p{L}{0,7}`,
     String.raw`logowa\p{L}{0,4}`,
     String.raw`zaloguj\p{L}{0,4}`,
     String.raw`zalogowa\p{L}{0,3}`,

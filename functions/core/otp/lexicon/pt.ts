@@ -18,6 +18,7 @@ export const pt: Lexicon = {
   imperatives: ['insira', 'digite', 'informe', 'use', 'usa', 'utilize', 'introduza', 'insere', 'digita'],
   magicLinks: ['links? (?:mágico|de acesso|de login)'],
   accountContext: [
+    String.raw`autoriz\p{L}{0,7}`,
     'entrar',
     'login',
     String.raw`acess\p{L}{0,3}`,
