@@ -28,6 +28,8 @@ const RULES: [string, string, string][] = [
   ['code-connector', 'pl', 'Twój PIN to 4821'],
   ['code-connector', 'en', "448201 — that's your code for Discord"],
   ['code-connector', 'en', 'Code: KXQW42'],
+  ['code-connector', 'en', 'Login verification: 552019'],
+  ['imperative', 'en', 'Please confirm your identity by entering 771203 on the verification page.'],
   ['code-connector', 'en', '<p>Your code:</p><h1 style="letter-spacing:8px">5 5 2 0 1 9</h1>'],
   ['code-in-account-context', 'en', 'Here is the code for your account, 482913, keep it safe'],
   ['imperative', 'en', 'Enter 604211 to sign in'],
@@ -59,6 +61,11 @@ const NEAR_MISSES = [
   'Código de confirmación de su cita: 552019',
   'Bevestigingscode voor je afspraak: 448201',
   'Happy birthday! Use code BDAY20 for a treat.',
+  // All capitals: every word looks like a capital-letter code.
+  'YOUR CODE EXPIRED',
+  'PASSWORD CHANGED',
+  'VERIFICATION REQUIRED FOR YOUR ACCOUNT',
+  'Identity verification 2026 deadline',
 ];
 
 describe('OTP rules', () => {

@@ -96,6 +96,7 @@ class Scan {
   private cache = new Map<string, Hit[]>();
   private codeTokens: CodeToken[] | undefined;
   private builtInCandidates: Candidates | undefined;
+  private allCapitals: boolean | undefined;
 
   constructor(
     readonly text: NormalizedText,
@@ -121,6 +122,12 @@ class Scan {
     if (bit === undefined) return matcher.find(this.text.lower, limit);
     this.builtInCandidates ??= BUILT_IN.candidates(this.text.lower);
     return matcher.findAt(this.text.lower, this.builtInCandidates, bit, limit);
+  }
+
+  /** Whether the text has no lowercase letter: then all-capital words are no sign of a code. */
+  get shouting(): boolean {
+    this.allCapitals ??= !LOWERCASE_LETTER.test(this.text.cased);
+    return this.allCapitals;
   }
 
   get tokens(): CodeToken[] {
@@ -209,6 +216,7 @@ const BUILT_IN = new MatcherGroup([
   RESET,
   CODELESS_TRIGGERS,
 ]);
+const LOWERCASE_LETTER = /\p{Ll}/u;
 /** findCapitalTokens needs four capitals in a row somewhere, whatever slice it is given. */
 const FOUR_CAPITALS = /[A-Z]{4}/;
 
@@ -314,8 +322,9 @@ function nounWithCode(
     for (const token of scan.tokensBefore(hit.start, CODE_BEFORE)) {
       candidates.push({ token, tight: COPULA_GAP.test(lower.slice(token.end, hit.start)) });
     }
-    if (candidates.length === 0) {
-      // An all-capital code counts only where it is introduced as one: "code: KXQWPT".
+    if (candidates.length === 0 && !scan.shouting) {
+      // An all-capital code counts only where it is introduced as one: "code: KXQWPT", and not in
+      // a text without lowercase letters, where every word is all capitals ("YOUR CODE EXPIRED").
       for (const token of findCapitalTokens(
         scan.text.cased,
         hit.end,

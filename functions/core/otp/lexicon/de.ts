@@ -19,7 +19,7 @@ export const de: Lexicon = {
     'code (?:zur|für die|zum) (?:bestätigung|freigabe|aktivierung)',
     'dein code|ihr code',
   ],
-  codeNouns: ['codes?', 'pin', 'passwort', 'kennwort'],
+  codeNouns: ['codes?', 'pin', 'passwort', 'kennwort', 'verifizierung(?= ?:)'],
   imperatives: [
     'gib',
     'gebe',

@@ -15,7 +15,7 @@ export const es: Lexicon = {
     'pin (?:de )?(?:seguridad|acceso)',
     'tu código|su código',
   ],
-  codeNouns: ['códigos?', 'clave', 'pin', 'contraseña'],
+  codeNouns: ['códigos?', 'clave', 'pin', 'contraseña', 'verificación(?= ?:)'],
   imperatives: [
     'introduce',
     'introduzca',

@@ -16,7 +16,7 @@ export const fr: Lexicon = {
     'code pin',
     'votre code|ton code',
   ],
-  codeNouns: ['codes?', 'pin', 'mot de passe'],
+  codeNouns: ['codes?', 'pin', 'mot de passe', 'vérification(?= ?:)'],
   imperatives: [
     'saisi(?:ssez|s|r)',
     'entre[rz]?',

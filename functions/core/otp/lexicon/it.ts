@@ -14,7 +14,7 @@ export const it: Lexicon = {
     'codice pin',
     'tuo codice',
   ],
-  codeNouns: ['codic[ei]', 'pin', 'password'],
+  codeNouns: ['codic[ei]', 'pin', 'password', 'verifica(?= ?:)'],
   imperatives: [
     'inserisci',
     'inserire',

@@ -14,7 +14,7 @@ export const nl: Lexicon = {
     'pincode',
     'je code|jouw code|uw code',
   ],
-  codeNouns: ['codes?', 'pin', 'pincode', 'wachtwoord'],
+  codeNouns: ['codes?', 'pin', 'pincode', 'wachtwoord', 'verificatie(?= ?:)'],
   imperatives: ['voer', 'vul', 'gebruik', 'typ', 'geef', 'plak'],
   magicLinks: ['(?:inlog|aanmeld|login)[ -]?link', 'magische link'],
   accountContext: [

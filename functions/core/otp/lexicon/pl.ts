@@ -17,7 +17,7 @@ export const pl: Lexicon = {
     String.raw`klucz\p{L}{0,3} bezpieczeństwa`,
     '(?:twój|twoj) kod',
   ],
-  codeNouns: [KOD, HASLO, 'pin'],
+  codeNouns: [KOD, HASLO, 'pin', 'weryfikacja(?= ?:)'],
   imperatives: ['wpisz', 'wprowadź', 'podaj', 'użyj', 'wpisać', 'wprowadzić', 'wklej'],
   magicLinks: ['link (?:do logowania|logowania|magiczny)'],
   accountContext: [

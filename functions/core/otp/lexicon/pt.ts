@@ -14,7 +14,7 @@ export const pt: Lexicon = {
     'chaves? de (?:segurança|acesso)',
     'seu código|o código',
   ],
-  codeNouns: ['códigos?', 'senha', 'pin', 'token'],
+  codeNouns: ['códigos?', 'senha', 'pin', 'token', 'verificação(?= ?:)'],
   imperatives: ['insira', 'digite', 'informe', 'use', 'usa', 'utilize', 'introduza', 'insere', 'digita'],
   magicLinks: ['links? (?:mágico|de acesso|de login)'],
   accountContext: [
