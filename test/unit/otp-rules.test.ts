@@ -66,6 +66,7 @@ const NEAR_MISSES = [
   'PASSWORD CHANGED',
   'VERIFICATION REQUIRED FOR YOUR ACCOUNT',
   'Identity verification 2026 deadline',
+  "Please don't share your password. We will never ask for it. Case 448201.",
 ];
 
 describe('OTP rules', () => {

@@ -336,6 +336,8 @@ function nounWithCode(
     // Checked after the candidates (all side-effect free): no code near the noun spares the scan.
     if (candidates.length === 0 || scan.touchesHarmless(hit.start, hit.end)) continue;
     for (const { token, tight } of candidates) {
+      // A number only near the noun that is some other thing's: "… your password. Case 448201".
+      if (!tight && scan.touchesHarmless(token.start, token.end)) continue;
       const start = Math.min(hit.start, token.start);
       const end = Math.max(hit.end, token.end);
       if (scan.vetoedByPolicy(start, end)) continue;
