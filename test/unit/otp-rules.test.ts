@@ -29,6 +29,8 @@ const RULES: [string, string, string][] = [
   ['code-connector', 'en', "448201 — that's your code for Discord"],
   ['code-connector', 'en', 'Code: KXQW42'],
   ['code-connector', 'en', 'Login verification: 552019'],
+  ['code-connector', 'de', 'Ihr TAN lautet 552019'],
+  ['secret-noun', 'de', 'Ihre pushTAN für die Überweisung: 448201'],
   ['imperative', 'en', 'Please confirm your identity by entering 771203 on the verification page.'],
   ['code-connector', 'en', '<p>Your code:</p><h1 style="letter-spacing:8px">5 5 2 0 1 9</h1>'],
   ['code-in-account-context', 'en', 'Here is the code for your account, 482913, keep it safe'],
@@ -67,6 +69,7 @@ const NEAR_MISSES = [
   'VERIFICATION REQUIRED FOR YOUR ACCOUNT',
   'Identity verification 2026 deadline',
   "Please don't share your password. We will never ask for it. Case 448201.",
+  'Tan leather jacket, item 448201, now 20% off',
 ];
 
 describe('OTP rules', () => {

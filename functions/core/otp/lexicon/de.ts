@@ -5,6 +5,8 @@ export const de: Lexicon = {
   secretNouns: [
     '(?:verifizierungs|verifikations|authentifizierungs|authentisierungs|anmelde|login|log-in|einmal|zwei-faktor|2fa|2-faktor|mfa|otp|identifizierungs|sms-verifizierungs)-?codes?',
     '(?:anmelde|login|einmal|verifizierungs)-?pins?',
+    // The bank's transaction number; a bare "TAN" is only a code noun ("tan" is English too).
+    '(?:m|mobile|sms|push|chip|photo|foto|app)-?tans?',
     String.raw`einmal-?(?:passwort|kennwort|kennzahl)\p{L}{0,2}`,
     'einmalige[nrs]? (?:passwort|kennwort|code|zugangscode|anmeldecode)',
     '(?:temporäre[sn]?|vorläufige[sn]?|befristete[sn]?) (?:passwort|kennwort)',
@@ -19,7 +21,7 @@ export const de: Lexicon = {
     'code (?:zur|für die|zum) (?:bestätigung|freigabe|aktivierung)',
     'dein code|ihr code',
   ],
-  codeNouns: ['codes?', 'pin', 'passwort', 'kennwort', 'verifizierung(?= ?:)'],
+  codeNouns: ['codes?', 'pin', 'passwort', 'kennwort', 'verifizierung(?= ?:)', 'tan'],
   imperatives: [
     'gib',
     'gebe',
