@@ -30,5 +30,5 @@ export function detectOtp(text: string, extensions?: OtpExtensions): OtpVerdict 
 
 /** Just the yes/no, for ingestion. */
 export function isOtp(text: string, extensions?: OtpExtensions): boolean {
-  return scanWindows(text, compileExtensions(extensions)) !== undefined;
+  return scanWindows(text, compileExtensions(extensions), false) !== undefined;
 }

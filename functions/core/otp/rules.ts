@@ -101,6 +101,8 @@ class Scan {
   constructor(
     readonly text: NormalizedText,
     readonly extensions: CompiledExtensions | undefined,
+    /** Whether a match's span matters (a verdict's evidence), or only that a rule fires. */
+    readonly spans = true,
   ) {}
 
   hits(name: string, matcher: LexiconMatcher): Hit[] {
@@ -220,29 +222,33 @@ const LOWERCASE_LETTER = /\p{Ll}/u;
 /** findCapitalTokens needs four capitals in a row somewhere, whatever slice it is given. */
 const FOUR_CAPITALS = /[A-Z]{4}/;
 
-export function evaluateWindow(text: NormalizedText, extensions?: CompiledExtensions): Match | undefined {
-  const scan = new Scan(text, extensions);
+/**
+ * The first rule that fires in the window. With `spans: false` (isOtp: a yes or no) a standalone
+ * match is not widened to the code next to it, which spares finding the code tokens when a secret
+ * noun or a magic link decides.
+ */
+export function evaluateWindow(
+  text: NormalizedText,
+  extensions?: CompiledExtensions,
+  spans = true,
+): Match | undefined {
+  const scan = new Scan(text, extensions, spans);
   // The fast path skips only rules that cannot fire, so the first rule that matches, and hence the
   // verdict, is the one the full sequence finds (test/unit/otp-fast-path.property.test.ts).
-  const codes = scan.tokens.length > 0;
-  if (!codes && !FOUR_CAPITALS.test(text.cased) && (extensions?.patterns.length ?? 0) === 0) {
-    // Most snippets: no code-shaped token, so only the code-less rules remain, and usually none
-    // of their words occurs either.
-    if (extensions?.phrases === undefined && scan.first('codeless', CODELESS_TRIGGERS) === undefined)
-      return undefined;
-    return (
-      standalone(scan, 'policy-phrase', extensions?.phrases) ??
-      firstStandalone(scan, 'secret-noun', SECRET) ??
-      firstStandalone(scan, 'magic-link', MAGIC) ??
-      contextualSecret(scan) ??
-      signInLink(scan)
-    );
-  }
-  return (
+  const standing =
     policyPatterns(scan) ??
     standalone(scan, 'policy-phrase', extensions?.phrases) ??
     firstStandalone(scan, 'secret-noun', SECRET) ??
-    firstStandalone(scan, 'magic-link', MAGIC) ??
+    firstStandalone(scan, 'magic-link', MAGIC);
+  if (standing !== undefined) return standing;
+  const codes = scan.tokens.length > 0;
+  // Most snippets: no code-shaped token (nor capitals that could be one), so only the code-less
+  // rules remain, and usually none of their words occurs either.
+  if (!codes && !FOUR_CAPITALS.test(text.cased)) {
+    if (scan.first('codeless', CODELESS_TRIGGERS) === undefined) return undefined;
+    return contextualSecret(scan) ?? signInLink(scan);
+  }
+  return (
     nounWithCode(scan, 'qualified-code', QUALIFIED) ??
     nounWithCode(scan, 'code-connector', CODE_NOUN) ??
     (codes ? imperative(scan) : undefined) ??
@@ -417,7 +423,7 @@ function signInLink(scan: Scan): Match | undefined {
 
 /** A standalone match, widened to the code next to it (masked later) when there is one. */
 function withCode(scan: Scan, rule: RuleId, hit: Hit, matcher: LexiconMatcher): Match {
-  const token = scan.tokensAfter(hit.end, TIGHT_AFTER)[0];
+  const token = scan.spans ? scan.tokensAfter(hit.end, TIGHT_AFTER)[0] : undefined;
   return match(rule, hit, matcher, hit.start, token === undefined ? hit.end : token.end);
 }
 

@@ -27,11 +27,13 @@ export interface WindowMatch {
   text: NormalizedText;
 }
 
+/** The first match in the text; `spans: false` when only whether there is one matters (isOtp). */
 export function scanWindows(
   text: string,
   extensions: CompiledExtensions | undefined,
+  spans = true,
 ): WindowMatch | undefined {
-  if (text.length <= WINDOW) return judge(text, extensions);
+  if (text.length <= WINDOW) return judge(text, extensions, spans);
   const ranges: [number, number][] =
     text.length <= MAX_SCAN
       ? [[0, text.length]]
@@ -41,7 +43,8 @@ export function scanWindows(
         ];
   for (const [from, to] of ranges) {
     for (let start = from; start < to; start += WINDOW - OVERLAP) {
-      const found = judge(text.slice(safeStart(text, start), Math.min(to, start + WINDOW)), extensions);
+      const window = text.slice(safeStart(text, start), Math.min(to, start + WINDOW));
+      const found = judge(window, extensions, spans);
       if (found !== undefined) return found;
       if (start + WINDOW >= to) break;
     }
@@ -59,9 +62,13 @@ export function evidenceOf({ match, text }: WindowMatch): OtpVerdict {
   };
 }
 
-function judge(raw: string, extensions: CompiledExtensions | undefined): WindowMatch | undefined {
+function judge(
+  raw: string,
+  extensions: CompiledExtensions | undefined,
+  spans: boolean,
+): WindowMatch | undefined {
   const text = normalizeText(raw);
-  const match = evaluateWindow(text, extensions);
+  const match = evaluateWindow(text, extensions, spans);
   return match === undefined ? undefined : { match, text };
 }
 
