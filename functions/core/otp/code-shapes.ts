@@ -32,6 +32,7 @@ const UNIT =
 /** The same regex, tried at one position only. */
 const CODE_AT = new RegExp(CODE.source, 'uy');
 const NUMBER_AT = /\p{N}/uy;
+const NUMBER = /\p{N}/u;
 
 /**
  * Code-shaped tokens of the normalized lowercase text, in order. The regex is tried only where a
@@ -40,7 +41,9 @@ const NUMBER_AT = /\p{N}/uy;
 export function findCodeTokens(lower: string): CodeToken[] {
   const tokens: CodeToken[] = [];
   if (!DIGIT.test(lower)) return tokens;
-  for (let position = 0; position < lower.length; position++) {
+  // A match starts at a number, or at a letter with an ASCII digit within LEAD after it: nothing
+  // before the first number, less LEAD, starts one.
+  for (let position = Math.max(0, lower.search(NUMBER) - LEAD); position < lower.length; position++) {
     // Inside a word or number most positions start no code: the lookbehind's cheap half first.
     if (position > 0 && BLOCKS_CODE_AFTER[lower.charCodeAt(position - 1)] === 1) continue;
     if (!mayStartCode(lower, position)) continue;
