@@ -28,6 +28,7 @@ const RULES: [string, string, string][] = [
   ['code-connector', 'pl', 'Twój PIN to 4821'],
   ['code-connector', 'en', "448201 — that's your code for Discord"],
   ['code-connector', 'en', 'Code: KXQW42'],
+  ['code-connector', 'en', 'YOUR CODE IS KXQWPT'],
   ['code-connector', 'en', 'Login verification: 552019'],
   ['code-connector', 'de', 'Ihr TAN lautet 552019'],
   ['secret-noun', 'de', 'Ihre pushTAN für die Überweisung: 448201'],

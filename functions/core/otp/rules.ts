@@ -126,7 +126,7 @@ class Scan {
     return matcher.findAt(this.text.lower, this.builtInCandidates, bit, limit);
   }
 
-  /** Whether the text has no lowercase letter: then all-capital words are no sign of a code. */
+  /** Whether the text has no lowercase letter: then an all-capital word is a weak sign of a code. */
   get shouting(): boolean {
     this.allCapitals ??= !LOWERCASE_LETTER.test(this.text.cased);
     return this.allCapitals;
@@ -219,6 +219,7 @@ const BUILT_IN = new MatcherGroup([
   CODELESS_TRIGGERS,
 ]);
 const LOWERCASE_LETTER = /\p{Ll}/u;
+const VOWEL = /[aeiou]/;
 /** findCapitalTokens needs four capitals in a row somewhere, whatever slice it is given. */
 const FOUR_CAPITALS = /[A-Z]{4}/;
 
@@ -328,14 +329,16 @@ function nounWithCode(
     for (const token of scan.tokensBefore(hit.start, CODE_BEFORE)) {
       candidates.push({ token, tight: COPULA_GAP.test(lower.slice(token.end, hit.start)) });
     }
-    if (candidates.length === 0 && !scan.shouting) {
-      // An all-capital code counts only where it is introduced as one: "code: KXQWPT", and not in
-      // a text without lowercase letters, where every word is all capitals ("YOUR CODE EXPIRED").
+    if (candidates.length === 0) {
+      // An all-capital code counts only where it is introduced as one: "code: KXQWPT". In a text
+      // without lowercase letters every word is all capitals, so there only a vowel-free one,
+      // shaped like a generated code, counts ("YOUR CODE EXPIRED" is no code).
       for (const token of findCapitalTokens(
         scan.text.cased,
         hit.end,
         Math.min(lower.length, hit.end + TIGHT_AFTER),
       )) {
+        if (scan.shouting && VOWEL.test(lower.slice(token.start, token.end))) continue;
         if (CONNECTOR_GAP.test(lower.slice(hit.end, token.start))) candidates.push({ token, tight: true });
       }
     }
