@@ -55,9 +55,8 @@ export function findCodeTokens(lower: string): CodeToken[] {
       continue;
     }
     CODE_AT.lastIndex = position;
-    const match = CODE_AT.exec(lower);
-    if (match === null) continue;
-    const text = match[0];
+    if (!CODE_AT.test(lower)) continue;
+    const text = lower.slice(position, CODE_AT.lastIndex);
     const kind = classify(text);
     if (kind !== undefined) tokens.push({ start: position, end: position + text.length, kind });
     // The scan resumes where a match ends, whether or not it was a code.

@@ -103,12 +103,13 @@ export class LexiconMatcher {
       if (position < from || ((masks[index] as number) & bit) === 0) continue;
       const before = position === 0 ? 0x20 : text.charCodeAt(position - 1);
       const sticky = before < 0x80 && !isAsciiWordChar(before) ? this.stickyAtWordStart : this.sticky;
+      // test, not exec: no match array to build; a sticky regex leaves lastIndex at the match's end.
       sticky.lastIndex = position;
-      const match = sticky.exec(text);
-      if (match === null || match[0].length === 0) continue;
-      hits.push({ start: position, end: position + match[0].length });
+      if (!sticky.test(text) || sticky.lastIndex === position) continue;
+      const end = sticky.lastIndex;
+      hits.push({ start: position, end });
       if (hits.length >= limit) break;
-      from = position + match[0].length;
+      from = end;
     }
     return hits;
   }
