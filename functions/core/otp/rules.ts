@@ -11,8 +11,10 @@
  *   imperative               "enter 604211 to sign in", "Type … into the app", "123456を入力"
  *   contextual-secret-noun   "passcode" unless a meeting or a shop is the nearer topic
  *
- * Vetoes: a harmless kind attached to the noun ("promo code", "code postal", "クーポンコード"),
- * an order / parcel / booking / meeting nearer than any account word, the policy's negatives.
+ * Vetoes: a harmless kind attached to the noun ("promo code", "code postal", "クーポンコード") or
+ * to a number only near it ("… Case 448201"), an order / parcel / booking / meeting nearer than any
+ * account word, a promo-shaped token after a bare "code" ("use code BDAY20"), a shouted word taken
+ * for a capital-letter code ("YOUR CODE EXPIRED"), the policy's negatives.
  */
 import { type CodeToken, findCapitalTokens, findCodeTokens } from './code-shapes.ts';
 import { guessLanguage } from './language.ts';
