@@ -131,16 +131,13 @@ function normalizeInOnePass(raw: string): string | undefined {
       } else afterSpace = false;
       continue;
     }
-    if (code >= 0xd800 && code <= 0xdfff) {
-      // Emoji are NFKC-stable; any other astral character (or a lone surrogate) takes the full fold.
-      const point = raw.codePointAt(index) as number;
-      if (point < 0x1f300 || point > 0x1faff) return undefined;
+    const kind = foldKindAt(raw, index, code);
+    if (kind === NEEDS_FULL_FOLD) return undefined;
+    if (kind === KEPT_PAIR) {
       index += 1;
       afterSpace = false;
       continue;
     }
-    const kind = FOLD_KIND[code] === UNKNOWN ? classifyFold(code) : FOLD_KIND[code];
-    if (kind === NEEDS_FULL_FOLD) return undefined;
     if (kind === KEPT && !isWhitespace(code)) {
       afterSpace = false;
       continue;
@@ -172,15 +169,12 @@ export function foldForMatching(text: string): string {
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
     if (code < 0x80) continue;
-    if (code >= 0xd800 && code <= 0xdfff) {
-      // Emoji are NFKC-stable; any other astral character (or a lone surrogate) takes the full fold.
-      const point = text.codePointAt(index) as number;
-      if (point < 0x1f300 || point > 0x1faff) return foldForMatchingFully(text);
+    const kind = foldKindAt(text, index, code);
+    if (kind === KEPT) continue;
+    if (kind === KEPT_PAIR) {
       index += 1;
       continue;
     }
-    const kind = FOLD_KIND[code] === UNKNOWN ? classifyFold(code) : FOLD_KIND[code];
-    if (kind === KEPT) continue;
     if (kind === NEEDS_FULL_FOLD) return foldForMatchingFully(text);
     folded += text.slice(copiedTo, index) + (FOLDED_CHAR[code] as string);
     copiedTo = index + 1;
@@ -192,6 +186,18 @@ const UNKNOWN = 0;
 const KEPT = 1;
 const REPLACED = 2;
 const NEEDS_FULL_FOLD = 3;
+/** An emoji: a surrogate pair kept as it is. */
+const KEPT_PAIR = 4;
+
+/** What the character-by-character fold does with the non-ASCII code unit `code` at `index`. */
+function foldKindAt(text: string, index: number, code: number): number {
+  if (code >= 0xd800 && code <= 0xdfff) {
+    // Emoji are NFKC-stable; any other astral character (or a lone surrogate) takes the full fold.
+    const point = text.codePointAt(index) as number;
+    return point >= 0x1f300 && point <= 0x1faff ? KEPT_PAIR : NEEDS_FULL_FOLD;
+  }
+  return FOLD_KIND[code] === UNKNOWN ? classifyFold(code) : (FOLD_KIND[code] as number);
+}
 /** What foldForMatching does with each BMP character in stable text, worked out on first sight. */
 const FOLD_KIND = new Uint8Array(0x10000);
 const FOLDED_CHAR: string[] = [];
