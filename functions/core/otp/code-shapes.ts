@@ -44,8 +44,6 @@ export function findCodeTokens(lower: string): CodeToken[] {
   // A match starts at a number, or at a letter with an ASCII digit within LEAD after it: nothing
   // before the first number, less LEAD, starts one.
   for (let position = Math.max(0, lower.search(NUMBER) - LEAD); position < lower.length; position++) {
-    // Inside a word or number most positions start no code: the lookbehind's cheap half first.
-    if (position > 0 && BLOCKS_CODE_AFTER[lower.charCodeAt(position - 1)] === 1) continue;
     if (!mayStartCode(lower, position)) continue;
     const plain = plainDigitsAt(lower, position);
     if (plain === NO_CODE) continue;
@@ -72,6 +70,8 @@ export function findCodeTokens(lower: string): CodeToken[] {
  * before it is left to the regex.
  */
 function mayStartCode(text: string, position: number): boolean {
+  // Inside a word or number most positions start no code: the lookbehind's cheap half first.
+  if (position > 0 && BLOCKS_CODE_AFTER[text.charCodeAt(position - 1)] === 1) return false;
   const code = text.charCodeAt(position);
   const isLetter = code >= 0x61 && code <= 0x7a;
   if (!isLetter && !(code >= 0x30 && code <= 0x39)) {
@@ -81,7 +81,6 @@ function mayStartCode(text: string, position: number): boolean {
       if (!NUMBER_AT.test(text)) return false;
     } else if (!IS_NUMBER.has(code)) return false;
   }
-  if (position > 0 && BLOCKS_CODE_AFTER[text.charCodeAt(position - 1)] === 1) return false;
   if (!isLetter) return true;
   for (let at = position + 1; at <= position + LEAD && at < text.length; at++) {
     const next = text.charCodeAt(at);
