@@ -69,7 +69,7 @@ const text = fc
 const same = (raw: string) => {
   const { lower } = normalizeText(raw);
   const candidates = group.candidates(lower);
-  matchers.forEach((matcher, index) => {
+  matchers.forEach((matcher) => {
     const expected = matcher.findFully(lower);
     // The fast paths match without the language groups; languageAt names the language afterwards.
     const withLanguage = (hits: readonly Hit[]) =>
@@ -78,7 +78,6 @@ const same = (raw: string) => {
     expect(withLanguage(matcher.findAt(lower, candidates, group.bitOf(matcher) ?? 0))).toEqual(expected);
     expect(withLanguage(matcher.find(lower, 1))).toEqual(expected.slice(0, 1));
     expect(matcher.first(lower)).toEqual(matcher.find(lower)[0]);
-    expect(matcher.test(lower), `matcher ${index}`).toBe(expected.length > 0);
   });
 };
 

@@ -136,13 +136,6 @@ export class LexiconMatcher {
     const match = this.stickyWithGroups.exec(text);
     return match === null ? undefined : hitOf(match, this.full.languages).language;
   }
-
-  test(text: string): boolean {
-    // Only an unfilterable matcher can match the empty text, which `test` counts and `find` skips.
-    if (this.prefixes !== undefined) return this.first(text) !== undefined;
-    this.full.pattern.lastIndex = 0;
-    return this.full.pattern.test(text);
-  }
 }
 
 interface FoldedEntry {
