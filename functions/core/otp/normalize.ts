@@ -33,6 +33,8 @@ const QUOTES = /[\u2018\u2019\u201B\u2032\u02BC]/g;
 const LATIN_MARKS = /(\p{Script=Latin})\p{M}+/gu;
 const ACCENTED_LATIN = /[\u00C0-\u024F\u1E00-\u1EFF]/;
 const NON_ASCII = /[\u0080-\uFFFF]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a compatibility form may hold any ASCII character.
+const ASCII_ONLY = /^[\u0000-\u007F]+$/;
 
 /**
  * Characters NFKC leaves unchanged, alone and next to each other: each is its own NFKC form, none
@@ -216,6 +218,12 @@ function classifyFold(code: number): number {
     const folded = foldForMatchingFully(character);
     kind = folded === character ? KEPT : REPLACED;
     FOLDED_CHAR[code] = folded;
+  } else if (ASCII_ONLY.test(character.normalize('NFKC'))) {
+    // No-break and typographic spaces, "…", "º", "²", "™", ligatures: an ASCII compatibility form
+    // (no combining mark has one) composes with neither neighbour: no ASCII character is the second
+    // of a composition pair, and a combining mark after it takes the full fold anyway.
+    kind = REPLACED;
+    FOLDED_CHAR[code] = foldForMatchingFully(character);
   }
   FOLD_KIND[code] = kind;
   return kind;
