@@ -154,3 +154,17 @@ describe('OTP one-pass fold', () => {
     }
   });
 });
+
+describe('OTP normalization of HTML entities', () => {
+  it('decodes the named entities templates escape accents and spaces with, in either case', () => {
+    for (const [escaped, plain] of [
+      ['c&oacute;digo de verificaci&oacute;n', 'codigo de verificacion'],
+      ['verifica&ccedil;&atilde;o &Eacute;T&Eacute;', 'verificacao ete'],
+      ['Best&auml;tigung&nbsp;&ndash;&thinsp;Code', 'bestatigung - code'],
+      ['ver&shy;ification 63&shy;9201', 'verification 639201'],
+      ['&laquo;&euro;&raquo; &frac12; &unknown; &amp;', '«€» 1⁄2 &unknown; &'],
+    ]) {
+      expect(normalizeText(escaped as string).lower).toBe(plain);
+    }
+  });
+});

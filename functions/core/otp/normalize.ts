@@ -5,26 +5,15 @@
  * whitespace collapsed. `cased` keeps letter case (an all-capitals token can be a code); `lower`
  * is the same text lowercased, position for position.
  */
+import { namedEntity } from './html-entities.ts';
+
 export interface NormalizedText {
   cased: string;
   lower: string;
 }
 
 const HTML_TAG = /<[^<>]{0,400}>/g;
-const HTML_ENTITY = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]{2,8}));/gi;
-const NAMED_ENTITIES: Record<string, string> = {
-  nbsp: ' ',
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  ndash: '-',
-  mdash: '-',
-  rsquo: "'",
-  lsquo: "'",
-  hellip: '…',
-};
+const HTML_ENTITY = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z][a-z0-9]{1,7}));/gi;
 const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
 const INVISIBLE_ONE = new RegExp(INVISIBLE.source);
 const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
@@ -312,5 +301,5 @@ function decodeEntity(entity: string, decimal?: string, hex?: string, name?: str
   if (Number.isFinite(codePoint)) {
     return codePoint > 0 && codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : ' ';
   }
-  return NAMED_ENTITIES[(name ?? '').toLowerCase()] ?? entity;
+  return namedEntity(name ?? '') ?? entity;
 }
