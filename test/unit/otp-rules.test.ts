@@ -22,6 +22,8 @@ const RULES: [string, string, string][] = [
   ['qualified-code', 'en', 'Security key: 4F7K-2M9Q'],
   ['qualified-code', 'es', 'Código de seguridad: 449 201'],
   ['qualified-code', 'it', 'Chiave di sicurezza: 448201'],
+  ['qualified-code', 'de', 'BESTAETIGUNGSCODE: 482913 - NICHT WEITERGEBEN'],
+  ['secret-noun', 'es', 'C&oacute;digo de verificaci&oacute;n: 482910'],
   ['code-in-account-context', 'it', "Il codice per autorizzare l'operazione è 552019"],
   ['code-connector', 'en', 'Code: 33-19-02'],
   ['code-connector', 'en', '604211 is your Instagram code'],

@@ -1,6 +1,10 @@
+import { withSpellings } from './spellings.ts';
 import type { Lexicon } from './types.ts';
 
-export const de: Lexicon = {
+/** Umlauts and ß as plain-ASCII mail and SMS spell them out: "Bestaetigungscode", "gueltig", "Strasse". */
+const SPELLED_OUT = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss' };
+
+const written: Lexicon = {
   language: 'de',
   secretNouns: [
     '(?:verifizierungs|verifikations|authentifizierungs|authentisierungs|anmelde|login|log-in|einmal|zwei-faktor|2fa|2-faktor|mfa|otp|identifizierungs|sms-verifizierungs)-?codes?',
@@ -125,3 +129,5 @@ export const de: Lexicon = {
     'karten',
   ],
 };
+
+export const de = withSpellings(written, SPELLED_OUT);
