@@ -24,7 +24,13 @@ const RULES: [string, string, string][] = [
   ['qualified-code', 'it', 'Chiave di sicurezza: 448201'],
   ['qualified-code', 'de', 'BESTAETIGUNGSCODE: 482913 - NICHT WEITERGEBEN'],
   ['secret-noun', 'es', 'C&oacute;digo de verificaci&oacute;n: 482910'],
-  ['code-in-account-context', 'it', "Il codice per autorizzare l'operazione è 552019"],
+  ['code-connector', 'it', "Il codice per autorizzare l'operazione è 552019"],
+  // Handed over at the end of a longer phrase, within one sentence.
+  ['code-connector', 'es', 'Santander: el código para confirmar tu pago de 32,00 EUR en ZARA.COM es 661209.'],
+  ['qualified-code', 'de', 'o2: Ihr SMS-Code zur Bestätigung der Vertragsverlängerung lautet 448120.'],
+  ['imperative', 'de', 'Bitte verwenden Sie die folgende Nummer, um Ihre Identität zu verifizieren: 207 481'],
+  ['imperative', 'nl', 'We hebben een inlogverzoek ontvangen. Voer de volgende code in: 629 104'],
+  ['code-in-account-context', 'en', 'Your PIN was reset. Sign in with 552019 and choose a new one.'],
   ['code-connector', 'en', 'Code: 33-19-02'],
   ['code-connector', 'en', '604211 is your Instagram code'],
   ['code-connector', 'pl', 'Twój PIN to 4821'],
@@ -46,6 +52,11 @@ const RULES: [string, string, string][] = [
 
 /** Near misses, each vetoed by a negative rule or lacking what a positive rule needs. */
 const NEAR_MISSES = [
+  'Your password was changed on June 4, 2024 at 10:32 AM. If this was not you, reset your password.',
+  'Zoom: únete a la reunión con ID 892 4410 2291, código de acceso 551203',
+  'Vous avez cumulé 4 820 points de fidélité. Code client : 00281934.',
+  'We updated the code. The build number is 448201.',
+  'Code geldig t/m 31-08 op je volgende login.',
   'Your booking confirmation code is ABC123',
   'Flight confirmation code K7T4QZ for your reservation',
   'Join Zoom Meeting. Meeting ID: 845 123 4567 Passcode: 998877',

@@ -203,7 +203,12 @@ export function findCapitalTokens(cased: string, from: number, to: number): Code
 const SEPARATOR = /[ -]/g;
 const ALL_NUMBERS = /^\p{N}+$/u;
 
+/** "31-08", "12-24": a day and a month (or a month and a day), not a four-digit code. */
+const DAY_AND_MONTH =
+  /^(?:(?:0[1-9]|[12]\d|3[01])-(?:0[1-9]|1[0-2])|(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))$/;
+
 function classify(text: string): CodeToken['kind'] | undefined {
+  if (DAY_AND_MONTH.test(text)) return undefined;
   const compact = text.replace(SEPARATOR, '');
   if (ALL_NUMBERS.test(compact)) {
     return compact.length >= 4 && compact.length <= 10 ? 'digits' : undefined;

@@ -168,6 +168,89 @@ export const CONNECTOR_GAP = new RegExp(
   String.raw`^[^\p{L}\p{N}]{0,6}(?:(?:${CONNECTORS})[^\p{L}\p{N}]{0,6}){0,3}$`,
   'u',
 );
+/** The words that hand a code over at the end of a longer phrase, and the colon. */
+const HANDOVERS = fold([
+  'is',
+  'are',
+  'was',
+  'ist',
+  'lautet',
+  'lauten',
+  'est',
+  'es',
+  'son',
+  'é',
+  'è',
+  'e',
+  'são',
+  'sono',
+  'jest',
+  'wynosi',
+  'to',
+  'luidt',
+  'zijn',
+]);
+/** A phrase up to the end of its sentence: no ". " (nor "!", "?", ";", "。") inside it. */
+const IN_ONE_SENTENCE = String.raw`(?:(?![.!?;。！？](?: |$)).){0,72}`;
+/**
+ * "code" ⟶ "337820" after a longer phrase that ends in handing it over: "Ihr Code für die Zahlung
+ * an MediaMarkt über 649,00 EUR lautet 337820", "Kod do potwierdzenia adresu e-mail: HZ74QP".
+ */
+export const HANDED_OVER_GAP = new RegExp(
+  String.raw`^${IN_ONE_SENTENCE}(?:[ ,](?:${HANDOVERS})|:)[^\p{L}\p{N}]{0,4}$`,
+  'u',
+);
+/** HANDED_OVER_GAP ending in a word, not a colon: "… lautet 337820", not "Code client : 00281934". */
+export const HANDED_OVER_BY_WORD_GAP = new RegExp(
+  String.raw`^${IN_ONE_SENTENCE}[ ,](?:${HANDOVERS})[^\p{L}\p{N}]{0,4}$`,
+  'u',
+);
+/** What a code is for, or how it came: "code for …", "el código para …", "la clave recibida". */
+const PURPOSES = fold([
+  'for',
+  'to',
+  'für',
+  'zur',
+  'zum',
+  'um',
+  'pour',
+  'para',
+  'per',
+  'voor',
+  'om',
+  'ter',
+  'dla',
+  'aby',
+  'received',
+  'sent',
+  'reçu',
+  'reçue',
+  'envoyé',
+  'recibido',
+  'recibida',
+  'enviado',
+  'enviada',
+  'recebido',
+  'recebida',
+  'ricevuto',
+  'inviato',
+  'erhalten',
+  'gesendet',
+  'zugesandt',
+  'ontvangen',
+  'verzonden',
+  'otrzymany',
+  'wysłany',
+  'przesłany',
+]);
+/**
+ * A bare "code" hands its code over with a colon at the end of a phrase only when the phrase says
+ * what the code is for ("Ihr Code für die Zahlung …:", "kod do płatności …:"); "Code client :
+ * 00281934" names another kind of code.
+ */
+export const PURPOSE_START = new RegExp(`^[^\\p{L}\\p{N}]{1,3}(?:${PURPOSES}) `, 'u');
+/** "enter" ⟶ "207 481" after a clause and a colon: "use the following number to verify your identity: 207 481". */
+export const CLAUSE_THEN_COLON_GAP = new RegExp(String.raw`^${IN_ONE_SENTENCE}:[^\p{L}\p{N}]{0,4}$`, 'u');
 /** "123456" ⟵ "code": "123456 is your Instagram code", "G-123456 ist dein Google-Code". */
 export const COPULA_GAP = new RegExp(
   String.raw`^[^\p{L}\p{N}]{0,4}(?:(?:${COPULAS})[^\p{L}\p{N}]{1,3}(?:[\p{L}\p{N}]{1,24}[^\p{L}\p{N}]{1,3}){0,4})$`,

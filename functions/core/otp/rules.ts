@@ -22,11 +22,15 @@ import { type Language, LEXICONS, type Lexicon } from './lexicon/index.ts';
 import { type Hit, LexiconMatcher, MatcherGroup } from './matcher.ts';
 import type { NormalizedText } from './normalize.ts';
 import {
+  CLAUSE_THEN_COLON_GAP,
   CONNECTOR_GAP,
   COPULA_GAP,
   FILLER_GAP,
+  HANDED_OVER_BY_WORD_GAP,
+  HANDED_OVER_GAP,
   LINK_WORDS,
   ONE_TIME_SIGNALS,
+  PURPOSE_START,
   RESET_WORDS,
   SIGN_IN,
 } from './phrases.ts';
@@ -66,6 +70,8 @@ const CODE_AFTER = 48;
 const CODE_BEFORE = 48;
 const TIGHT_AFTER = 24;
 const IMPERATIVE_AFTER = 36;
+/** How far a code handed over at the end of a longer phrase may stand ("… lautet 337820"). */
+const HANDED_OVER_AFTER = 80;
 const IMPERATIVE_BEFORE = 16;
 /** How far context words count for or against a candidate. */
 const CONTEXT = 100;
@@ -323,10 +329,18 @@ function nounWithCode(
 ): Match | undefined {
   const { lower } = scan.text;
   for (const hit of scan.hits(rule, matcher)) {
+    // "código de acceso": the qualified noun was judged with its own words left out of the topic;
+    // its bare "código" must not win on those same words ("acceso") what the whole noun lost.
+    if (rule === 'code-connector' && insideAny(scan.hits('qualified-code', QUALIFIED), hit)) continue;
     const candidates: { token: CodeToken; tight: boolean }[] = [];
-    for (const token of scan.tokensAfter(hit.end, CODE_AFTER)) {
+    for (const token of scan.tokensAfter(hit.end, HANDED_OVER_AFTER)) {
       const gap = lower.slice(hit.end, token.start);
-      candidates.push({ token, tight: gap.length <= TIGHT_AFTER && CONNECTOR_GAP.test(gap) });
+      const handedOver =
+        rule === 'qualified-code' || PURPOSE_START.test(gap)
+          ? HANDED_OVER_GAP.test(gap)
+          : HANDED_OVER_BY_WORD_GAP.test(gap);
+      const tight = (gap.length <= TIGHT_AFTER && CONNECTOR_GAP.test(gap)) || handedOver;
+      if (tight || gap.length <= CODE_AFTER) candidates.push({ token, tight });
     }
     for (const token of scan.tokensBefore(hit.start, CODE_BEFORE)) {
       candidates.push({ token, tight: COPULA_GAP.test(lower.slice(token.end, hit.start)) });
@@ -347,8 +361,9 @@ function nounWithCode(
     // Checked after the candidates (all side-effect free): no code near the noun spares the scan.
     if (candidates.length === 0 || scan.touchesHarmless(hit.start, hit.end)) continue;
     for (const { token, tight } of candidates) {
-      // A number only near the noun that is some other thing's: "… your password. Case 448201".
-      if (!tight && scan.touchesHarmless(token.start, token.end)) continue;
+      // A number only near the noun that is some other thing's: "… your password. Case 448201",
+      // "password changed on June 4, 2024".
+      if (!tight && (yearShaped(lower, token) || scan.touchesHarmless(token.start, token.end))) continue;
       const start = Math.min(hit.start, token.start);
       const end = Math.max(hit.end, token.end);
       if (scan.vetoedByPolicy(start, end)) continue;
@@ -373,6 +388,12 @@ function nounWithCode(
  */
 const PROMO_SHAPE = /^(?=[a-z]*[aeiou])[a-z]{3,}\d{1,4}$/;
 
+const YEAR = /^(?:19|20)\d\d$/;
+
+function yearShaped(lower: string, token: CodeToken): boolean {
+  return token.end - token.start === 4 && YEAR.test(lower.slice(token.start, token.end));
+}
+
 function promoShaped(lower: string, token: CodeToken): boolean {
   return token.kind === 'alphanumeric' && PROMO_SHAPE.test(lower.slice(token.start, token.end));
 }
@@ -382,9 +403,10 @@ function imperative(scan: Scan): Match | undefined {
   const { lower } = scan.text;
   for (const hit of scan.hits('imperative', IMPERATIVE)) {
     const tokens = [
-      ...scan
-        .tokensAfter(hit.end, IMPERATIVE_AFTER)
-        .filter((token) => FILLER_GAP.test(lower.slice(hit.end, token.start))),
+      ...scan.tokensAfter(hit.end, HANDED_OVER_AFTER).filter((token) => {
+        const gap = lower.slice(hit.end, token.start);
+        return (gap.length <= IMPERATIVE_AFTER && FILLER_GAP.test(gap)) || CLAUSE_THEN_COLON_GAP.test(gap);
+      }),
       ...scan
         .tokensBefore(hit.start, IMPERATIVE_BEFORE)
         .filter((token) => FILLER_GAP.test(lower.slice(token.end, hit.start))),
@@ -393,7 +415,14 @@ function imperative(scan: Scan): Match | undefined {
       const start = Math.min(hit.start, token.start);
       const end = Math.max(hit.end, token.end);
       if (scan.touchesHarmless(token.start, token.end) || scan.vetoedByPolicy(start, end)) continue;
-      if (scan.topic(start, end, hit) === 'account') return match('imperative', hit, IMPERATIVE, start, end);
+      const topic = scan.topic(start, end, hit);
+      // "Enter this code to continue: 392018": told to enter a code, with no shop in sight (and
+      // not one shaped like a promo code: "Use code BDAY20 for a treat").
+      const codeNamed =
+        topic === 'none' &&
+        !promoShaped(lower, token) &&
+        anyWithin(scan.hits('code-connector', CODE_NOUN), hit.end, token.start, false);
+      if (topic === 'account' || codeNamed) return match('imperative', hit, IMPERATIVE, start, end);
     }
   }
   return undefined;
@@ -468,6 +497,13 @@ function firstHitEndingAfter(hits: readonly Hit[], position: number): number {
     else high = middle;
   }
   return low;
+}
+
+/** Whether a hit lies within one of `hits` (sorted, none overlapping). */
+function insideAny(hits: readonly Hit[], inner: Hit): boolean {
+  const index = firstHitEndingAfter(hits, inner.end);
+  const hit = hits[index];
+  return hit !== undefined && hit.start <= inner.start && hit.end >= inner.end;
 }
 
 function anyWithin(hits: readonly Hit[], start: number, end: number, excludeInside: boolean): boolean {
