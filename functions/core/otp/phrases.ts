@@ -289,6 +289,42 @@ export const SIGN_IN = [
   '登[录錄入]',
   '로그인',
 ];
+/**
+ * What comes before a bare code given by a colon, with no noun for it, in every language: a sign-in
+ * verb (SIGN_IN), "is it you?" ("C'est bien vous ? Voici de quoi vous connecter : 501 288"), or the
+ * warning not to pass it on ("Don't give this to anyone: 772019").
+ */
+export const CODE_BY_COLON = [
+  "it'?s (?:really )?you",
+  'is (?:this|that|it) you',
+  'dass (?:du es bist|sie es sind)',
+  'bist du das',
+  'sind sie das',
+  "c'est (?:bien )?(?:vous|toi)",
+  'est-ce (?:bien )?vous',
+  'eres tú',
+  'es usted',
+  'sei tu',
+  'è lei',
+  'é você',
+  'és tu',
+  'dat (?:jij|je|u) het bent',
+  'ben jij dit',
+  'bent u dit',
+  'że to (?:ty|pan|pani)',
+  'czy to (?:ty|pan|pani)',
+  'siz misiniz',
+  'sen misin',
+  "(?:do not|don'?t|never) (?:share|give|forward|tell)",
+  'nicht weiter(?:geben|leiten)?',
+  'ne (?:le )?(?:partagez|communiquez|transmettez)',
+  'no (?:lo )?compartas',
+  'não (?:o )?compartilhe',
+  'non (?:lo )?condividere',
+  'deel (?:deze|dit|hem) niet',
+  'nie (?:udostępniaj|podawaj)',
+  'kimseyle paylaşmayın',
+];
 /** Links and buttons, in every language. */
 export const LINK_WORDS = [
   'links?',

@@ -9,6 +9,7 @@
  *   code-connector           "code" + a code introduced tightly: "code: 4821", "4821 is your code"
  *   code-in-account-context  "code" / "PIN" + a code, about signing in or an account
  *   imperative               "enter 604211 to sign in", "Type … into the app", "123456を入力"
+ *   sign-in-code             a sign-in verb, "is it you?" or "don't share" and a colon, then a number
  *   contextual-secret-noun   "passcode" unless a meeting or a shop is the nearer topic
  *
  * Vetoes: a harmless kind attached to the noun ("promo code", "code postal", "クーポンコード") or
@@ -23,6 +24,7 @@ import { type Hit, LexiconMatcher, MatcherGroup } from './matcher.ts';
 import type { NormalizedText } from './normalize.ts';
 import {
   CLAUSE_THEN_COLON_GAP,
+  CODE_BY_COLON,
   CONNECTOR_GAP,
   COPULA_GAP,
   FILLER_GAP,
@@ -43,6 +45,7 @@ export const BUILT_IN_RULES = [
   'code-connector',
   'code-in-account-context',
   'imperative',
+  'sign-in-code',
   'contextual-secret-noun',
 ] as const;
 export type RuleId = (typeof BUILT_IN_RULES)[number] | 'policy-pattern' | 'policy-phrase';
@@ -70,6 +73,8 @@ const CODE_AFTER = 48;
 const CODE_BEFORE = 48;
 const TIGHT_AFTER = 24;
 const IMPERATIVE_AFTER = 36;
+/** How far before an imperative its code noun may stand: "こちらの番号をご入力ください". */
+const NOUN_BEFORE_VERB = 8;
 /** How far a code handed over at the end of a longer phrase may stand ("… lautet 337820"). */
 const HANDED_OVER_AFTER = 80;
 const IMPERATIVE_BEFORE = 16;
@@ -96,6 +101,7 @@ const COMMERCE = lexiconMatcher((lexicon) => lexicon.commerceContext);
 const HARMLESS = lexiconMatcher((lexicon) => lexicon.harmlessKinds);
 const LINK = plainMatcher(LINK_WORDS);
 const SIGN_IN_VERB = plainMatcher(SIGN_IN);
+const BY_COLON = plainMatcher([...SIGN_IN, ...CODE_BY_COLON]);
 const ONE_TIME = plainMatcher(ONE_TIME_SIGNALS);
 const RESET = plainMatcher(RESET_WORDS);
 
@@ -178,8 +184,12 @@ class Scan {
    * code") do not count; a tie goes to commerce ("account number").
    */
   topic(start: number, end: number, own: Hit): 'account' | 'commerce' | 'none' {
-    const account = distance(this.hits('account', ACCOUNT), start, end, own);
-    const commerce = distance(this.hits('commerce', COMMERCE), start, end, undefined);
+    const accountHits = this.hits('account', ACCOUNT);
+    const account = distance(accountHits, start, end, (hit) => hit.end > own.start && hit.start < own.end);
+    // A shop word inside an account phrase is the account's: "para confirmar la compra".
+    const commerce = distance(this.hits('commerce', COMMERCE), start, end, (hit) =>
+      insideAny(accountHits, hit),
+    );
     if (account === undefined && commerce === undefined) return 'none';
     if (commerce === undefined) return 'account';
     if (account === undefined) return 'commerce';
@@ -222,11 +232,15 @@ const BUILT_IN = new MatcherGroup([
   HARMLESS,
   LINK,
   SIGN_IN_VERB,
+  BY_COLON,
   ONE_TIME,
   RESET,
   CODELESS_TRIGGERS,
 ]);
 const LOWERCASE_LETTER = /\p{Ll}/u;
+/** Japanese and Korean put the copula after the noun: "…コードです", "…코드입니다". */
+const COPULA_AFTER = /^(?:です|でした|だ|입니다|이에요|예요)/;
+const ONE_CLAUSE = /^[^.!?;。！？、,]*$/;
 const VOWEL = /[aeiou]/;
 /** findCapitalTokens needs four capitals in a row somewhere, whatever slice it is given. */
 const FOUR_CAPITALS = /[A-Z]{4}/;
@@ -261,6 +275,7 @@ export function evaluateWindow(
     nounWithCode(scan, 'qualified-code', QUALIFIED) ??
     nounWithCode(scan, 'code-connector', CODE_NOUN) ??
     (codes ? imperative(scan) : undefined) ??
+    (codes ? signInCode(scan) : undefined) ??
     contextualSecret(scan) ??
     signInLink(scan)
   );
@@ -280,6 +295,7 @@ export function evaluateWindowFully(
     nounWithCode(scan, 'qualified-code', QUALIFIED) ??
     nounWithCode(scan, 'code-connector', CODE_NOUN) ??
     imperative(scan) ??
+    signInCode(scan) ??
     contextualSecret(scan) ??
     signInLink(scan)
   );
@@ -342,8 +358,13 @@ function nounWithCode(
       const tight = (gap.length <= TIGHT_AFTER && CONNECTOR_GAP.test(gap)) || handedOver;
       if (tight || gap.length <= CODE_AFTER) candidates.push({ token, tight });
     }
+    // "372918 — Revolut 코드입니다", "382 947 があなたのInstagramコードです": the copula follows the noun.
+    const copulaAfter = COPULA_AFTER.test(lower.slice(hit.end, hit.end + 3));
     for (const token of scan.tokensBefore(hit.start, CODE_BEFORE)) {
-      candidates.push({ token, tight: COPULA_GAP.test(lower.slice(token.end, hit.start)) });
+      const gap = lower.slice(token.end, hit.start);
+      const tight =
+        COPULA_GAP.test(gap) || (copulaAfter && gap.length <= TIGHT_AFTER && ONE_CLAUSE.test(gap));
+      candidates.push({ token, tight });
     }
     if (candidates.length === 0) {
       // An all-capital code counts only where it is introduced as one: "code: KXQWPT". In a text
@@ -421,8 +442,30 @@ function imperative(scan: Scan): Match | undefined {
       const codeNamed =
         topic === 'none' &&
         !promoShaped(lower, token) &&
-        anyWithin(scan.hits('code-connector', CODE_NOUN), hit.end, token.start, false);
+        anyWithin(scan.hits('code-connector', CODE_NOUN), hit.start - NOUN_BEFORE_VERB, token.start, false);
       if (topic === 'account' || codeNamed) return match('imperative', hit, IMPERATIVE, start, end);
+    }
+  }
+  return undefined;
+}
+
+/** How far after its words a code given by a colon may stand. */
+const BY_COLON_AFTER = 48;
+
+/**
+ * "C'est bien vous ? Voici de quoi vous connecter : 501 288", "Don't give this to anyone: 772019":
+ * no noun for the code, so only a number counts (not "Login: alex42"), given by a colon within the
+ * sentence, with no shop nearer than an account.
+ */
+function signInCode(scan: Scan): Match | undefined {
+  const { lower } = scan.text;
+  for (const hit of scan.hits('by-colon', BY_COLON)) {
+    for (const token of scan.tokensAfter(hit.end, BY_COLON_AFTER)) {
+      if (token.kind !== 'digits' || !CLAUSE_THEN_COLON_GAP.test(lower.slice(hit.end, token.start))) continue;
+      const start = hit.start;
+      const end = token.end;
+      if (scan.touchesHarmless(token.start, token.end) || scan.vetoedByPolicy(start, end)) continue;
+      if (scan.topic(start, end, hit) !== 'commerce') return match('sign-in-code', hit, BY_COLON, start, end);
     }
   }
   return undefined;
@@ -515,18 +558,18 @@ function anyWithin(hits: readonly Hit[], start: number, end: number, excludeInsi
   return false;
 }
 
-/** Distance from a span to the nearest hit within CONTEXT (hits inside `own` do not count), or undefined. */
+/** Distance from a span to the nearest hit within CONTEXT (leaving out the hits `skip` names), or undefined. */
 function distance(
   hits: readonly Hit[],
   start: number,
   end: number,
-  own: Hit | undefined,
+  skip: (hit: Hit) => boolean,
 ): number | undefined {
   let best: number | undefined;
   for (let index = firstHitEndingAfter(hits, start - CONTEXT); index < hits.length; index++) {
     const hit = hits[index] as Hit;
     if (hit.start > end + CONTEXT) break;
-    if (own !== undefined && hit.end > own.start && hit.start < own.end) continue;
+    if (skip(hit)) continue;
     const overlaps = hit.end > start && hit.start < end;
     const gap = overlaps ? 0 : hit.end <= start ? start - hit.end : hit.start - end;
     if (best === undefined || gap < best) best = gap;
