@@ -4,7 +4,7 @@
  *
  * The runbook's `LIKE '%OTP%'` also matches "footprint" or "potpourri"; this detector is a small
  * rule engine instead (otp/rules.ts): the text is normalized (otp/normalize.ts), named rules look
- * for a secret's noun, verb or link in twelve languages with a code shape nearby, and negative
+ * for a secret's noun, verb or link in thirteen languages with a code shape nearby, and negative
  * rules veto order numbers, promo and zip codes, meeting passcodes and the like. One-time sign-in
  * links count as OTP messages: they are authentication secrets just like a code.
  *

@@ -27,6 +27,8 @@ const ADVERSARIAL: [string, string][] = [
   ['kanji', fill('認証')],
   ['hangul', fill('인증 ')],
   ['links', fill('link sign in ')],
+  ['cyrillic code nouns', fill('код ')],
+  ['cyrillic imperatives', fill('введите код ')],
 ];
 
 describe('detectOtp on 1 MB adversarial inputs', () => {

@@ -53,6 +53,21 @@ const RULES: [string, string, string][] = [
   ['imperative', 'de', 'Geben Sie 482913 ein, um sich anzumelden'],
   ['imperative', 'ja', 'ログインするには 482913 を入力してください'],
   ['contextual-secret-noun', 'en', 'Your passcode is 1234'],
+  ['secret-noun', 'ru', 'Код подтверждения: 448201'],
+  ['secret-noun', 'ru', 'Одноразовый пароль: 7HT2K'],
+  ['secret-noun', 'ru', 'Пароль для подтверждения перевода: 552019'],
+  ['magic-link', 'ru', 'Ссылка для входа в аккаунт действительна 15 минут'],
+  ['magic-link', 'ru', 'Нажмите на ссылку ниже, чтобы войти. Она истекает через 15 минут.'],
+  ['qualified-code', 'ru', 'Код безопасности: 449 201'],
+  ['qualified-code', 'ru', 'Ваш код: R7T4QZ'],
+  ['qualified-code', 'ru', '4821 — ваш код'],
+  ['code-connector', 'ru', 'Пароль: 552019'],
+  ['code-in-account-context', 'ru', 'Код для вашего аккаунта, 482913, держите в секрете'],
+  ['imperative', 'ru', 'Введите 604211, чтобы войти'],
+  ['code-in-account-context', 'ru', 'Код для Госуслуг — 48213. Его спрашивают только мошенники.'],
+  // ё is no accent to the fold: both spellings are in the lexicon.
+  ['imperative', 'ru', 'Укажите 482913 для входа в учётную запись'],
+  ['imperative', 'ru', 'Укажите 482913, чтобы подтвердить учетную запись'],
 ];
 
 /** Near misses, each vetoed by a negative rule or lacking what a positive rule needs. */
@@ -92,6 +107,23 @@ const NEAR_MISSES = [
   'Identity verification 2026 deadline',
   "Please don't share your password. We will never ask for it. Case 448201.",
   'Tan leather jacket, item 448201, now 20% off',
+  'Код подтверждения заказа 552019',
+  'Ваш код заказа: 482913',
+  'Промокод LETO20 на скидку 20%',
+  'Дресс-код: вечерний',
+  'Двухфакторная аутентификация включена',
+  'Ваш пароль изменён',
+  'Код получения посылки в постамате: 482913',
+  'Идентификатор конференции: 845 123 4567 Код доступа: 998877',
+  'Ссылка для входа на вебинар действительна 24 часа',
+  'Код домофона 1234',
+  'Код для входа в здание: 4821',
+  'Почтовый индекс 123456',
+  'Штрих-код 4607001234567',
+  'QR-код 482913 на входе',
+  'Код подразделения 770-001',
+  'Сбросьте пароль по ссылке. Ссылка действительна 1 час.',
+  'Чек: покупка 1 200 руб., код авторизации 551203, RRN 409812345678',
 ];
 
 describe('OTP rules', () => {

@@ -63,6 +63,7 @@ const FUNCTION_WORDS: readonly [Language, ReadonlySet<string>][] = [
 const HANGUL = /\p{Script=Hangul}/u;
 const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
 const HAN = /\p{Script=Han}/u;
+const CYRILLIC = /\p{Script=Cyrillic}/u;
 const WORD = /[\p{L}]+/gu;
 const TURKISH_LETTER = /ı/;
 
@@ -70,6 +71,8 @@ export function guessLanguage(text: string): Language | undefined {
   if (HANGUL.test(text)) return 'ko';
   if (KANA.test(text)) return 'ja';
   if (HAN.test(text)) return 'zh';
+  // Russian is the only Cyrillic-script lexicon.
+  if (CYRILLIC.test(text)) return 'ru';
   const scores = new Map<Language, number>();
   for (const word of text.match(WORD) ?? []) {
     for (const [language, words] of FUNCTION_WORDS) {

@@ -49,6 +49,9 @@ const CONNECTORS = fold([
   'da',
   'do',
   'du',
+  'это',
+  'следующий',
+  'ниже',
 ]);
 const COPULAS = fold([
   'is',
@@ -72,6 +75,7 @@ const COPULAS = fold([
   'this is',
   "it's",
   'it is',
+  'это',
 ]);
 const FILLERS = fold([
   'the',
@@ -161,6 +165,24 @@ const FILLERS = fold([
   'ihren',
   'deinen',
   'votre',
+  'код',
+  'этот',
+  'эти',
+  'эту',
+  'следующий',
+  'пожалуйста',
+  'в',
+  'на',
+  'приложении',
+  'приложение',
+  'поле',
+  'сайте',
+  'ниже',
+  'цифры',
+  'смс',
+  'пароль',
+  'одноразовый',
+  'проверочный',
 ]);
 
 /** "code" ⟶ "123456": nothing but punctuation and connector words. */
@@ -288,6 +310,11 @@ export const SIGN_IN = [
   'サインイン',
   '登[录錄入]',
   '로그인',
+  'войти',
+  'войдите',
+  // "Ссылка для входа на вебинар" lets you into a meeting, not an account.
+  String.raw`для входа(?! (?:в|на) (?:вебинар|конференци|встреч|трансляци|мероприяти|урок|заняти|zoom|эфир|зал))`,
+  String.raw`авториз\p{L}{0,7}`,
 ];
 /**
  * What comes before a bare code given by a colon, with no noun for it, in every language: a sign-in
@@ -346,6 +373,8 @@ export const LINK_WORDS = [
   '[链鏈][接結]',
   '[连連][结結]',
   '링크',
+  String.raw`ссылк\p{L}{0,2}`,
+  String.raw`кнопк\p{L}{0,2}`,
 ];
 /** What makes a sign-in link a one-time secret rather than a "log in to your account" button. */
 export const ONE_TIME_SIGNALS = [
@@ -378,6 +407,12 @@ export const ONE_TIME_SIGNALS = [
   '有効',
   '有效',
   '유효',
+  'действител(?:ен|ьна|ьны)',
+  String.raw`истека\p{L}{0,3}`,
+  'истеч[её]т',
+  String.raw`одноразов\p{L}{0,3}`,
+  'один раз',
+  'не запрашивали',
 ];
 /** A password-reset link is an account notice, not a sign-in secret (decided with the old table). */
 export const RESET_WORDS = [
@@ -393,4 +428,6 @@ export const RESET_WORDS = [
   '再設定',
   '重置',
   '재설정',
+  String.raw`сброс\p{L}{0,3}`,
+  String.raw`восстанов\p{L}{0,6}`,
 ];

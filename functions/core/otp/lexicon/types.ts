@@ -1,10 +1,24 @@
 /**
  * A language's words for the OTP rules, as regex sources over normalized text (lowercase, accents
  * dropped, one space between words, "-" for every dash). Sources may be written with accents: they
- * are folded the same way as the text. Latin entries match whole words; CJK entries anywhere.
+ * are folded the same way as the text. Latin and Cyrillic entries match whole words; CJK anywhere.
  * Sources hold bounded quantifiers only and no repeated group that can match the same text twice.
  */
-export const LANGUAGES = ['en', 'de', 'fr', 'es', 'pt', 'it', 'nl', 'pl', 'tr', 'ja', 'zh', 'ko'] as const;
+export const LANGUAGES = [
+  'en',
+  'de',
+  'fr',
+  'es',
+  'pt',
+  'it',
+  'nl',
+  'pl',
+  'tr',
+  'ja',
+  'zh',
+  'ko',
+  'ru',
+] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 export interface Lexicon {
