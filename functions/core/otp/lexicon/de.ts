@@ -10,12 +10,13 @@ const written: Lexicon = {
     '(?:verifizierungs|verifikations|authentifizierungs|authentisierungs|anmelde|login|log-in|einmal|zwei-faktor|2fa|2-faktor|mfa|otp|identifizierungs|sms-verifizierungs)-?codes?',
     '(?:anmelde|login|einmal|verifizierungs)-?pins?',
     // The bank's transaction number; a bare "TAN" is only a code noun ("tan" is English too).
-    '(?:m|mobile|sms|push|chip|photo|foto|app)-?tans?',
+    // The app or the procedure is no TAN: "die neue pushTAN-App".
+    '(?:m|mobile|sms|push|chip|photo|foto|app)-?tans?(?![ -]?(?:app|verfahren))',
     String.raw`einmal-?(?:passwort|kennwort|kennzahl)\p{L}{0,2}`,
     'einmalige[nrs]? (?:passwort|kennwort|code|zugangscode|anmeldecode)',
     '(?:temporäre[sn]?|vorläufige[sn]?|befristete[sn]?) (?:passwort|kennwort)',
     '(?:initial|start|einmal)passwort',
-    String.raw`(?:sms|m|mobile|push|photo|chip|app)-?tan\p{L}{0,2}`,
+    String.raw`(?:sms|m|mobile|push|photo|chip|app)-?tan\p{L}{0,2}(?![ -]?(?:app|verfahren))`,
     'tan-?(?:nummer|code)',
     'code (?:zur|für die|zum) (?:anmeldung|verifizierung|authentifizierung|einloggen|login)',
   ],
@@ -24,6 +25,10 @@ const written: Lexicon = {
     '(?:bestätigungs|sicherheits|zugangs|freigabe|aktivierungs|prüf|sms|wiederherstellungs|geräte|validierungs|kontroll)-?(?:code|codes|schlüssel|pin|nummer)',
     'code (?:zur|für die|zum) (?:bestätigung|freigabe|aktivierung)',
     'dein code|ihr code',
+    '(?:konto|account)sicherheitscode',
+    '(?:freischalt|transaktions)-?(?:code|nummer)',
+    '(?:verifizierungs|sicherheits)-?token',
+    '(?:verifizierung|bestätigung) (?:ihrer|deiner|der) (?:handynummer|mobilnummer|telefonnummer|e-mail-adresse|e-mail|nummer|identität|anmeldung)',
   ],
   codeNouns: ['codes?', 'pin', 'passwort', 'kennwort', 'verifizierung(?= ?:)', 'tan'],
   imperatives: [
@@ -41,6 +46,8 @@ const written: Lexicon = {
     'tippen sie',
     'trage',
     'tragen sie',
+    'bestätigen sie',
+    'bestätige',
   ],
   magicLinks: ['(?:anmelde|login|einmal)-?link', 'magische[rn]? link', 'link zur anmeldung'],
   accountContext: [
@@ -70,6 +77,9 @@ const written: Lexicon = {
     'zurücksetzen',
     'neues gerät',
     'überweisung',
+    'freigabe',
+    'freigeben',
+    'zahlung (?:bestätigen|freigeben)',
   ],
   commerceContext: [
     String.raw`bestell\p{L}{0,6}`,
@@ -92,7 +102,8 @@ const written: Lexicon = {
     'postleitzahl',
     'plz',
     'besprechung',
-    String.raw`termin\p{L}{0,2}`,
+    // Not \p{L}{0,2}: French "terminer" (to finish) is no appointment.
+    'termin(?:e|en|s)?',
     String.raw`kurs\p{L}{0,2}`,
     String.raw`veranstaltung\p{L}{0,2}`,
     'kundennummer',

@@ -20,6 +20,8 @@ export const en: Lexicon = {
   qualifiedNouns: [
     '(?:security|confirmation|access|activation|validation|approval|recovery|backup|sms|text|secret|device|unlock|pairing|account|pin) (?:code|key|pin|number)s?',
     'pin ?codes?',
+    '(?:verification|security|access) tokens?',
+    String.raw`(?:the |this )?(?:following |\d-digit )?number you need`,
   ],
   // "Login verification: 552019": the word a code is given under.
   codeNouns: ['codes?', 'pin', 'key', 'password', 'token', 'verification(?= ?:)'],
@@ -72,6 +74,8 @@ export const en: Lexicon = {
     'register',
     'reset your password',
     'transaction',
+    String.raw`approv\p{L}{0,5}`,
+    'confirm (?:the|your|this) (?:payment|purchase|transaction|transfer)',
   ],
   commerceContext: [
     'orders?',
@@ -93,7 +97,8 @@ export const en: Lexicon = {
     'shipped',
     'parcel',
     'package',
-    String.raw`deliver\p{L}{0,3}`,
+    // Not \p{L}{0,3}: that took the brand Deliveroo for a delivery.
+    'deliver(?:y|ies|ed|ing|s)?',
     'courier',
     'locker',
     'pick[ -]?up',
@@ -126,7 +131,8 @@ export const en: Lexicon = {
     'postal',
     'postcode',
     'wi-?fi',
-    'door',
+    // Not a bare "door": Dutch "door" is "by" ("de door u aangevraagde code").
+    '(?:the|a|your|front|back|building|garage) doors?',
     'gate',
     'building',
     'parking',
@@ -141,6 +147,7 @@ export const en: Lexicon = {
     'back of (?:your|the) card',
     'cvv|cvc|cvv2',
     'card number',
+    'stay',
   ],
   harmlessKinds: [
     'promo(?:tional)?',
@@ -239,5 +246,6 @@ export const en: Lexicon = {
     'challenge',
     'camp',
     'editor',
+    'puk',
   ],
 };

@@ -6,6 +6,7 @@ export const it: Lexicon = {
     'codic[ei] (?:di )?(?:verifica|autenticazione|accesso monouso|monouso|identificazione|login)',
     'codic[ei] (?:otp|2fa|usa e getta|temporaneo di accesso)',
     'password (?:monouso|temporanea|usa e getta|provvisoria|una tantum|otp)',
+    '(?:pin|password|codice|chiave) (?:temporane[oa]|provvisori[oa]|dinamic[oa])',
   ],
   contextualSecretNouns: [],
   qualifiedNouns: [
@@ -14,7 +15,7 @@ export const it: Lexicon = {
     'codice pin',
     'tuo codice',
   ],
-  codeNouns: ['codic[ei]', 'pin', 'password', 'verifica(?= ?:)'],
+  codeNouns: ['codic[ei]', 'pin', 'password', 'verifica(?= ?:)', 'token'],
   imperatives: [
     'inserisci',
     'inserire',
@@ -26,6 +27,9 @@ export const it: Lexicon = {
     'utilizzare',
     'immetti',
     'immettere',
+    'inserendo',
+    'digitando',
+    'indica',
   ],
   magicLinks: ['link (?:magico|di accesso)'],
   accountContext: [
@@ -46,6 +50,9 @@ export const it: Lexicon = {
     'conferma (?:il tuo|la tua) (?:indirizzo|email|e-mail|identità|numero)',
     'dispositivo',
     'bonifico',
+    "confermare (?:l'|il |la |tuo |tua )?(?:acquisto|pagamento|operazione|transazione|bonifico|disposizione)",
+    'approvare',
+    'autorizzare',
   ],
   commerceContext: [
     'ordin[ei]',
@@ -73,6 +80,11 @@ export const it: Lexicon = {
     'acquisto',
     'carrello',
     'ritiro',
+    'parcheggio',
+    'posto auto',
+    'condominio',
+    'cancello',
+    'portone',
   ],
   harmlessKinds: [
     '(?:di )?(?:sconto|promozionale|promozione|coupon|regalo|avviamento postale|tracciamento|prenotazione|ordine|ritiro|riferimento|errore|invito|abbigliamento|condotta)',
@@ -82,5 +94,8 @@ export const it: Lexicon = {
     'qr',
     'fiscale',
     'promo',
+    'codice cliente',
+    'ateco',
+    'meccanografico',
   ],
 };

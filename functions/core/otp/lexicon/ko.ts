@@ -13,7 +13,7 @@ export const ko: Lexicon = {
   contextualSecretNouns: [],
   qualifiedNouns: ['(?:보안|확인|승인|접속|액세스|활성화) ?(?:코드|번호|키)'],
   codeNouns: ['코드', '비밀번호', '패스워드'],
-  imperatives: ['입력'],
+  imperatives: ['입력', '붙여넣'],
   magicLinks: ['(?:로그인|매직) ?링크'],
   accountContext: [
     '로그인',
@@ -28,6 +28,8 @@ export const ko: Lexicon = {
     '가입',
     '기기',
     '이체',
+
+    '요청하지 않',
   ],
   commerceContext: [
     '주문',
@@ -54,6 +56,8 @@ export const ko: Lexicon = {
     '픽업',
     '수령',
     '카드 뒷면',
+    '사물함',
+    '헬스장',
   ],
   harmlessKinds: [
     '쿠폰',
@@ -74,5 +78,7 @@ export const ko: Lexicon = {
     'qr',
     '초대',
     '추천',
+    '상품',
+    '사물함',
   ],
 };

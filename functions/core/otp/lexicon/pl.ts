@@ -10,15 +10,18 @@ export const pl: Lexicon = {
     String.raw`jednorazow\p{L}{0,3} (?:${KOD}|${HASLO}|kod dostępu)`,
     String.raw`${HASLO} (?:jednorazow\p{L}{0,3}|tymczasow\p{L}{0,3})`,
     String.raw`tymczasow\p{L}{0,3} ${HASLO}`,
+    String.raw`numer\p{L}{0,2} weryfikacyjn\p{L}{0,3}`,
   ],
   contextualSecretNouns: [],
   qualifiedNouns: [
     String.raw`${KOD} (?:bezpieczeństwa|potwierdzaj\p{L}{0,3}|potwierdzenia|dostępu|aktywacyjn\p{L}{0,3}|aktywacji|sms|pin|odzyskiwania)`,
     String.raw`klucz\p{L}{0,3} bezpieczeństwa`,
     '(?:twój|twoj) kod',
+    '(?:kod|pin) do (?:potwierdzenia|zatwierdzenia|autoryzacji|logowania|weryfikacji|płatności|transakcji)',
+    'weryfikacja (?:numeru telefonu|adresu e-mail|tożsamości|konta)',
   ],
   codeNouns: [KOD, HASLO, 'pin', 'weryfikacja(?= ?:)'],
-  imperatives: ['wpisz', 'wprowadź', 'podaj', 'użyj', 'wpisać', 'wprowadzić', 'wklej'],
+  imperatives: ['wpisz', 'wprowadź', 'podaj', 'użyj', 'wpisać', 'wprowadzić', 'wklej', 'potwierdź'],
   magicLinks: ['link (?:do logowania|logowania|magiczny)'],
   accountContext: [
     String.raw`autoryz\p{L}{0,7}`,
@@ -40,6 +43,7 @@ export const pl: Lexicon = {
     String.raw`przelew\p{L}{0,2}`,
     String.raw`aplikacj\p{L}{0,2}`,
     String.raw`urządzeni\p{L}{0,2}`,
+    String.raw`zatwierdz\p{L}{0,6}`,
   ],
   commerceContext: [
     String.raw`zamówieni\p{L}{0,2}`,

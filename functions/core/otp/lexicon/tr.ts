@@ -16,6 +16,7 @@ export const tr: Lexicon = {
     `kimlik doğrulama ${KOD}`,
     `sms (?:${SIFRE}|doğrulama ${KOD})`,
     `2fa ${KOD}`,
+    String.raw`doğrulama numara\p{L}{0,6}`,
   ],
   contextualSecretNouns: [],
   qualifiedNouns: [
@@ -29,6 +30,7 @@ export const tr: Lexicon = {
     'kullan(?:[ıi]n|[ıi]n[ıi]z)?',
     'yaz(?:[ıi]n|[ıi]n[ıi]z)',
     String.raw`tuşlay\p{L}{0,4}`,
+    'yapıştır',
   ],
   magicLinks: [String.raw`(?:giriş|oturum açma|sihirli) bağlant\p{L}{0,4}`],
   accountContext: [
@@ -47,6 +49,10 @@ export const tr: Lexicon = {
     String.raw`onayla\p{L}{0,6}`,
     String.raw`işlem\p{L}{0,6}`,
     String.raw`cihaz\p{L}{0,4}`,
+    String.raw`onay\p{L}{0,6}`,
+    'siz misiniz',
+    'sen misin',
+    String.raw`uygulama\p{L}{0,4}`,
   ],
   commerceContext: [
     String.raw`sipariş\p{L}{0,6}`,
@@ -91,5 +97,10 @@ export const tr: Lexicon = {
     'promosyon',
     'ülke',
     'alan',
+    'kapı',
+    'çekiliş',
+    'gönderi',
+    'ürün',
+    'stok',
   ],
 };
