@@ -9,6 +9,7 @@ import { DEFAULT_POLICY, parsePolicy } from '../../functions/core/policy.ts';
 const RULES: [string, string, string][] = [
   ['secret-noun', 'en', 'Your verification code is 482913'],
   ['secret-noun', 'en', 'Do not share this OTP with anyone'],
+  ['secret-noun', 'en', 'Your verification code: 448201. We will never ask you for it.'],
   ['secret-noun', 'de', 'Ihr Einmalpasswort: 7HT2K'],
   ['secret-noun', 'fr', 'Votre mot de passe temporaire est Xk7p2qLm'],
   ['secret-noun', 'ja', 'ワンタイムパスワード：482913'],
@@ -110,6 +111,12 @@ const NEAR_MISSES = [
   'Votre code client Engie : 240 118 5539.',
   'レシート番号 0392 担当 山田 合計 ¥3,240',
   '카드 비밀번호가 변경되었습니다. 본인이 아닌 경우 1544-7000으로 연락 바랍니다.',
+  // Notices about codes, with no code: warnings, expiries, settings, a parcel pickup's code.
+  'We will never ask you for your verification code. Do not share it.',
+  '验证码已过期，请重新获取。',
+  '2단계 인증이 설정되었습니다. 새 기기에서 로그인할 때 인증 코드를 요청합니다.',
+  'Your magic link was used to sign in on 2024-05-12.',
+  '【7-ELEVEN】取貨驗證碼：您的包裹已送達門市',
   'Login: alex42',
   'Sign in to track your order: 448201',
   'Log in to see your invoice: 20261201',

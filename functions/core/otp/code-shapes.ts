@@ -203,9 +203,12 @@ export function findCapitalTokens(cased: string, from: number, to: number): Code
 const SEPARATOR = /[ -]/g;
 const ALL_NUMBERS = /^\p{N}+$/u;
 
-/** "31-08", "12-24": a day and a month (or a month and a day), not a four-digit code. */
+/**
+ * "31-08", "12-24", "2024-05-12", "12-05-2024": a day and a month (in either order), with or
+ * without a year, is a date, not a code.
+ */
 const DAY_AND_MONTH =
-  /^(?:(?:0[1-9]|[12]\d|3[01])-(?:0[1-9]|1[0-2])|(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))$/;
+  /^(?:(?:19|20)\d\d-)?(?:(?:0[1-9]|[12]\d|3[01])-(?:0[1-9]|1[0-2])|(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))(?:-(?:19|20)\d\d)?$/;
 
 function classify(text: string): CodeToken['kind'] | undefined {
   if (DAY_AND_MONTH.test(text)) return undefined;

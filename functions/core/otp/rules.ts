@@ -31,6 +31,7 @@ import {
   HANDED_OVER_BY_WORD_GAP,
   HANDED_OVER_GAP,
   LINK_WORDS,
+  NOTICE_WORDS,
   ONE_TIME_SIGNALS,
   PURPOSE_START,
   RESET_WORDS,
@@ -104,6 +105,7 @@ const SIGN_IN_VERB = plainMatcher(SIGN_IN);
 const BY_COLON = plainMatcher([...SIGN_IN, ...CODE_BY_COLON]);
 const ONE_TIME = plainMatcher(ONE_TIME_SIGNALS);
 const RESET = plainMatcher(RESET_WORDS);
+const NOTICE = plainMatcher(NOTICE_WORDS);
 
 /** One window's lazily computed facts: each list is built at most once, and only if a rule asks. */
 class Scan {
@@ -196,6 +198,18 @@ class Scan {
     return account < commerce ? 'account' : 'commerce';
   }
 
+  /**
+   * Whether a code-less mention is a notice about codes: a notice word near it ("has expired",
+   * "we will never ask") and no code next to it. With a code next to it the message carries one.
+   */
+  isNotice(hit: Hit): boolean {
+    if (!anyWithin(this.hits('notice', NOTICE), hit.start - CONTEXT, hit.end + CONTEXT, false)) return false;
+    return (
+      this.tokensAfter(hit.end, CODE_AFTER).length === 0 &&
+      this.tokensBefore(hit.start, CODE_BEFORE).length === 0
+    );
+  }
+
   vetoedByPolicy(start: number, end: number): boolean {
     const negatives = this.extensions?.negatives;
     return (
@@ -235,6 +249,7 @@ const BUILT_IN = new MatcherGroup([
   BY_COLON,
   ONE_TIME,
   RESET,
+  NOTICE,
   CODELESS_TRIGGERS,
 ]);
 const LOWERCASE_LETTER = /\p{Ll}/u;
@@ -321,16 +336,30 @@ function policyPatterns(scan: Scan): Match | undefined {
 function standalone(scan: Scan, rule: RuleId, matcher: LexiconMatcher | undefined): Match | undefined {
   if (matcher === undefined) return undefined;
   for (const hit of scan.hits(rule, matcher)) {
+    if (rule !== 'policy-phrase' && !standsAlone(scan, rule, hit)) continue;
     if (!scan.vetoedByPolicy(hit.start, hit.end)) return withCode(scan, rule, hit, matcher);
   }
   return undefined;
 }
 
-/** `standalone` where no policy negative can veto: the first hit decides, so the scan stops there. */
+/**
+ * Whether a built-in word counts by itself: not a notice about codes, nor (for a secret noun) a
+ * harmless kind's ("取貨驗證碼": a parcel pickup's "verification code").
+ */
+function standsAlone(scan: Scan, rule: RuleId, hit: Hit): boolean {
+  if (rule === 'secret-noun' && scan.touchesHarmless(hit.start, hit.end)) return false;
+  return !scan.isNotice(hit);
+}
+
+/**
+ * `standalone` where no policy negative can veto: the first hit decides, so the scan stops there
+ * (unless it does not stand alone: then the others are tried in turn).
+ */
 function firstStandalone(scan: Scan, rule: RuleId, matcher: LexiconMatcher): Match | undefined {
   if (scan.extensions?.negatives !== undefined) return standalone(scan, rule, matcher);
   const hit = scan.first(rule, matcher);
-  return hit === undefined ? undefined : withCode(scan, rule, hit, matcher);
+  if (hit === undefined) return undefined;
+  return standsAlone(scan, rule, hit) ? withCode(scan, rule, hit, matcher) : standalone(scan, rule, matcher);
 }
 
 /**
@@ -475,6 +504,7 @@ function signInCode(scan: Scan): Match | undefined {
 function contextualSecret(scan: Scan): Match | undefined {
   for (const hit of scan.hits('contextual', CONTEXTUAL)) {
     if (scan.touchesHarmless(hit.start, hit.end) || scan.vetoedByPolicy(hit.start, hit.end)) continue;
+    if (scan.isNotice(hit)) continue;
     if (scan.topic(hit.start, hit.end, hit) !== 'commerce')
       return withCode(scan, 'contextual-secret-noun', hit, CONTEXTUAL);
   }
@@ -493,6 +523,7 @@ function signInLink(scan: Scan): Match | undefined {
     if (!anyWithin(signIns, hit.start - 80, hit.end + 80, false)) continue;
     if (!anyWithin(scan.hits('one-time', ONE_TIME), hit.start - 160, hit.end + 160, false)) continue;
     if (anyWithin(scan.hits('reset', RESET), hit.start - 80, hit.end + 80, false)) continue;
+    if (scan.isNotice(hit)) continue;
     if (!scan.vetoedByPolicy(hit.start, hit.end)) return match('magic-link', hit, LINK, hit.start, hit.end);
   }
   return undefined;
