@@ -13,9 +13,9 @@ export interface CodeToken {
   kind: 'digits' | 'alphanumeric' | 'letters';
 }
 
-/** Not inside a longer word or number, a decimal, a date, a path, an amount or an e-mail address. */
+/** Not inside a longer word or number, a decimal, a date, a time, a path, an amount or an e-mail address. */
 const BEFORE = String.raw`(?<![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_./@#$€£¥+,]|\p{N}-)`;
-const AFTER = String.raw`(?![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_@%€$£¥]|[./]\p{N})`;
+const AFTER = String.raw`(?![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_@%€$£¥]|[./:]\p{N})`;
 const CODE = new RegExp(
   String.raw`(?=[a-z0-9\p{N}])${BEFORE}(?:\p{N}{2,5}(?:[ -]\p{N}{2,5}){1,3}|\p{N}(?: \p{N}){3,7}|(?=[a-z0-9-]{0,16}\d)[a-z0-9]{3,5}(?:-[a-z0-9]{3,5}){1,2}|(?=[a-z]{0,9}\d)[a-z0-9]{4,10})${AFTER}`,
   'gu',
@@ -131,7 +131,7 @@ function plainDigitsAt(text: string, position: number): number {
       // A group may follow ("449 201", "4f7k-2m9q") when the run is short enough to be one.
       if (length <= 5 && (nextIsNumber || (after === 0x2d && isLowerOrDigit(next)))) return UNDECIDED;
     } else if (after >= 0x80 ? BLOCKS_END.has(after) : BLOCKS_CODE_BEFORE[after] === 1) return NO_CODE;
-    else if ((after === 0x2e || after === 0x2f) && nextIsNumber) return NO_CODE;
+    else if ((after === 0x2e || after === 0x2f || after === 0x3a) && nextIsNumber) return NO_CODE;
   }
   return length >= 4 && length <= 10 ? end : NO_CODE;
 }

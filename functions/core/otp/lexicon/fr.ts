@@ -105,5 +105,6 @@ export const fr: Lexicon = {
     'ape',
     'siret',
     'siren',
+    'rio',
   ],
 };

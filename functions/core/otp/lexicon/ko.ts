@@ -58,6 +58,9 @@ export const ko: Lexicon = {
     '카드 뒷면',
     '사물함',
     '헬스장',
+    '결제 완료',
+    '가맹점',
+    '금액',
   ],
   harmlessKinds: [
     '쿠폰',

@@ -69,6 +69,9 @@ export const pl: Lexicon = {
     String.raw`bilet\p{L}{0,2}`,
     String.raw`wydarzeni\p{L}{0,2}`,
     String.raw`koszyk\p{L}{0,2}`,
+    String.raw`podarunkow\p{L}{0,3}`,
+    String.raw`e-recept\p{L}{0,2}`,
+    String.raw`aptec\p{L}{0,2}`,
   ],
   harmlessKinds: [
     String.raw`rabatow\p{L}{0,2}`,

@@ -87,6 +87,8 @@ export const pt: Lexicon = {
     'garagem',
     'estacionamento',
     'reunião',
+    'prédio',
+    'síndico',
   ],
   harmlessKinds: [
     '(?:de )?(?:desconto|promoção|promocional|cupom|presente|rastreio|rastreamento|reserva|pedido|retirada|barras|erro|vestimenta|indicação|referência|boleto|conduta)',

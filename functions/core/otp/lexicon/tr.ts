@@ -55,6 +55,8 @@ export const tr: Lexicon = {
     String.raw`uygulama\p{L}{0,4}`,
   ],
   commerceContext: [
+    // First: an alternative tried earlier would take "toplantı" alone, leaving "kimliği" (identity) an account word.
+    String.raw`toplant[ıi] kimli[gğ]\p{L}{0,2}`,
     String.raw`sipariş\p{L}{0,6}`,
     String.raw`rezervasyon\p{L}{0,6}`,
     String.raw`randevu\p{L}{0,6}`,

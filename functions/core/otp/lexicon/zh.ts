@@ -71,6 +71,8 @@ export const zh: Lexicon = {
     '[门門]票',
     '活[动動]',
     '[购購]物[车車]',
+    '消[费費]',
+    '刷卡',
   ],
   harmlessKinds: [
     '取件',
