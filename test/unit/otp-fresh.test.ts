@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { detectOtp } from '../../functions/core/otp.ts';
+
+/**
+ * Snippets written by testers who had not seen the rules (test/fixtures/otp-fresh.jsonl): every
+ * language, real senders' phrasings, hostile formatting, and the near misses an inbox is full of.
+ * `fresh` sets were read to mend the rules; `held-out` sets were first scored untouched (97.9 %
+ * recall, 9.7 % false positives) and read afterwards. Unlike the generated corpus they hold cases
+ * the rules still get wrong, so the bar is a rate, not perfection: a change that loses what they
+ * catch fails here.
+ */
+interface FreshRow {
+  set: 'fresh' | 'held-out';
+  language: string;
+  otp: boolean;
+  text: string;
+}
+
+const rows: FreshRow[] = readFileSync(new URL('../fixtures/otp-fresh.jsonl', import.meta.url), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => JSON.parse(line) as FreshRow);
+
+function rates(selected: readonly FreshRow[]) {
+  const positives = selected.filter((row) => row.otp);
+  const negatives = selected.filter((row) => !row.otp);
+  const missed = positives.filter((row) => !detectOtp(row.text).otp);
+  const flagged = negatives.filter((row) => detectOtp(row.text).otp);
+  return {
+    recall: 1 - missed.length / positives.length,
+    falsePositiveRate: flagged.length / negatives.length,
+    sizes: [positives.length, negatives.length],
+  };
+}
+
+describe('OTP detector on snippets nobody on the rules wrote', () => {
+  it('holds enough of both kinds in every language to mean something', () => {
+    const languages = new Set(rows.map((row) => row.language));
+    expect(languages.size).toBeGreaterThanOrEqual(14);
+    for (const language of languages) {
+      const own = rows.filter((row) => row.language === language);
+      expect(own.filter((row) => row.otp).length, language).toBeGreaterThanOrEqual(30);
+      expect(own.filter((row) => !row.otp).length, language).toBeGreaterThanOrEqual(30);
+    }
+  });
+
+  it.each(['fresh', 'held-out'] as const)('%s: recall ≥ 97 %, false positives ≤ 4 %', (set) => {
+    const { recall, falsePositiveRate } = rates(rows.filter((row) => row.set === set));
+    expect(recall).toBeGreaterThanOrEqual(0.97);
+    expect(falsePositiveRate).toBeLessThanOrEqual(0.04);
+  });
+});
