@@ -377,37 +377,7 @@ function nounWithCode(
     // "código de acceso": the qualified noun was judged with its own words left out of the topic;
     // its bare "código" must not win on those same words ("acceso") what the whole noun lost.
     if (rule === 'code-connector' && insideAny(scan.hits('qualified-code', QUALIFIED), hit)) continue;
-    const candidates: { token: CodeToken; tight: boolean }[] = [];
-    for (const token of scan.tokensAfter(hit.end, HANDED_OVER_AFTER)) {
-      const gap = lower.slice(hit.end, token.start);
-      const handedOver =
-        rule === 'qualified-code' || PURPOSE_START.test(gap)
-          ? HANDED_OVER_GAP.test(gap)
-          : HANDED_OVER_BY_WORD_GAP.test(gap);
-      const tight = (gap.length <= TIGHT_AFTER && CONNECTOR_GAP.test(gap)) || handedOver;
-      if (tight || gap.length <= CODE_AFTER) candidates.push({ token, tight });
-    }
-    // "372918 — Revolut 코드입니다", "382 947 があなたのInstagramコードです": the copula follows the noun.
-    const copulaAfter = COPULA_AFTER.test(lower.slice(hit.end, hit.end + 3));
-    for (const token of scan.tokensBefore(hit.start, CODE_BEFORE)) {
-      const gap = lower.slice(token.end, hit.start);
-      const tight =
-        COPULA_GAP.test(gap) || (copulaAfter && gap.length <= TIGHT_AFTER && ONE_CLAUSE.test(gap));
-      candidates.push({ token, tight });
-    }
-    if (candidates.length === 0) {
-      // An all-capital code counts only where it is introduced as one: "code: KXQWPT". In a text
-      // without lowercase letters every word is all capitals, so there only a vowel-free one,
-      // shaped like a generated code, counts ("YOUR CODE EXPIRED" is no code).
-      for (const token of findCapitalTokens(
-        scan.text.cased,
-        hit.end,
-        Math.min(lower.length, hit.end + TIGHT_AFTER),
-      )) {
-        if (scan.shouting && VOWEL.test(lower.slice(token.start, token.end))) continue;
-        if (CONNECTOR_GAP.test(lower.slice(hit.end, token.start))) candidates.push({ token, tight: true });
-      }
-    }
+    const candidates = codesNear(scan, rule, hit);
     // Checked after the candidates (all side-effect free): no code near the noun spares the scan.
     if (candidates.length === 0 || scan.touchesHarmless(hit.start, hit.end)) continue;
     for (const { token, tight } of candidates) {
@@ -430,6 +400,51 @@ function nounWithCode(
     }
   }
   return undefined;
+}
+
+interface CodeCandidate {
+  token: CodeToken;
+  /** Introduced as the noun's code ("code: 4821", "4821 is your code"), not only near it. */
+  tight: boolean;
+}
+
+/** The code tokens near a noun, each marked whether the noun introduces it. */
+function codesNear(scan: Scan, rule: 'qualified-code' | 'code-connector', hit: Hit): CodeCandidate[] {
+  const { lower } = scan.text;
+  const candidates: CodeCandidate[] = [];
+  for (const token of scan.tokensAfter(hit.end, HANDED_OVER_AFTER)) {
+    const gap = lower.slice(hit.end, token.start);
+    const tight = (gap.length <= TIGHT_AFTER && CONNECTOR_GAP.test(gap)) || handsOver(rule, gap);
+    if (tight || gap.length <= CODE_AFTER) candidates.push({ token, tight });
+  }
+  // "372918 — Revolut 코드입니다", "382 947 があなたのInstagramコードです": the copula follows the noun.
+  const copulaAfter = COPULA_AFTER.test(lower.slice(hit.end, hit.end + 3));
+  for (const token of scan.tokensBefore(hit.start, CODE_BEFORE)) {
+    const gap = lower.slice(token.end, hit.start);
+    const tight = COPULA_GAP.test(gap) || (copulaAfter && gap.length <= TIGHT_AFTER && ONE_CLAUSE.test(gap));
+    candidates.push({ token, tight });
+  }
+  if (candidates.length > 0) return candidates;
+  // An all-capital code counts only where it is introduced as one: "code: KXQWPT". In a text
+  // without lowercase letters every word is all capitals, so there only a vowel-free one,
+  // shaped like a generated code, counts ("YOUR CODE EXPIRED" is no code).
+  const to = Math.min(lower.length, hit.end + TIGHT_AFTER);
+  for (const token of findCapitalTokens(scan.text.cased, hit.end, to)) {
+    if (scan.shouting && VOWEL.test(lower.slice(token.start, token.end))) continue;
+    if (CONNECTOR_GAP.test(lower.slice(hit.end, token.start))) candidates.push({ token, tight: true });
+  }
+  return candidates;
+}
+
+/**
+ * Whether the phrase between a noun and a code hands the code over at its end. A bare "code"
+ * does so with a colon only when the phrase says what the code is for (PURPOSE_START).
+ */
+function handsOver(rule: 'qualified-code' | 'code-connector', gap: string): boolean {
+  if (gap.length <= 1) return false;
+  return rule === 'qualified-code' || PURPOSE_START.test(gap)
+    ? HANDED_OVER_GAP.test(gap)
+    : HANDED_OVER_BY_WORD_GAP.test(gap);
 }
 
 /**
