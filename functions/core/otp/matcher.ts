@@ -2,6 +2,7 @@ import type { Language } from './lexicon/index.ts';
 import { foldText } from './normalize.ts';
 import { type Candidates, isAsciiWordChar, PrefixIndex, type PrefixSet } from './prefix-index.ts';
 import { type Prefix, prefixesOf } from './prefixes.ts';
+import { rewriteOutsideClasses } from './regex-source.ts';
 
 /** One occurrence of a lexicon entry in a normalized text (its language: LexiconMatcher.languageAt). */
 export interface Hit {
@@ -183,24 +184,9 @@ function compile(entries: readonly FoldedEntry[], flags: string): Compiled {
 
 /** A regex source with each capture group made a plain group ("\\(" and "[(]" stay as they are). */
 export function withoutCaptures(source: string): string {
-  let result = '';
-  let inClass = false;
-  for (let index = 0; index < source.length; index++) {
-    const character = source[index] as string;
-    if (character === '\\') {
-      result += source.slice(index, index + 2);
-      index += 1;
-      continue;
-    }
-    if (inClass) inClass = character !== ']';
-    else if (character === '[') inClass = true;
-    else if (character === '(' && source[index + 1] !== '?') {
-      result += '(?:';
-      continue;
-    }
-    result += character;
-  }
-  return result;
+  return rewriteOutsideClasses(source, (character, index) =>
+    character === '(' && source[index + 1] !== '?' ? '(?:' : character,
+  );
 }
 
 function hitOf(match: RegExpExecArray, languages: readonly (Language | undefined)[]): LanguageHit {

@@ -1,3 +1,4 @@
+import { rewriteOutsideClasses } from '../regex-source.ts';
 import type { Lexicon } from './types.ts';
 
 /**
@@ -22,19 +23,8 @@ export function withSpellings(lexicon: Lexicon, spellings: Readonly<Record<strin
 }
 
 export function spelledOut(source: string, spellings: Readonly<Record<string, string>>): string {
-  let result = '';
-  let inClass = false;
-  for (let index = 0; index < source.length; index++) {
-    const character = source[index] as string;
-    if (character === '\\') {
-      result += source.slice(index, index + 2);
-      index += 1;
-      continue;
-    }
-    if (inClass) inClass = character !== ']';
-    else if (character === '[') inClass = true;
-    const spelling = inClass ? undefined : spellings[character];
-    result += spelling === undefined ? character : `(?:${character}|${spelling})`;
-  }
-  return result;
+  return rewriteOutsideClasses(source, (character) => {
+    const spelling = spellings[character];
+    return spelling === undefined ? character : `(?:${character}|${spelling})`;
+  });
 }
