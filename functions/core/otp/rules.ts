@@ -347,7 +347,8 @@ function standalone(scan: Scan, rule: RuleId, matcher: LexiconMatcher | undefine
  * harmless kind's ("取貨驗證碼": a parcel pickup's "verification code").
  */
 function standsAlone(scan: Scan, rule: RuleId, hit: Hit): boolean {
-  if (rule === 'secret-noun' && scan.touchesHarmless(hit.start, hit.end)) return false;
+  // Only a kind in front: after the noun stands the sender ("code de vérification Booking.com").
+  if (rule === 'secret-noun' && scan.touchesHarmless(hit.start, hit.start)) return false;
   return !scan.isNotice(hit);
 }
 

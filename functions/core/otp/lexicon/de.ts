@@ -80,6 +80,8 @@ const written: Lexicon = {
     'freigabe',
     'freigeben',
     'zahlung (?:bestätigen|freigeben)',
+    'um fortzufahren',
+    'zum fortfahren',
   ],
   commerceContext: [
     String.raw`bestell\p{L}{0,6}`,

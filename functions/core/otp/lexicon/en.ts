@@ -22,6 +22,7 @@ export const en: Lexicon = {
     'pin ?codes?',
     '(?:verification|security|access) tokens?',
     String.raw`(?:the |this )?(?:following |\d-digit )?number you need`,
+    '(?:code|pin) (?:to|for) (?:change|changing|reset|resetting|update|updating) your',
   ],
   // "Login verification: 552019": the word a code is given under.
   codeNouns: ['codes?', 'pin', 'key', 'password', 'token', 'verification(?= ?:)'],
@@ -76,6 +77,7 @@ export const en: Lexicon = {
     'transaction',
     String.raw`approv\p{L}{0,5}`,
     'confirm (?:the|your|this) (?:payment|purchase|transaction|transfer)',
+    'to continue',
   ],
   commerceContext: [
     'orders?',

@@ -18,6 +18,7 @@ export const es: Lexicon = {
     'clave de (?:operaciones|firma)',
     'claves? sms',
     'tokens? (?:de )?(?:seguridad|acceso)',
+    'códigos? de firma',
   ],
   codeNouns: ['códigos?', 'clave', 'pin', 'contraseña', 'verificación(?= ?:)', 'nip', 'token'],
   imperatives: [
@@ -64,6 +65,7 @@ export const es: Lexicon = {
     'autorizar',
     'aprobar',
     'valida(?:r)? la operación',
+    'para continuar',
   ],
   commerceContext: [
     String.raw`pedido\p{L}{0,2}`,

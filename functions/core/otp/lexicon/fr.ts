@@ -54,6 +54,9 @@ export const fr: Lexicon = {
     'virement',
     String.raw`valider (?:votre|ton|la|le|l')\s?(?:numéro|adresse|compte|identité|opération|paiement|achat|transaction|virement|inscription)`,
     'sécuriser',
+    'pour continuer',
+    String.raw`confirmer (?:l'|le |la |votre )?\s?(?:achat|paiement|virement|opération|transaction)`,
+    'validation de votre (?:paiement|achat|opération)',
   ],
   commerceContext: [
     String.raw`commande\p{L}{0,2}`,

@@ -53,6 +53,7 @@ export const it: Lexicon = {
     "confermare (?:l'|il |la |tuo |tua )?(?:acquisto|pagamento|operazione|transazione|bonifico|disposizione)",
     'approvare',
     'autorizzare',
+    'per continuare',
   ],
   commerceContext: [
     'ordin[ei]',

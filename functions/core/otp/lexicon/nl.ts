@@ -47,6 +47,8 @@ export const nl: Lexicon = {
     'goedkeuren',
     'ondertekenen',
     String.raw`inlog\p{L}{0,8}`,
+    'om verder te gaan',
+    'om door te gaan',
   ],
   commerceContext: [
     String.raw`bestelling\p{L}{0,2}`,

@@ -19,6 +19,7 @@ export const pl: Lexicon = {
     '(?:twój|twoj) kod',
     '(?:kod|pin) do (?:potwierdzenia|zatwierdzenia|autoryzacji|logowania|weryfikacji|płatności|transakcji)',
     'weryfikacja (?:numeru telefonu|adresu e-mail|tożsamości|konta)',
+    'kod do (?:zmiany|resetu|odzyskania|odblokowania)',
   ],
   codeNouns: [KOD, HASLO, 'pin', 'weryfikacja(?= ?:)'],
   imperatives: ['wpisz', 'wprowadź', 'podaj', 'użyj', 'wpisać', 'wprowadzić', 'wklej', 'potwierdź'],
@@ -44,6 +45,8 @@ export const pl: Lexicon = {
     String.raw`aplikacj\p{L}{0,2}`,
     String.raw`urządzeni\p{L}{0,2}`,
     String.raw`zatwierdz\p{L}{0,6}`,
+    'aby kontynuować',
+    'by kontynuować',
   ],
   commerceContext: [
     String.raw`zamówieni\p{L}{0,2}`,

@@ -53,6 +53,7 @@ export const pt: Lexicon = {
     'confirmar (?:a|o|seu|sua) (?:compra|pagamento|transação|transferência|operação)',
     'aprovar',
     'autorizar',
+    'para continuar',
   ],
   commerceContext: [
     String.raw`pedido\p{L}{0,2}`,

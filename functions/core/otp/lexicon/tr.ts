@@ -53,6 +53,7 @@ export const tr: Lexicon = {
     'siz misiniz',
     'sen misin',
     String.raw`uygulama\p{L}{0,4}`,
+    'devam etmek için',
   ],
   commerceContext: [
     // First: an alternative tried earlier would take "toplantı" alone, leaving "kimliği" (identity) an account word.
