@@ -15,7 +15,7 @@ export interface NormalizedText {
 const HTML_TAG = /<[^<>]{0,400}>/g;
 const HTML_ENTITY = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z][a-z0-9]{1,7}));/gi;
 // With the emoji variation selectors and the keycap mark: "4️⃣8️⃣2️⃣" reads 482.
-const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF\uFE0E\uFE0F]|\u20E3/g;
+const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]|\uFE0E|\uFE0F|\u20E3/g;
 const INVISIBLE_ONE = new RegExp(INVISIBLE.source);
 const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
 const QUOTES = /[\u2018\u2019\u201B\u2032\u02BC]/g;
