@@ -284,7 +284,11 @@ const PURPOSES = fold([
  * what the code is for ("Ihr Code für die Zahlung …:", "kod do płatności …:"); "Code client :
  * 00281934" names another kind of code.
  */
-export const PURPOSE_START = new RegExp(`^[^\\p{L}\\p{N}]{1,3}(?:${PURPOSES}) `, 'u');
+export const PURPOSE_START = new RegExp(
+  // Up to two words (a brand: "Código MB WAY para confirmar …") may come first.
+  `^[^\\p{L}\\p{N}]{1,3}(?:[\\p{L}\\p{N}]{1,16}[ -]){0,2}(?:${PURPOSES}) `,
+  'u',
+);
 /** "enter" ⟶ "207 481" after a clause and a colon: "use the following number to verify your identity: 207 481". */
 export const CLAUSE_THEN_COLON_GAP = new RegExp(String.raw`^${IN_ONE_SENTENCE}:[^\p{L}\p{N}]{0,4}$`, 'u');
 /** "123456" ⟵ "code": "123456 is your Instagram code", "G-123456 ist dein Google-Code". */
@@ -306,12 +310,14 @@ export const SIGN_IN = [
   String.raw`anmeld\p{L}{0,6}`,
   String.raw`einlogg\p{L}{0,4}`,
   // The separable verb: "So meldest du dich an".
-  'meldest du dich an',
+  'meldest du dich',
   'melde dich an',
-  'melden sie sich an',
+  'melden sie sich',
   'connexion',
   'connecter',
   'iniciar sesión',
+  'inicia sesión',
+  'connectez-vous',
   'inicio de sesión',
   'entrar',
   'entrare',
@@ -394,7 +400,7 @@ export const NOTICE_WORDS = [
   'deactivated',
   'was used',
   'scam',
-  String.raw`fraud\p{L}{0,4}`,
+  String.raw`fraud\p{L}{0,7}`,
   'phishing',
   'pull request',
   'code review',
@@ -487,8 +493,13 @@ export const NOTICE_WORDS = [
   // Talk about codes: developers' mail, support tickets, a code that did not arrive.
   'pull request',
   'merge request',
-  'pr #',
-  'mr !',
+  // The word-end check after an entry rules out "pr #2283": the number follows.
+  'pr',
+  'bug',
+  'bitbucket',
+  'redmine',
+  'devops',
+  'ttl',
   'jira',
   'github',
   'gitlab',
@@ -533,6 +544,29 @@ export const NOTICE_WORDS = [
   '送信方法',
   '生成機',
   '有効期限が近づ',
+  // Newsletters and warnings about fake messages.
+  "lettre d'info",
+  'boletín',
+  'nieuwsbrief',
+  'bülten',
+  'メールマガジン',
+  '뉴스레터',
+  '[周週]刊',
+  '小[课課]堂',
+  'vraagt nooit',
+  'istemez',
+  'istemeyiz',
+  'ことは(?:一切)?(?:ございません|ありません)',
+  'blocked',
+  'already used',
+  String.raw`использован\p{L}{0,2}`,
+  'sahte',
+  'nep-?sms',
+  String.raw`fałszyw\p{L}{0,3}`,
+  '偽(?:の|sms)',
+  'フィッシング',
+  '피싱',
+  '사기',
 ];
 /** Links and buttons, in every language. */
 export const LINK_WORDS = [
@@ -570,6 +604,12 @@ export const ONE_TIME_SIGNALS = [
   "(?:didn'?t|did not) request",
   'läuft',
   'verfällt',
+  'una (?:sola |única )?vez',
+  'uma (?:única |só )?vez',
+  'une (?:seule )?fois',
+  'una (?:sola )?volta',
+  '1回限り',
+  '한 번만',
   'nur einmal',
   'works (?:only )?once',
   'één keer',

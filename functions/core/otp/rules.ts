@@ -204,9 +204,12 @@ class Scan {
    */
   isNotice(hit: Hit): boolean {
     if (!anyWithin(this.hits('notice', NOTICE), hit.start - CONTEXT, hit.end + CONTEXT, false)) return false;
+    const { lower } = this.text;
+    // A ticket's key ("AUTH-412") is shaped like a code, but a notice names tickets.
+    const code = (token: CodeToken) => !TICKET_KEY.test(lower.slice(token.start, token.end));
     return (
-      this.tokensAfter(hit.end, CODE_AFTER).length === 0 &&
-      this.tokensBefore(hit.start, CODE_BEFORE).length === 0
+      !this.tokensAfter(hit.end, CODE_AFTER).some(code) &&
+      !this.tokensBefore(hit.start, CODE_BEFORE).some(code)
     );
   }
 
@@ -257,6 +260,7 @@ const LOWERCASE_LETTER = /\p{Ll}/u;
 const COPULA_AFTER = /^(?:です|でした|だ|입니다|이에요|예요)/;
 const ONE_CLAUSE = /^[^.!?;。！？、,]*$/;
 const VOWEL = /[aeiou]/;
+const TICKET_KEY = /^[a-z]{2,}-\d+$/;
 /** findCapitalTokens needs four capitals in a row somewhere, whatever slice it is given. */
 const FOUR_CAPITALS = /[A-Z]{4}/;
 
@@ -415,7 +419,8 @@ function codesNear(scan: Scan, rule: 'qualified-code' | 'code-connector', hit: H
   const candidates: CodeCandidate[] = [];
   for (const token of scan.tokensAfter(hit.end, HANDED_OVER_AFTER)) {
     const gap = lower.slice(hit.end, token.start);
-    const tight = (gap.length <= TIGHT_AFTER && CONNECTOR_GAP.test(gap)) || handsOver(rule, gap);
+    const tight =
+      (gap.length <= TIGHT_AFTER && CONNECTOR_GAP.test(gap)) || handsOver(scan, rule, gap, hit.end);
     if (tight || gap.length <= CODE_AFTER) candidates.push({ token, tight });
   }
   // "372918 — Revolut 코드입니다", "382 947 があなたのInstagramコードです": the copula follows the noun.
@@ -438,12 +443,15 @@ function codesNear(scan: Scan, rule: 'qualified-code' | 'code-connector', hit: H
 }
 
 /**
- * Whether the phrase between a noun and a code hands the code over at its end. A bare "code"
- * does so with a colon only when the phrase says what the code is for (PURPOSE_START).
+ * Whether the phrase between a noun and a code (`gap`, from `at`) hands the code over at its end. A
+ * bare "code" does so with a colon only when the phrase says what the code is for (PURPOSE_START)
+ * or that it signs you in.
  */
-function handsOver(rule: 'qualified-code' | 'code-connector', gap: string): boolean {
+function handsOver(scan: Scan, rule: 'qualified-code' | 'code-connector', gap: string, at: number): boolean {
   if (gap.length <= 1) return false;
-  return rule === 'qualified-code' || PURPOSE_START.test(gap)
+  // "le code … dont vous avez besoin pour vous connecter au compte kevin_75 : 4XN9C" says it too.
+  const forSigningIn = () => anyWithin(scan.hits('sign-in', SIGN_IN_VERB), at, at + gap.length, false);
+  return rule === 'qualified-code' || PURPOSE_START.test(gap) || forSigningIn()
     ? HANDED_OVER_GAP.test(gap)
     : HANDED_OVER_BY_WORD_GAP.test(gap);
 }

@@ -29,6 +29,7 @@ const written: Lexicon = {
     '(?:freischalt|transaktions)-?(?:code|nummer)',
     '(?:verifizierungs|sicherheits)-?token',
     '(?:verifizierung|bestätigung) (?:ihrer|deiner|der) (?:handynummer|mobilnummer|telefonnummer|e-mail-adresse|e-mail|nummer|identität|anmeldung)',
+    'abruf-?code',
   ],
   codeNouns: ['codes?', 'pin', 'passwort', 'kennwort', 'verifizierung(?= ?:)', 'tan'],
   imperatives: [
@@ -122,6 +123,8 @@ const written: Lexicon = {
     'einwahl',
     String.raw`telefonkonferenz\p{L}{0,2}`,
     String.raw`konferenz\p{L}{0,4}`,
+    String.raw`parkhaus\p{L}{0,2}`,
+    String.raw`einfahrts\p{L}{0,12}`,
   ],
   harmlessKinds: [
     'gutschein',

@@ -78,6 +78,8 @@ export const en: Lexicon = {
     String.raw`approv\p{L}{0,5}`,
     'confirm (?:the|your|this) (?:payment|purchase|transaction|transfer)',
     'to continue',
+    'payee',
+    'beneficiary',
   ],
   commerceContext: [
     'orders?',
@@ -150,6 +152,8 @@ export const en: Lexicon = {
     'cvv|cvc|cvv2',
     'card number',
     'stay',
+    'purchase',
+    'e-?gift',
   ],
   harmlessKinds: [
     'promo(?:tional)?',

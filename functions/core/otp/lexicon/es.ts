@@ -8,6 +8,8 @@ export const es: Lexicon = {
     '(?:clave|contraseña)s? (?:de un solo uso|temporal|provisional|dinámica|otp|de uso único)',
     'clave de verificación',
     '(?:pin|nip)s? (?:dinámico|temporal|provisional)',
+    'claves? de firma',
+    'códigos? de firma',
   ],
   contextualSecretNouns: [],
   qualifiedNouns: [
@@ -20,7 +22,7 @@ export const es: Lexicon = {
     'tokens? (?:de )?(?:seguridad|acceso)',
     'códigos? de firma',
   ],
-  codeNouns: ['códigos?', 'clave', 'pin', 'contraseña', 'verificación(?= ?:)', 'nip', 'token'],
+  codeNouns: ['códigos?', 'clave', 'pin', 'contraseña', 'verificación(?= ?:)', 'token'],
   imperatives: [
     'introduce',
     'introduzca',
@@ -66,6 +68,7 @@ export const es: Lexicon = {
     'aprobar',
     'valida(?:r)? la operación',
     'para continuar',
+    'beneficiario',
   ],
   commerceContext: [
     String.raw`pedido\p{L}{0,2}`,

@@ -7,6 +7,8 @@ export const fr: Lexicon = {
     'codes? (?:à usage unique|unique de connexion|temporaire de connexion|otp|2fa|sms de vérification)',
     'mots? de passe (?:à usage unique|temporaire|provisoire|unique|jetable)',
     'code à usage unique',
+    'certicode(?: plus)?',
+    'code sécuripass',
   ],
   contextualSecretNouns: [],
   qualifiedNouns: [
@@ -57,6 +59,7 @@ export const fr: Lexicon = {
     'pour continuer',
     String.raw`confirmer (?:l'|le |la |votre )?\s?(?:achat|paiement|virement|opération|transaction)`,
     'validation de votre (?:paiement|achat|opération)',
+    'bénéficiaire',
   ],
   commerceContext: [
     String.raw`commande\p{L}{0,2}`,
@@ -109,5 +112,6 @@ export const fr: Lexicon = {
     'siret',
     'siren',
     'rio',
+    String.raw`parrain\p{L}{0,4}`,
   ],
 };

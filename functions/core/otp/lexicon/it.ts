@@ -14,6 +14,7 @@ export const it: Lexicon = {
     'chiav[ei] di (?:sicurezza|accesso)',
     'codice pin',
     'tuo codice',
+    'codic[ei] di abbinamento',
   ],
   codeNouns: ['codic[ei]', 'pin', 'password', 'verifica(?= ?:)', 'token'],
   imperatives: [
@@ -54,6 +55,7 @@ export const it: Lexicon = {
     'approvare',
     'autorizzare',
     'per continuare',
+    'beneficiario',
   ],
   commerceContext: [
     'ordin[ei]',

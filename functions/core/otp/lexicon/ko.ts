@@ -61,6 +61,8 @@ export const ko: Lexicon = {
     '결제 완료',
     '가맹점',
     '금액',
+    '일시불',
+    '할부',
   ],
   harmlessKinds: [
     '쿠폰',

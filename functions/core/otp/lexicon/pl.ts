@@ -75,6 +75,8 @@ export const pl: Lexicon = {
     String.raw`podarunkow\p{L}{0,3}`,
     String.raw`e-recept\p{L}{0,2}`,
     String.raw`aptec\p{L}{0,2}`,
+    String.raw`furtk\p{L}{0,2}`,
+    String.raw`wspólnot\p{L}{0,2}`,
   ],
   harmlessKinds: [
     String.raw`rabatow\p{L}{0,2}`,

@@ -9,6 +9,7 @@ export const pt: Lexicon = {
     'token (?:de )?(?:acesso|segurança|verificação)',
     '(?:pin|senha)s? (?:dinâmic[oa]|temporári[oa]|provisóri[oa])',
     'chaves? temporárias?',
+    'palavras?-passe (?:temporária|provisória|de uso único|única)',
   ],
   contextualSecretNouns: [],
   qualifiedNouns: [
@@ -16,7 +17,7 @@ export const pt: Lexicon = {
     'chaves? de (?:segurança|acesso)',
     'seu código|o código',
   ],
-  codeNouns: ['códigos?', 'senha', 'pin', 'token', 'verificação(?= ?:)'],
+  codeNouns: ['códigos?', 'senha', 'pin', 'token', 'verificação(?= ?:)', 'palavra-passe'],
   imperatives: [
     'insira',
     'digite',
@@ -54,6 +55,7 @@ export const pt: Lexicon = {
     'aprovar',
     'autorizar',
     'para continuar',
+    'beneficiário',
   ],
   commerceContext: [
     String.raw`pedido\p{L}{0,2}`,
