@@ -19,6 +19,7 @@ const written: Lexicon = {
     String.raw`(?:sms|m|mobile|push|photo|chip|app)-?tan\p{L}{0,2}(?![ -]?(?:app|verfahren))`,
     'tan-?(?:nummer|code)',
     'code (?:zur|für die|zum) (?:anmeldung|verifizierung|authentifizierung|einloggen|login)',
+    'code (?:zum|für das) (?:verknüpfen|koppeln|hinzufügen|freischalten) (?:des |ihres |deines )?(?:neuen )?geräts',
   ],
   contextualSecretNouns: ['passcodes?'],
   qualifiedNouns: [
@@ -125,6 +126,8 @@ const written: Lexicon = {
     String.raw`konferenz\p{L}{0,4}`,
     String.raw`parkhaus\p{L}{0,2}`,
     String.raw`einfahrts\p{L}{0,12}`,
+    String.raw`haustür\p{L}{0,2}`,
+    String.raw`nachbar\p{L}{0,2}`,
   ],
   harmlessKinds: [
     'gutschein',

@@ -1,7 +1,7 @@
 import type { Lexicon } from './types.ts';
 
 const QUALIFIER =
-  '(?:verification|verify|verifying|login|log[ -]?in|sign[ -]?in|signin|sign[ -]?on|authentication|authenticator|authenticate|auth|authori[sz]ation|2fa|2[ -]?step|two[ -]?step|two[ -]?factor|multi[ -]?factor|mfa|otp|identity|one[ -]?time|single[ -]?use)';
+  '(?:verification|verify|verifying|login|log[ -]?in|sign[ -]?in|signin|sign[ -]?on|authentication|authenticator|authenticate|2fa|2[ -]?step|two[ -]?step|two[ -]?factor|multi[ -]?factor|mfa|otp|identity|one[ -]?time|single[ -]?use)';
 const SECOND =
   '(?:verification|authentication|security|login|sign[ -]?in|access|sms|text|app|confirmation|email|e-mail)';
 
@@ -15,6 +15,7 @@ export const en: Lexicon = {
     'one[ -]?time pass ?(?:word|code)s?',
     '(?:temporary|temp|provisional|interim|initial|one[ -]?time) password',
     '(?:code|pin) (?:to|for) (?:sign(?:ing)?[ -]?in|log(?:ging)?[ -]?in|login|verify|verification|authenticat(?:e|ion))',
+    'code to (?:link|pair|authori[sz]e|add) (?:your |a |the )?(?:new )?device',
   ],
   contextualSecretNouns: ['pass ?codes?'],
   qualifiedNouns: [
@@ -23,6 +24,7 @@ export const en: Lexicon = {
     '(?:verification|security|access) tokens?',
     String.raw`(?:the |this )?(?:following |\d-digit )?number you need`,
     '(?:code|pin) (?:to|for) (?:change|changing|reset|resetting|update|updating) your',
+    '(?:auth|authori[sz]ation) (?:code|pin)s?',
   ],
   // "Login verification: 552019": the word a code is given under.
   codeNouns: ['codes?', 'pin', 'key', 'password', 'token', 'verification(?= ?:)'],
@@ -154,6 +156,10 @@ export const en: Lexicon = {
     'stay',
     'purchase',
     'e-?gift',
+    'google meet',
+    'receipt',
+    'total',
+    'spent',
   ],
   harmlessKinds: [
     'promo(?:tional)?',

@@ -10,6 +10,7 @@ export const es: Lexicon = {
     '(?:pin|nip)s? (?:dinámico|temporal|provisional)',
     'claves? de firma',
     'códigos? de firma',
+    'códigos? para (?:vincular|autorizar|asociar) (?:el |tu |un )?(?:nuevo )?dispositivo',
   ],
   contextualSecretNouns: [],
   qualifiedNouns: [

@@ -9,6 +9,8 @@ export const fr: Lexicon = {
     'code à usage unique',
     'certicode(?: plus)?',
     'code sécuripass',
+    'codes? pour (?:associer|appairer|autoriser) (?:le |votre |un )?(?:nouvel )?appareil',
+    '(?:code )?pin (?:temporaire|provisoire)',
   ],
   contextualSecretNouns: [],
   qualifiedNouns: [

@@ -7,6 +7,7 @@ export const it: Lexicon = {
     'codic[ei] (?:otp|2fa|usa e getta|temporaneo di accesso)',
     'password (?:monouso|temporanea|usa e getta|provvisoria|una tantum|otp)',
     '(?:pin|password|codice|chiave) (?:temporane[oa]|provvisori[oa]|dinamic[oa])',
+    'codic[ei] per (?:associare|autorizzare|collegare) (?:il |un )?(?:tuo )?(?:nuovo )?dispositivo',
   ],
   contextualSecretNouns: [],
   qualifiedNouns: [

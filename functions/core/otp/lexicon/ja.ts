@@ -83,6 +83,7 @@ export const ja: Lexicon = {
     'ご利用金額',
     'ご利用店舗',
     'お支払い完了',
+    'ギフトカード',
   ],
   harmlessKinds: [
     'クーポン',
@@ -122,5 +123,6 @@ export const ja: Lexicon = {
     '座席',
     '部屋',
     '銘柄',
+    'ギフトカード',
   ],
 };

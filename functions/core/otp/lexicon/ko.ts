@@ -63,6 +63,8 @@ export const ko: Lexicon = {
     '금액',
     '일시불',
     '할부',
+    '공동현관',
+    '와이파이',
   ],
   harmlessKinds: [
     '쿠폰',

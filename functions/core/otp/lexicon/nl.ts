@@ -8,6 +8,7 @@ export const nl: Lexicon = {
     'tijdelijke? (?:wachtwoord|code|inlogcode)',
     'wachtwoord voor eenmalig gebruik',
     'verificatie-?token',
+    'code om (?:het |je |uw )?(?:nieuwe )?apparaat',
   ],
   contextualSecretNouns: [],
   qualifiedNouns: [
@@ -49,6 +50,7 @@ export const nl: Lexicon = {
     String.raw`inlog\p{L}{0,8}`,
     'om verder te gaan',
     'om door te gaan',
+    'in te loggen',
   ],
   commerceContext: [
     String.raw`bestelling\p{L}{0,2}`,
@@ -74,6 +76,8 @@ export const nl: Lexicon = {
     'tickets?',
     'evenement',
     'winkelwagen',
+    'kassabon',
+    'terminal',
   ],
   harmlessKinds: [
     'kortings',

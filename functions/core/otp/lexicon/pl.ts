@@ -77,6 +77,7 @@ export const pl: Lexicon = {
     String.raw`aptec\p{L}{0,2}`,
     String.raw`furtk\p{L}{0,2}`,
     String.raw`wspólnot\p{L}{0,2}`,
+    'potwierdzenie płatności',
   ],
   harmlessKinds: [
     String.raw`rabatow\p{L}{0,2}`,

@@ -10,6 +10,7 @@ export const pt: Lexicon = {
     '(?:pin|senha)s? (?:dinâmic[oa]|temporári[oa]|provisóri[oa])',
     'chaves? temporárias?',
     'palavras?-passe (?:temporária|provisória|de uso único|única)',
+    'códigos? para (?:vincular|autorizar|associar) (?:o |seu |um )?(?:novo )?dispositivo',
   ],
   contextualSecretNouns: [],
   qualifiedNouns: [
@@ -17,7 +18,7 @@ export const pt: Lexicon = {
     'chaves? de (?:segurança|acesso)',
     'seu código|o código',
   ],
-  codeNouns: ['códigos?', 'senha', 'pin', 'token', 'verificação(?= ?:)', 'palavra-passe'],
+  codeNouns: ['códigos?', 'senha', 'pin', 'token', 'verificação(?= ?:)', 'palavra-passe', 'itoken'],
   imperatives: [
     'insira',
     'digite',

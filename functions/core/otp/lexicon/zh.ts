@@ -17,6 +17,7 @@ export const zh: Lexicon = {
     '安全代[码碼]',
     '保安[编編][码碼]',
     '核[验驗][码碼]',
+    '恢[复復][码碼]',
   ],
   contextualSecretNouns: [],
   qualifiedNouns: [
@@ -94,5 +95,7 @@ export const zh: Lexicon = {
     '[预預][订訂]',
     '[错錯][误誤]',
     '[缴繳][费費]',
+    '[拨撥]打',
+    '致[电電]',
   ],
 };
