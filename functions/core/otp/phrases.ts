@@ -229,7 +229,7 @@ const HANDOVERS = fold([
   'zijn',
 ]);
 /** A phrase up to the end of its sentence: no ". " (nor "!", "?", ";", "。") inside it. */
-const IN_ONE_SENTENCE = '(?:(?![.!?;。！？](?: |$)).){0,72}';
+const IN_ONE_SENTENCE = '(?:(?![.!?;。！？](?: |$)).){0,96}';
 /**
  * "code" ⟶ "337820" after a longer phrase that ends in handing it over: "Ihr Code für die Zahlung
  * an MediaMarkt über 649,00 EUR lautet 337820", "Kod do potwierdzenia adresu e-mail: HZ74QP".
@@ -571,6 +571,7 @@ export const NOTICE_WORDS = [
   '장애',
   '[故][障]',
   String.raw`рассылк\p{L}{0,2}`,
+  String.raw`(?:включен|отключен)\p{L}{0,2}`,
 ];
 /** Links and buttons, in every language. */
 export const LINK_WORDS = [

@@ -77,7 +77,7 @@ const IMPERATIVE_AFTER = 36;
 /** How far before an imperative its code noun may stand: "こちらの番号をご入力ください". */
 const NOUN_BEFORE_VERB = 8;
 /** How far a code handed over at the end of a longer phrase may stand ("… lautet 337820"). */
-const HANDED_OVER_AFTER = 80;
+const HANDED_OVER_AFTER = 104;
 const IMPERATIVE_BEFORE = 16;
 /** How far context words count for or against a candidate. */
 const CONTEXT = 100;

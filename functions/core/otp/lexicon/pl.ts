@@ -20,6 +20,7 @@ export const pl: Lexicon = {
     '(?:kod|pin) do (?:potwierdzenia|zatwierdzenia|autoryzacji|logowania|weryfikacji|płatności|transakcji)',
     'weryfikacja (?:numeru telefonu|adresu e-mail|tożsamości|konta)',
     'kod do (?:zmiany|resetu|odzyskania|odblokowania)',
+    'kod do aktywacji',
   ],
   codeNouns: [KOD, HASLO, 'pin', 'weryfikacja(?= ?:)'],
   imperatives: ['wpisz', 'wprowadź', 'podaj', 'użyj', 'wpisać', 'wprowadzić', 'wklej', 'potwierdź'],
@@ -98,5 +99,6 @@ export const pl: Lexicon = {
     'ubioru',
     String.raw`polecając\p{L}{0,2}`,
     'nadania',
+    'kod(?:u|em|y)? blik',
   ],
 };
