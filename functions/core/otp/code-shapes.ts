@@ -1,7 +1,8 @@
 /**
  * What a one-time code looks like once normalized: 4–10 digits, whole or in groups ("449 201",
- * "482-913", "33-19-02") or spaced out one by one ("5 5 2 0 1 9", as letter-spaced HTML reads); letters and digits mixed ("7ht2k", "4f7k-2m9q"); or, only where a
- * rule says the token is introduced as a code, 4–10 capital letters ("KXQWPT").
+ * "482-913", "33-19-02") or spaced out one by one ("5 5 2 0 1 9", as letter-spaced HTML reads);
+ * letters and digits mixed ("7ht2k", "4f7k-2m9q"); or, only where a rule says the token is
+ * introduced as a code, 4–10 capital letters ("KXQWPT").
  *
  * Every quantifier is bounded and no repeated group can match the same text two ways, so a long
  * run of digits or spaces costs linear time.

@@ -114,7 +114,7 @@ function normalizeInOnePass(raw: string): string | undefined {
           continue;
         }
       }
-      if (code === 0x20 || (code >= 0x09 && code <= 0x0d)) {
+      if (isWhitespace(code)) {
         if (afterSpace || code !== 0x20) {
           out += afterSpace ? raw.slice(copiedTo, index) : `${raw.slice(copiedTo, index)} `;
           copiedTo = index + 1;

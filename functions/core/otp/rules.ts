@@ -177,7 +177,7 @@ class Scan {
   }
 
   touchesHarmless(start: number, end: number): boolean {
-    return anyWithin(this.hits('harmless', HARMLESS), start - TOUCH, end + TOUCH, false);
+    return anyWithin(this.hits('harmless', HARMLESS), start - TOUCH, end + TOUCH);
   }
 
   /**
@@ -203,7 +203,7 @@ class Scan {
    * "we will never ask") and no code next to it. With a code next to it the message carries one.
    */
   isNotice(hit: Hit): boolean {
-    if (!anyWithin(this.hits('notice', NOTICE), hit.start - CONTEXT, hit.end + CONTEXT, false)) return false;
+    if (!anyWithin(this.hits('notice', NOTICE), hit.start - CONTEXT, hit.end + CONTEXT)) return false;
     const { lower } = this.text;
     // A ticket's key ("AUTH-412") is shaped like a code, but a notice names tickets.
     const code = (token: CodeToken) => !TICKET_KEY.test(lower.slice(token.start, token.end));
@@ -217,7 +217,7 @@ class Scan {
     const negatives = this.extensions?.negatives;
     return (
       negatives !== undefined &&
-      anyWithin(this.hits('policy-negative', negatives), start - CONTEXT, end + CONTEXT, false)
+      anyWithin(this.hits('policy-negative', negatives), start - CONTEXT, end + CONTEXT)
     );
   }
 }
@@ -450,7 +450,7 @@ function codesNear(scan: Scan, rule: 'qualified-code' | 'code-connector', hit: H
 function handsOver(scan: Scan, rule: 'qualified-code' | 'code-connector', gap: string, at: number): boolean {
   if (gap.length <= 1) return false;
   // "le code … dont vous avez besoin pour vous connecter au compte kevin_75 : 4XN9C" says it too.
-  const forSigningIn = () => anyWithin(scan.hits('sign-in', SIGN_IN_VERB), at, at + gap.length, false);
+  const forSigningIn = () => anyWithin(scan.hits('sign-in', SIGN_IN_VERB), at, at + gap.length);
   return rule === 'qualified-code' || PURPOSE_START.test(gap) || forSigningIn()
     ? HANDED_OVER_GAP.test(gap)
     : HANDED_OVER_BY_WORD_GAP.test(gap);
@@ -495,7 +495,7 @@ function imperative(scan: Scan): Match | undefined {
       const codeNamed =
         topic === 'none' &&
         !promoShaped(lower, token) &&
-        anyWithin(scan.hits('code-connector', CODE_NOUN), hit.start - NOUN_BEFORE_VERB, token.start, false);
+        anyWithin(scan.hits('code-connector', CODE_NOUN), hit.start - NOUN_BEFORE_VERB, token.start);
       if (topic === 'account' || codeNamed) return match('imperative', hit, IMPERATIVE, start, end);
     }
   }
@@ -544,9 +544,9 @@ function signInLink(scan: Scan): Match | undefined {
   const signIns = scan.hits('sign-in', SIGN_IN_VERB);
   if (signIns.length === 0) return undefined;
   for (const hit of scan.hits('link', LINK)) {
-    if (!anyWithin(signIns, hit.start - 80, hit.end + 80, false)) continue;
-    if (!anyWithin(scan.hits('one-time', ONE_TIME), hit.start - 160, hit.end + 160, false)) continue;
-    if (anyWithin(scan.hits('reset', RESET), hit.start - 80, hit.end + 80, false)) continue;
+    if (!anyWithin(signIns, hit.start - 80, hit.end + 80)) continue;
+    if (!anyWithin(scan.hits('one-time', ONE_TIME), hit.start - 160, hit.end + 160)) continue;
+    if (anyWithin(scan.hits('reset', RESET), hit.start - 80, hit.end + 80)) continue;
     if (scan.isNotice(hit)) continue;
     if (!scan.vetoedByPolicy(hit.start, hit.end)) return match('magic-link', hit, LINK, hit.start, hit.end);
   }
@@ -604,13 +604,10 @@ function insideAny(hits: readonly Hit[], inner: Hit): boolean {
   return hit !== undefined && hit.start <= inner.start && hit.end >= inner.end;
 }
 
-function anyWithin(hits: readonly Hit[], start: number, end: number, excludeInside: boolean): boolean {
-  for (let index = firstHitEndingAfter(hits, start); index < hits.length; index++) {
-    const hit = hits[index] as Hit;
-    if (hit.start > end) return false;
-    if (!excludeInside || hit.end <= start || hit.start >= end) return true;
-  }
-  return false;
+/** Whether one of `hits` (sorted, none overlapping) reaches into [start, end]. */
+function anyWithin(hits: readonly Hit[], start: number, end: number): boolean {
+  const hit = hits[firstHitEndingAfter(hits, start)];
+  return hit !== undefined && hit.start <= end;
 }
 
 /** Distance from a span to the nearest hit within CONTEXT (leaving out the hits `skip` names), or undefined. */
