@@ -9,12 +9,14 @@ import { detectOtp } from '../../functions/core/otp.ts';
  * read (`held-out`: 97.9 % recall and 9.7 % false positives untouched; `held-out-2`, written after
  * the rules had learned from the first two: 92.2 % and 9.2 %; `held-out-3`, asked for what a rule
  * engine least expects, after the rules had learned from all three: 94.0 % and 5.4 %;
- * `held-out-4`, an ordinary inbox of the big senders' own templates: 96.2 % and 1.2 %). Unlike the
+ * `held-out-4`, an ordinary inbox of the big senders' own templates: 96.2 % and 1.2 %;
+ * `held-out-5`, forgotten sectors (e-ID portals, pharmacies, crypto, games, co-working) in
+ * truncated, forwarded and bilingual mail: 97.4 % and 4.6 %). Unlike the
  * generated corpus they hold cases the rules still get wrong, so the bar is a rate, not
  * perfection: a change that loses what they catch fails here.
  */
 interface FreshRow {
-  set: 'fresh' | 'held-out' | 'held-out-2' | 'held-out-3' | 'held-out-4';
+  set: 'fresh' | 'held-out' | 'held-out-2' | 'held-out-3' | 'held-out-4' | 'held-out-5';
   language: string;
   otp: boolean;
   text: string;
@@ -47,7 +49,7 @@ describe('OTP detector on snippets nobody on the rules wrote', () => {
     }
   });
 
-  it.each(['fresh', 'held-out', 'held-out-2', 'held-out-3', 'held-out-4'] as const)(
+  it.each(['fresh', 'held-out', 'held-out-2', 'held-out-3', 'held-out-4', 'held-out-5'] as const)(
     '%s: recall ≥ 95 %, false positives ≤ 4 %',
     (set) => {
       const { recall, falsePositiveRate } = rates(rows.filter((row) => row.set === set));

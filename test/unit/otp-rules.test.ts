@@ -98,6 +98,21 @@ const RULES: [string, string, string][] = [
   // ё is no accent to the fold: both spellings are in the lexicon.
   ['imperative', 'ru', 'Укажите 482913 для входа в учётную запись'],
   ['imperative', 'ru', 'Укажите 482913, чтобы подтвердить учетную запись'],
+  // A period after a lone letter abbreviates: the sentence goes on to the code.
+  ['code-connector', 'de', 'Ihre TAN für den Dauerauftrag an Musikverein Harmonie e.V. lautet 318204.'],
+  ['qualified-code', 'fr', "Votre code de sécurité pour l'ajout du bénéficiaire M. MARTIN est 5512 0937."],
+  ['code-connector', 'de', 'Hier ist der Code, den du brauchst, um dich bei deinem Konto anzumelden: 4KX9T'],
+  // Pairing codes in every language.
+  ['qualified-code', 'nl', 'Vul de koppelcode R4T9 in op je nieuwe telefoon.'],
+  ['qualified-code', 'zh', '請在電視上輸入配對碼 6193，十分鐘內有效。'],
+  ['qualified-code', 'ja', 'ペアリングコード：4821'],
+  ['secret-noun', 'pt', 'Sua chave de segurança temporária é 551 902.'],
+  // A withdrawal to validate is the account's, not a parcel pickup ("retrait").
+  [
+    'code-in-account-context',
+    'fr',
+    'Pour valider votre retrait de 120 EUR, saisissez le code suivant : 448-201.',
+  ],
 ];
 
 /** Near misses, each vetoed by a negative rule or lacking what a positive rule needs. */
@@ -172,6 +187,27 @@ const NEAR_MISSES = [
   'Код подразделения 770-001',
   'Сбросьте пароль по ссылке. Ссылка действительна 1 час.',
   'Чек: покупка 1 200 руб., код авторизации 551203, RRN 409812345678',
+  // The end of a phone or card number.
+  'We will text a security code to your phone ending 5521 whenever you sign in.',
+  'Ihr Sicherheitscode wird an die Nummer endend auf 8812 gesendet.',
+  'Your Employer Identification Number: 12-3456789',
+  'Dein PlayStation-Guthaben ist da! Code: 7KQ2-MXP9-LT4R – einlösen unter Konten > Codes einlösen.',
+  'Parking Centro: su código de acceso al aparcamiento es 4410.',
+  // A code a harmless kind's noun gives stays that kind's when a later "code" names it.
+  'ご購入いただいたギフトコードはこちら：K7QX-2M9P アカウントの［コードを引き換える］から入力してください。',
+  'あなたの招待コード：HANA7K2Q お友だちが新規登録時にこのコードを入力するとポイントがもらえます。',
+  // A code-shaped secret's name ("2FA-code") is no code; "№" is a number sign; a CJK year is a date.
+  'Kraken vraagt je nooit om je 2FA-code. Deel die met niemand.',
+  'Обращение №48213 зарегистрировано: «Не приходит код подтверждения».',
+  '【○○銀行】ワンタイムパスワードアプリのご利用登録をお願いします。2025年4月以降は必須です。',
+  '2단계 인증(OTP)이 활성화되었습니다.',
+  'Zonda nigdy nie poprosi Cię o kod 2FA.',
+  'Das pushTAN-Verfahren wurde auf Ihrem neuen Gerät freigeschaltet.',
+  // Doors, prescriptions, side entrances.
+  '출입문 도어락 비밀번호 *1357# 을 눌러 주세요.',
+  '请使用大门密码 1357# 进入。',
+  'Receita sem papel — Código de acesso e dispensa: 5521. Apresente na farmácia.',
+  'Welkom! De toegangscode voor de zij-ingang is 5521.',
 ];
 
 describe('OTP rules', () => {

@@ -16,7 +16,12 @@ export interface CodeToken {
 
 /** Not inside a longer word or number, a decimal, a date, a time, a path, an amount or an e-mail address. */
 const BEFORE = String.raw`(?<![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_./@#$€£¥+,]|\p{N}-)`;
-const AFTER = String.raw`(?![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_@%€$£¥]|[./:]\p{N})`;
+/**
+ * What no code ends before: a letter, a number, an amount's sign, or the CJK unit of a date or a
+ * time ("2024年10月", "2024년"): the end of a longer thing.
+ */
+const ENDS_NO_CODE = String.raw`\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_@%€$£¥年月日時时分秒년월일`;
+const AFTER = String.raw`(?![${ENDS_NO_CODE}]|[./:]\p{N})`;
 const CODE = new RegExp(
   String.raw`(?=[a-z0-9\p{N}])${BEFORE}(?:\p{N}{2,5}(?:[ -]\p{N}{2,5}){1,3}|\p{N}(?: \p{N}){3,7}|(?=[a-z0-9-]{0,16}\d)[a-z0-9]{3,5}(?:-[a-z0-9]{3,5}){1,2}|(?=[a-z]{0,9}\d)[a-z0-9]{4,10})${AFTER}`,
   'gu',
@@ -163,7 +168,7 @@ const IS_NUMBER = new CharacterClass(/^\p{N}$/u);
 const BLOCKS_START = new CharacterClass(
   /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_./@#$€£¥+,]$/u,
 );
-const BLOCKS_END = new CharacterClass(/^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_@%€$£¥]$/u);
+const BLOCKS_END = new CharacterClass(new RegExp(`^[${ENDS_NO_CODE}]$`, 'u'));
 
 /** ASCII characters before which no code ends (CODE's lookahead, AFTER). */
 const BLOCKS_CODE_BEFORE = new Uint8Array(0x80);

@@ -19,6 +19,9 @@ const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]|\uFE0E|\uFE0F|\u20E3/g;
 const INVISIBLE_ONE = new RegExp(INVISIBLE.source);
 const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
 const QUOTES = /[\u2018\u2019\u201B\u2032\u02BC]/g;
+/** "№ 58214" is a number sign, as "#" is (NFKC would make it "No", and "No58214" looks like a code). */
+const NUMERO_SIGN = '\u2116';
+const NUMERO_SIGNS = new RegExp(NUMERO_SIGN, 'g');
 /** Marks on a Latin letter after canonical decomposition; kana keep their voicing marks. */
 const LATIN_MARKS = /(\p{Script=Latin})\p{M}+/gu;
 const ACCENTED_LATIN = /[\u00C0-\u024F\u1E00-\u1EFF]/;
@@ -201,6 +204,9 @@ function classifyFold(code: number): number {
   if (INVISIBLE_ONE.test(character)) {
     kind = REPLACED;
     FOLDED_CHAR[code] = '';
+  } else if (NUMERO_SIGN === character) {
+    kind = REPLACED;
+    FOLDED_CHAR[code] = '#';
   } else if (FULL_WIDTH.test(character)) {
     kind = REPLACED;
     FOLDED_CHAR[code] = toHalfWidth(character);
@@ -221,7 +227,9 @@ function classifyFold(code: number): number {
 
 /** foldForMatching without the shortcut: the reference it is tested against. */
 export function foldForMatchingFully(text: string): string {
-  return foldText(text.replace(INVISIBLE, '')).replace(DASHES, '-').replace(QUOTES, "'");
+  return foldText(text.replace(INVISIBLE, '').replace(NUMERO_SIGNS, '#'))
+    .replace(DASHES, '-')
+    .replace(QUOTES, "'");
 }
 
 /**

@@ -228,8 +228,11 @@ const HANDOVERS = fold([
   'luidt',
   'zijn',
 ]);
-/** A phrase up to the end of its sentence: no ". " (nor "!", "?", ";", "。") inside it. */
-const IN_ONE_SENTENCE = '(?:(?![.!?;。！？](?: |$)).){0,96}';
+/**
+ * A phrase up to the end of its sentence: no ". " (nor "!", "?", ";", "。") inside it. The period
+ * after a lone letter abbreviates ("Eintracht e.V. lautet", "M. Dupont", "S.A.R.L."): no end.
+ */
+const IN_ONE_SENTENCE = String.raw`(?:(?!(?:[!?;。！？]|(?<!(?:^|[^\p{L}])\p{L})\.)(?: |$)).){0,96}`;
 /**
  * "code" ⟶ "337820" after a longer phrase that ends in handing it over: "Ihr Code für die Zahlung
  * an MediaMarkt über 649,00 EUR lautet 337820", "Kod do potwierdzenia adresu e-mail: HZ74QP".
@@ -311,6 +314,8 @@ export const SIGN_IN = [
   'login',
   String.raw`anmeld\p{L}{0,6}`,
   String.raw`einlogg\p{L}{0,4}`,
+  'anzumelden',
+  'einzuloggen',
   // The separable verb: "So meldest du dich an".
   'meldest du dich',
   'melde dich an',
@@ -416,6 +421,8 @@ export const NOTICE_WORDS = [
   'fehlgeschlagen',
   'aktiviert',
   'deaktiviert',
+  'registriert',
+  'freigeschaltet',
   String.raw`betrug\p{L}{0,4}`,
   String.raw`(?:ne )?vous demander\p{L}{0,3} jamais`,
   // Folded, "expiré" is "expire" (it expires): only the perfect counts.
@@ -441,11 +448,13 @@ export const NOTICE_WORDS = [
   '(?:dis)?attivat[oa]',
   'truffa',
   '(?:zullen|vragen) (?:je|u|jou) nooit',
+  'vraagt (?:je|u|jou) nooit',
   'verlopen',
   'ingeschakeld',
   'uitgeschakeld',
   'oplichting',
   'nigdy nie (?:poprosimy|prosimy|zapytamy)',
+  'nigdy nie (?:poprosi|prosi|zapyta)',
   String.raw`wygasł\p{L}{0,2}`,
   String.raw`nieprawidłow\p{L}{0,3}`,
   String.raw`włączon\p{L}{0,3}`,
@@ -463,6 +472,7 @@ export const NOTICE_WORDS = [
   '無効',
   '有効になりました',
   '設定されました',
+  '利用登録',
   '停止しました',
   'ロックしました',
   '再送',
@@ -484,6 +494,8 @@ export const NOTICE_WORDS = [
   '실패',
   '만료',
   '설정되었습니다',
+  '활성화되었',
+  '비활성화',
   '보이스피싱',
   'never (?:call|text|email|be requested)',
   'jamais (?:solicita|pede|pedirá|demande)',

@@ -149,8 +149,43 @@ class Scan {
   }
 
   get tokens(): CodeToken[] {
-    this.codeTokens ??= findCodeTokens(this.text.lower);
+    this.codeTokens ??= this.withoutWords(findCodeTokens(this.text.lower));
     return this.codeTokens;
+  }
+
+  /** Code-shaped tokens that are a secret's own name ("2FA-code") are no code. */
+  private withoutWords(tokens: CodeToken[]): CodeToken[] {
+    if (!tokens.some((token) => token.kind === 'alphanumeric')) return tokens;
+    const words = [...this.hits('secret-noun', SECRET), ...this.hits('qualified-code', QUALIFIED)];
+    return tokens.filter(
+      (token) =>
+        token.kind !== 'alphanumeric' ||
+        !words.some((word) => word.start < token.end && word.end > token.start),
+    );
+  }
+
+  /**
+   * Whether the nearest noun before this code is a harmless kind's that gives it ("ギフトコードはこちら
+   * です：X7KQ-…", "招待コード：FURI8K2Q"): then it is that kind's code, whatever names it later
+   * ("このコードを入力").
+   */
+  claimedByHarmless(token: CodeToken): boolean {
+    let nearest: Hit | undefined;
+    for (const [name, matcher] of [
+      ['code-connector', CODE_NOUN],
+      ['qualified-code', QUALIFIED],
+    ] as const) {
+      for (const hit of this.hits(name, matcher)) {
+        if (hit.end > token.start) break;
+        if (nearest === undefined || hit.end > nearest.end) nearest = hit;
+      }
+    }
+    if (nearest === undefined || token.start - nearest.end > TIGHT_AFTER) return false;
+    const gap = this.text.lower.slice(nearest.end, token.start);
+    return (
+      (CONNECTOR_GAP.test(gap) || CLAUSE_THEN_COLON_GAP.test(gap)) &&
+      this.touchesHarmless(nearest.start, nearest.end)
+    );
   }
 
   /** Code tokens starting within `max` after `from`, or ending within `max` before it. */
@@ -389,6 +424,7 @@ function nounWithCode(
       // A number only near the noun that is some other thing's: "… your password. Case 448201",
       // "password changed on June 4, 2024".
       if (!tight && (yearShaped(lower, token) || scan.touchesHarmless(token.start, token.end))) continue;
+      if (scan.claimedByHarmless(token)) continue;
       const start = Math.min(hit.start, token.start);
       const end = Math.max(hit.end, token.end);
       if (scan.vetoedByPolicy(start, end)) continue;
@@ -489,6 +525,7 @@ function imperative(scan: Scan): Match | undefined {
       const start = Math.min(hit.start, token.start);
       const end = Math.max(hit.end, token.end);
       if (scan.touchesHarmless(token.start, token.end) || scan.vetoedByPolicy(start, end)) continue;
+      if (scan.claimedByHarmless(token)) continue;
       const topic = scan.topic(start, end, hit);
       // "Enter this code to continue: 392018": told to enter a code, with no shop in sight (and
       // not one shaped like a promo code: "Use code BDAY20 for a treat").

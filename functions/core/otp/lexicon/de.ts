@@ -31,6 +31,7 @@ const written: Lexicon = {
     '(?:verifizierungs|sicherheits)-?token',
     '(?:verifizierung|bestätigung) (?:ihrer|deiner|der) (?:handynummer|mobilnummer|telefonnummer|e-mail-adresse|e-mail|nummer|identität|anmeldung)',
     'abruf-?code',
+    'kopplungs-?code',
   ],
   codeNouns: ['codes?', 'pin', 'passwort', 'kennwort', 'verifizierung(?= ?:)', 'tan'],
   imperatives: [
@@ -128,6 +129,8 @@ const written: Lexicon = {
     String.raw`einfahrts\p{L}{0,12}`,
     String.raw`haustür\p{L}{0,2}`,
     String.raw`nachbar\p{L}{0,2}`,
+    String.raw`guthaben\p{L}{0,2}`,
+    String.raw`einl(?:o|oe)s\p{L}{0,4}`,
   ],
   harmlessKinds: [
     'gutschein',
@@ -154,6 +157,8 @@ const written: Lexicon = {
     'farb',
     'geschenk',
     'karten',
+    'endend (?:auf|mit)',
+    'guthaben',
   ],
 };
 

@@ -11,7 +11,7 @@ export const en: Lexicon = {
     'otps?',
     'totp',
     `${QUALIFIER}(?: ${SECOND})? (?:code|pin|pass ?code|token|key)s?`,
-    '(?:verification|authentication|identification) (?:number|pin)s?',
+    '(?:verification|authentication) (?:number|pin)s?',
     'one[ -]?time pass ?(?:word|code)s?',
     '(?:temporary|temp|provisional|interim|initial|one[ -]?time) password',
     '(?:code|pin) (?:to|for) (?:sign(?:ing)?[ -]?in|log(?:ging)?[ -]?in|login|verify|verification|authenticat(?:e|ion))',
@@ -259,5 +259,6 @@ export const en: Lexicon = {
     'camp',
     'editor',
     'puk',
+    'ending(?: in| with)?',
   ],
 };

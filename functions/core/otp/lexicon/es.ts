@@ -22,6 +22,7 @@ export const es: Lexicon = {
     'claves? sms',
     'tokens? (?:de )?(?:seguridad|acceso)',
     'códigos? de firma',
+    'códigos? de (?:emparejamiento|vinculación)',
   ],
   codeNouns: ['códigos?', 'clave', 'pin', 'contraseña', 'verificación(?= ?:)', 'token'],
   imperatives: [
@@ -104,6 +105,9 @@ export const es: Lexicon = {
     'garaje',
     'parking',
     'reunión',
+    'aparcamiento',
+    'estacionamiento',
+    'parqueadero',
   ],
   harmlessKinds: [
     '(?:de )?(?:descuento|promoción|promocional|cupón|regalo|seguimiento|reserva|pedido|recogida|referido|referencia|barras|error|vestimenta|envío|conducta)',
@@ -117,5 +121,6 @@ export const es: Lexicon = {
     'de cliente',
     'de la puerta',
     'del portal',
+    'terminad[oa] en',
   ],
 };

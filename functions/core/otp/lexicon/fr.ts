@@ -22,6 +22,8 @@ export const fr: Lexicon = {
     'codes? provisoires?',
     'clés? de vérification',
     "jetons? (?:de sécurité|suivant|d'authentification)",
+    "codes? d'(?:appairage|association)",
+    'codes? de jumelage',
   ],
   codeNouns: ['codes?', 'pin', 'mot de passe', 'vérification(?= ?:)', 'jetons?'],
   imperatives: [
@@ -62,6 +64,8 @@ export const fr: Lexicon = {
     String.raw`confirmer (?:l'|le |la |votre )?\s?(?:achat|paiement|virement|opération|transaction)`,
     'validation de votre (?:paiement|achat|opération)',
     'bénéficiaire',
+    "valider (?:votre |ce |cet |cette |l')?(?:retrait|virement|opération|paiement|transaction|ajout)",
+    "n'(?:ê|e)tes pas à l'origine",
   ],
   commerceContext: [
     String.raw`commande\p{L}{0,2}`,
@@ -115,5 +119,6 @@ export const fr: Lexicon = {
     'siren',
     'rio',
     String.raw`parrain\p{L}{0,4}`,
+    '(?:se )?terminant par',
   ],
 };

@@ -101,5 +101,7 @@ export const it: Lexicon = {
     'codice cliente',
     'ateco',
     'meccanografico',
+    'che termina con',
+    'terminante (?:in|con)',
   ],
 };

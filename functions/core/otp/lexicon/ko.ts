@@ -11,7 +11,7 @@ export const ko: Lexicon = {
     '보안 ?인증 ?(?:코드|번호)',
   ],
   contextualSecretNouns: [],
-  qualifiedNouns: ['(?:보안|확인|승인|접속|액세스|활성화) ?(?:코드|번호|키)'],
+  qualifiedNouns: ['(?:보안|확인|승인|접속|액세스|활성화) ?(?:코드|번호|키)', '페어링 ?(?:코드|번호)'],
   codeNouns: ['코드', '비밀번호', '패스워드'],
   imperatives: ['입력', '붙여넣'],
   magicLinks: ['(?:로그인|매직) ?링크'],
@@ -87,5 +87,8 @@ export const ko: Lexicon = {
     '추천',
     '상품',
     '사물함',
+    '끝자리',
+    '도어락',
+    '출입문',
   ],
 };

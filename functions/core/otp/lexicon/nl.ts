@@ -17,6 +17,7 @@ export const nl: Lexicon = {
     'je code|jouw code|uw code',
     '(?:machtigings|transactie|accountbeveiligings|bevestigings)[ -]?(?:code|nummer)',
     'verificatie van (?:je|uw) (?:mobiele nummer|telefoonnummer|e-mailadres|e-mail|account|identiteit)',
+    'koppel(?:ings)?-?code',
   ],
   codeNouns: ['codes?', 'pin', 'pincode', 'wachtwoord', 'verificatie(?= ?:)'],
   imperatives: ['voer', 'vul', 'gebruik', 'typ', 'geef', 'plak', 'voert u', 'vult u', 'bevestig'],
@@ -78,6 +79,8 @@ export const nl: Lexicon = {
     'winkelwagen',
     'kassabon',
     'terminal',
+    '(?:zij|hoofd|achter)-?ingang',
+    'gastnetwerk',
   ],
   harmlessKinds: [
     'kortings',
@@ -95,5 +98,6 @@ export const nl: Lexicon = {
     'boekings',
     'bestel',
     'streep',
+    'eindigend (?:op|met)',
   ],
 };

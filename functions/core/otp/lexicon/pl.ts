@@ -21,6 +21,7 @@ export const pl: Lexicon = {
     'weryfikacja (?:numeru telefonu|adresu e-mail|tożsamości|konta)',
     'kod do (?:zmiany|resetu|odzyskania|odblokowania)',
     'kod do aktywacji',
+    String.raw`kod\p{L}{0,2} parowania`,
   ],
   codeNouns: [KOD, HASLO, 'pin', 'weryfikacja(?= ?:)'],
   imperatives: ['wpisz', 'wprowadź', 'podaj', 'użyj', 'wpisać', 'wprowadzić', 'wklej', 'potwierdź'],
@@ -100,5 +101,6 @@ export const pl: Lexicon = {
     String.raw`polecając\p{L}{0,2}`,
     'nadania',
     'kod(?:u|em|y)? blik',
+    String.raw`zakończon\p{L}{0,3} (?:na|cyframi)`,
   ],
 };

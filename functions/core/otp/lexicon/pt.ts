@@ -11,12 +11,14 @@ export const pt: Lexicon = {
     'chaves? temporárias?',
     'palavras?-passe (?:temporária|provisória|de uso único|única)',
     'códigos? para (?:vincular|autorizar|associar) (?:o |seu |um )?(?:novo )?dispositivo',
+    'chave (?:de segurança |de acesso )?temporária',
   ],
   contextualSecretNouns: [],
   qualifiedNouns: [
     'códigos? (?:de )?(?:segurança|confirmação|acesso|ativação|validação|recuperação|sms)',
     'chaves? de (?:segurança|acesso)',
     'seu código|o código',
+    'códigos? de (?:pareamento|emparelhamento|vinculação)',
   ],
   codeNouns: ['códigos?', 'senha', 'pin', 'token', 'verificação(?= ?:)', 'palavra-passe', 'itoken'],
   imperatives: [
@@ -93,6 +95,9 @@ export const pt: Lexicon = {
     'reunião',
     'prédio',
     'síndico',
+    'receita (?:médica|sem papel)',
+    'farmácia',
+    'dispensa',
   ],
   harmlessKinds: [
     '(?:de )?(?:desconto|promoção|promocional|cupom|presente|rastreio|rastreamento|reserva|pedido|retirada|barras|erro|vestimenta|indicação|referência|boleto|conduta)',
@@ -104,5 +109,6 @@ export const pt: Lexicon = {
     'civil',
     'de instalação',
     'do cliente',
+    'terminad[oa] em',
   ],
 };

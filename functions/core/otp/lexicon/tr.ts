@@ -23,6 +23,7 @@ export const tr: Lexicon = {
     String.raw`(?:güvenlik|onay|erişim|aktivasyon|sms|işlem|aktivasyon|kurtarma) (?:${KOD}|${SIFRE}|anahtar\p{L}{0,6})`,
     String.raw`kodunuz\p{L}{0,4}`,
     String.raw`şifreniz\p{L}{0,4}`,
+    'eşleştirme kodu',
   ],
   codeNouns: [KOD, SIFRE, String.raw`parola\p{L}{0,6}`, 'pin'],
   imperatives: [
@@ -105,5 +106,6 @@ export const tr: Lexicon = {
     'gönderi',
     'ürün',
     'stok',
+    'ile biten',
   ],
 };
