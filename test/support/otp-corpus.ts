@@ -21,3 +21,19 @@ export function otpCorpusRows(): OtpCorpusRow[] {
 export function otpCorpusTexts(): string[] {
   return otpCorpusRows().map((row) => row.text);
 }
+
+/** One line of test/fixtures/otp-fresh.jsonl: a snippet written by a tester who had not seen the rules. */
+export interface OtpFreshRow {
+  set: 'fresh' | 'held-out' | 'held-out-2' | 'held-out-3' | 'held-out-4' | 'held-out-5';
+  language: string;
+  otp: boolean;
+  text: string;
+}
+
+/** The testers' snippets, read once per test file. */
+export function otpFreshRows(): OtpFreshRow[] {
+  return readFileSync(new URL('../fixtures/otp-fresh.jsonl', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as OtpFreshRow);
+}

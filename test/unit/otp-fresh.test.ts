@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { detectOtp } from '../../functions/core/otp.ts';
+import { type OtpFreshRow, otpFreshRows } from '../support/otp-corpus.ts';
 
 /**
  * Snippets written by testers who had not seen the rules (test/fixtures/otp-fresh.jsonl): every
@@ -15,19 +15,9 @@ import { detectOtp } from '../../functions/core/otp.ts';
  * generated corpus they hold cases the rules still get wrong, so the bar is a rate, not
  * perfection: a change that loses what they catch fails here.
  */
-interface FreshRow {
-  set: 'fresh' | 'held-out' | 'held-out-2' | 'held-out-3' | 'held-out-4' | 'held-out-5';
-  language: string;
-  otp: boolean;
-  text: string;
-}
+const rows = otpFreshRows();
 
-const rows: FreshRow[] = readFileSync(new URL('../fixtures/otp-fresh.jsonl', import.meta.url), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as FreshRow);
-
-function rates(selected: readonly FreshRow[]) {
+function rates(selected: readonly OtpFreshRow[]) {
   const positives = selected.filter((row) => row.otp);
   const negatives = selected.filter((row) => !row.otp);
   const missed = positives.filter((row) => !detectOtp(row.text).otp);
