@@ -46,7 +46,7 @@ export async function benchOtp(): Promise<Record<string, number | string>> {
   const detect: Detect = (text) => isOtp(text);
   const corpus = otpCorpusTexts();
   const [current, legacy] = rates(corpus, [detect, legacyDetectOtp]) as [number, number];
-  // The testers' snippets (longer, and never tuned for): a second view of the same ratio.
+  // The testers' snippets (longer, written by people who had not seen the rules): a second view.
   const fresh = otpFreshRows().map((row) => row.text);
   const [freshCurrent, freshLegacy] = rates(fresh, [detect, legacyDetectOtp], 2) as [number, number];
   console.log(
