@@ -107,6 +107,13 @@ const RULES: [string, string, string][] = [
   ['qualified-code', 'zh', '請在電視上輸入配對碼 6193，十分鐘內有效。'],
   ['qualified-code', 'ja', 'ペアリングコード：4821'],
   ['secret-noun', 'pt', 'Sua chave de segurança temporária é 551 902.'],
+  // One-time sign-in links: declined link words, buttons, the URL itself, an expiry that is no notice.
+  ['magic-link', 'pl', 'Zaloguj się do Allegro za pomocą tego linku. Działa tylko raz.'],
+  ['magic-link', 'pt', 'Entre na sua conta com este link. Ele funciona uma única vez.'],
+  ['magic-link', 'tr', 'Giriş yap: https://example.com.tr/l/8c1f — yalnızca bir kez çalışır.'],
+  ['magic-link', 'ja', 'ログイン用のリンクです。1回限り有効で、30分で無効になります。'],
+  ['magic-link', 'ko', '아래 버튼을 눌러 로그인하세요. 버튼은 한 번만 사용할 수 있습니다.'],
+  ['secret-noun', 'ru', 'Kod podtverzhdeniya: 5518. Nikomu ne soobshchayte.'],
   // A withdrawal to validate is the account's, not a parcel pickup ("retrait").
   [
     'code-in-account-context',
@@ -208,6 +215,8 @@ const NEAR_MISSES = [
   '请使用大门密码 1357# 进入。',
   'Receita sem papel — Código de acesso e dispensa: 5521. Apresente na farmácia.',
   'Welkom! De toegangscode voor de zij-ingang is 5521.',
+  'Log in to your account at https://bank.example.com to view your statement.',
+  '2段階認証を無効にしました。',
 ];
 
 describe('OTP rules', () => {

@@ -329,6 +329,7 @@ export const SIGN_IN = [
   'entrar',
   'entrare',
   'acessar',
+  'entre n[ao]',
   'aceder',
   'acceder',
   'accedi',
@@ -469,7 +470,8 @@ export const NOTICE_WORDS = [
   '失敗',
   '期限切れ',
   '有効期限が切れ',
-  '無効',
+  // Not "無効になります": a code's expiry.
+  '無効(?!になり)',
   '有効になりました',
   '設定されました',
   '利用登録',
@@ -588,6 +590,8 @@ export const NOTICE_WORDS = [
 /** Links and buttons, in every language. */
 export const LINK_WORDS = [
   'links?',
+  // The link itself: "Tıkla ve giriş yap: https://…".
+  'https?://[^ ]{1,200}',
   'button',
   'lien',
   'enlace',
@@ -601,7 +605,14 @@ export const LINK_WORDS = [
   'pulsante',
   'knop',
   String.raw`przycisk\p{L}{0,2}`,
+  'link(?:u|iem|a)',
+  String.raw`odnośnik\p{L}{0,2}`,
   String.raw`bağlant\p{L}{0,4}`,
+  String.raw`buton\p{L}{0,3}`,
+  String.raw`düğme\p{L}{0,3}`,
+  'ボタン',
+  '按[钮鈕]',
+  '버튼',
   'リンク',
   '[链鏈][接結]',
   '[连連][结結]',

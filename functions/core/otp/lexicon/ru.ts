@@ -20,6 +20,8 @@ export const ru: Lexicon = {
     String.raw`(?:проверочн|верификационн)\p{L}{0,3} ${KOD}`,
     String.raw`временн\p{L}{0,3} ${PAROL}`,
     String.raw`${PAROL} (?:временн|одноразов)\p{L}{0,3}`,
+    'kod podtverzhdeniya',
+    'kod dlya v(?:k)?hoda',
   ],
   contextualSecretNouns: [],
   qualifiedNouns: [
