@@ -99,7 +99,24 @@ const RULES: [string, string, string][] = [
   ['imperative', 'ru', 'Укажите 482913 для входа в учётную запись'],
   ['imperative', 'ru', 'Укажите 482913, чтобы подтвердить учетную запись'],
   // A period after a lone letter abbreviates: the sentence goes on to the code.
-  ['code-connector', 'de', 'Ihre TAN für den Dauerauftrag an Musikverein Harmonie e.V. lautet 318204.'],
+  ['qualified-code', 'de', 'Dein Code für die Spende an Musikverein Harmonie e.V. lautet 318204.'],
+  ['secret-noun', 'de', 'Ihre TAN für diesen Auftrag lautet: 731 904'],
+  // A noun that says its code follows further on ("below", "abaixo", "如下").
+  [
+    'qualified-code',
+    'en',
+    'Your confirmation code is below. Enter it in the browser window you still have open and we will have you signed in right away. XRP-4KD',
+  ],
+  [
+    'qualified-code',
+    'pt',
+    'Introduza na app o código de emparelhamento abaixo. Este código associa a câmara à sua conta e só deve ser usado por si: PX4-93K',
+  ],
+  [
+    'magic-link',
+    'ja',
+    'メルカードにログインするためのリンクをお送りします。このリンクは1回だけ使用できます。',
+  ],
   ['qualified-code', 'fr', "Votre code de sécurité pour l'ajout du bénéficiaire M. MARTIN est 5512 0937."],
   ['code-connector', 'de', 'Hier ist der Code, den du brauchst, um dich bei deinem Konto anzumelden: 4KX9T'],
   // Pairing codes in every language.
@@ -216,6 +233,16 @@ const NEAR_MISSES = [
   'Receita sem papel — Código de acesso e dispensa: 5521. Apresente na farmácia.',
   'Welkom! De toegangscode voor de zij-ingang is 5521.',
   'Log in to your account at https://bank.example.com to view your statement.',
+  'Your promo code is below. Treat yourself to something nice this spring, with free delivery on every order over 30 EUR this week only: SPRING25',
+  // Notices in long mails: a hotline's number, a masked phone number or a year next to them is no code.
+  '安全提示：税务部门不会以「退税」为由要求您提供短信验证码。客服热线：12366',
+  '고객님 계좌의 2단계 인증 설정이 완료되었습니다. 보조 수단: 휴대폰 문자 (010-****-8823)',
+  '如需更正申报，可在 2026 年 6 月 30 日前操作。我们不会向您索要验证码。',
+  'Tessera wird Sie niemals per E-Mail oder Telefon nach Ihrem Passwort oder einem Anmeldecode fragen.',
+  // Gift cards print a PIN next to the card's number and its expiry date.
+  'Gutscheinnummer: 4402 9918 3376 0051 Sicherheitscode (PIN): 8813 Gültig bis: 31.12.2028',
+  "Numéro de carte : 5031 2240 9981 7765 Code PIN : 3308 Valable jusqu'au : 15/04/2026",
+  'Practice code D82044. This email was sent from an unmonitored mailbox.',
   '2段階認証を無効にしました。',
 ];
 

@@ -14,14 +14,18 @@ export interface CodeToken {
   kind: 'digits' | 'alphanumeric' | 'letters';
 }
 
-/** Not inside a longer word or number, a decimal, a date, a time, a path, an amount or an e-mail address. */
-const BEFORE = String.raw`(?<![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_./@#$€£¥+,]|\p{N}-)`;
+/**
+ * Not inside a longer word or number, a decimal, a date, a time, a path, an amount, an e-mail
+ * address, or a masked number's group ("010-****-8823"; "**MJ4K8P**" is bold, not masked).
+ */
+const BEFORE = String.raw`(?<![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_./@#$€£¥+,]|\p{N}-|\*-)`;
+const CJK_DATE_UNITS = '年月日時时分秒년월일';
 /**
  * What no code ends before: a letter, a number, an amount's sign, or the CJK unit of a date or a
  * time ("2024年10月", "2024년"): the end of a longer thing.
  */
-const ENDS_NO_CODE = String.raw`\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_@%€$£¥年月日時时分秒년월일`;
-const AFTER = String.raw`(?![${ENDS_NO_CODE}]|[./:]\p{N})`;
+const ENDS_NO_CODE = String.raw`\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_@%€$£¥${CJK_DATE_UNITS}`;
+const AFTER = String.raw`(?![${ENDS_NO_CODE}]|[./:]\p{N}|-\*| [${CJK_DATE_UNITS}])`;
 const CODE = new RegExp(
   String.raw`(?=[a-z0-9\p{N}])${BEFORE}(?:\p{N}{2,5}(?:[ -]\p{N}{2,5}){1,3}|\p{N}(?: \p{N}){3,7}|(?=[a-z0-9-]{0,16}\d)[a-z0-9]{3,5}(?:-[a-z0-9]{3,5}){1,2}|(?=[a-z]{0,9}\d)[a-z0-9]{4,10})${AFTER}`,
   'gu',
@@ -120,7 +124,7 @@ function plainDigitsAt(text: string, position: number): number {
     } else if (before === 0x2d && position > 1) {
       const second = text.charCodeAt(position - 2);
       if (isSurrogate(second)) return UNDECIDED;
-      if (second < 0x80 ? isDigit(second) : IS_NUMBER.has(second)) return NO_CODE;
+      if (second === 0x2a || (second < 0x80 ? isDigit(second) : IS_NUMBER.has(second))) return NO_CODE;
     }
   }
   let end = position + 1;
@@ -133,6 +137,9 @@ function plainDigitsAt(text: string, position: number): number {
     if (isSurrogate(after) || isSurrogate(next) || (after >= 0x80 && IS_NUMBER.has(after))) return UNDECIDED;
     const nextIsNumber = next >= 0x80 ? IS_NUMBER.has(next) : isDigit(next);
     if (after >= 0x61 && after <= 0x7a) return UNDECIDED;
+    // A masked number's digits ("010-****"), a year or a time before its CJK unit ("2026 年").
+    if ((after === 0x2d && next === 0x2a) || (after === 0x20 && next >= 0x80 && IS_CJK_DATE_UNIT.has(next)))
+      return NO_CODE;
     if (after === 0x20 || after === 0x2d) {
       // A group may follow ("449 201", "4f7k-2m9q") when the run is short enough to be one.
       if (length <= 5 && (nextIsNumber || (after === 0x2d && isLowerOrDigit(next)))) return UNDECIDED;
@@ -164,6 +171,7 @@ class CharacterClass {
 }
 
 const IS_NUMBER = new CharacterClass(/^\p{N}$/u);
+const IS_CJK_DATE_UNIT = new CharacterClass(new RegExp(`^[${CJK_DATE_UNITS}]$`));
 /** The class of CODE's lookbehind and of its lookahead (AFTER). */
 const BLOCKS_START = new CharacterClass(
   /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_./@#$€£¥+,]$/u,

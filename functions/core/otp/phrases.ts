@@ -294,6 +294,35 @@ export const PURPOSE_START = new RegExp(
   `^[^\\p{L}\\p{N}]{1,3}(?:[\\p{L}\\p{N}]{1,16}[ -]){0,2}(?:${PURPOSES}) `,
   'u',
 );
+/** Where a noun says its code follows further on: "Your confirmation code is below", "código abaixo", "验证码如下". */
+const BELOW = fold([
+  'below',
+  'underneath',
+  'unten',
+  'nachfolgend',
+  'ci-dessous',
+  'abajo',
+  'a continuación',
+  'abaixo',
+  'a seguir',
+  'qui sotto',
+  'di seguito',
+  'hieronder',
+  'poniżej',
+  'aşağıda',
+  'aşağıdaki',
+  'ниже',
+  '以下',
+  '下記',
+  '如下',
+  '下方',
+  '아래',
+]);
+/** A noun then "below" (with at most a copula or two short words between): its code may stand further on. */
+export const BELOW_START = new RegExp(
+  `^[^\\p{L}\\p{N}]{0,3}(?:[\\p{L}]{1,16}[^\\p{L}\\p{N}]{1,2}){0,2}(?:${BELOW})(?![\\p{L}])`,
+  'u',
+);
 /** "enter" ⟶ "207 481" after a clause and a colon: "use the following number to verify your identity: 207 481". */
 export const CLAUSE_THEN_COLON_GAP = new RegExp(String.raw`^${IN_ONE_SENTENCE}:[^\p{L}\p{N}]{0,4}$`, 'u');
 /** "123456" ⟵ "code": "123456 is your Instagram code", "G-123456 ist dein Google-Code". */
@@ -423,6 +452,8 @@ export const NOTICE_WORDS = [
   'aktiviert',
   'deaktiviert',
   'registriert',
+  // "… wird Sie niemals per E-Mail oder Telefon nach Ihrem Anmeldecode fragen".
+  String.raw`(?:niemals|nie) (?:[^ .!?]{1,20} ){1,12}(?:fragen|auffordern|bitten)`,
   'freigeschaltet',
   String.raw`betrug\p{L}{0,4}`,
   String.raw`(?:ne )?vous demander\p{L}{0,3} jamais`,
@@ -496,13 +527,14 @@ export const NOTICE_WORDS = [
   '실패',
   '만료',
   '설정되었습니다',
+  '설정이 완료',
   '활성화되었',
   '비활성화',
   '보이스피싱',
   'never (?:call|text|email|be requested)',
   'jamais (?:solicita|pede|pedirá|demande)',
   String.raw`non ti chieder\p{L}{0,3} mai`,
-  '不[会會][^，。,]{0,8}(?:要求|索要|索取|[询詢][问問])',
+  '不[会會][^，。,]{0,16}(?:要求|索要|索取|[询詢][问問])',
   // Talk about codes: developers' mail, support tickets, a code that did not arrive.
   'pull request',
   'merge request',
@@ -637,6 +669,8 @@ export const ONE_TIME_SIGNALS = [
   'une (?:seule )?fois',
   'una (?:sola )?volta',
   '1回限り',
+  '1回(?:だけ|のみ)',
+  '一度(?:だけ|のみ|限り)',
   '한 번만',
   '1회',
   'nur einmal',

@@ -23,6 +23,7 @@ import { type Language, LEXICONS, type Lexicon } from './lexicon/index.ts';
 import { type Hit, LexiconMatcher, MatcherGroup } from './matcher.ts';
 import type { NormalizedText } from './normalize.ts';
 import {
+  BELOW_START,
   CLAUSE_THEN_COLON_GAP,
   CODE_BY_COLON,
   CONNECTOR_GAP,
@@ -78,6 +79,9 @@ const IMPERATIVE_AFTER = 36;
 const NOUN_BEFORE_VERB = 8;
 /** How far a code handed over at the end of a longer phrase may stand ("… lautet 337820"). */
 const HANDED_OVER_AFTER = 104;
+/** How far the code of a noun that says it follows ("… is below") may stand, and how far that word may. */
+const BELOW_AFTER = 240;
+const BELOW_WORDS = 32;
 const IMPERATIVE_BEFORE = 16;
 /** How far context words count for or against a candidate. */
 const CONTEXT = 100;
@@ -240,8 +244,10 @@ class Scan {
   isNotice(hit: Hit): boolean {
     if (!anyWithin(this.hits('notice', NOTICE), hit.start - CONTEXT, hit.end + CONTEXT)) return false;
     const { lower } = this.text;
-    // A ticket's key ("AUTH-412") is shaped like a code, but a notice names tickets.
-    const code = (token: CodeToken) => !TICKET_KEY.test(lower.slice(token.start, token.end));
+    // A ticket's key ("AUTH-412") is shaped like a code, but a notice names tickets; and the
+    // number of a hotline or a door next to it ("客服热线:95338") is that thing's.
+    const code = (token: CodeToken) =>
+      !TICKET_KEY.test(lower.slice(token.start, token.end)) && !this.touchesHarmless(token.start, token.end);
     return (
       !this.tokensAfter(hit.end, CODE_AFTER).some(code) &&
       !this.tokensBefore(hit.start, CODE_BEFORE).some(code)
@@ -453,10 +459,18 @@ interface CodeCandidate {
 function codesNear(scan: Scan, rule: 'qualified-code' | 'code-connector', hit: Hit): CodeCandidate[] {
   const { lower } = scan.text;
   const candidates: CodeCandidate[] = [];
+  // "Your confirmation code is below — … XRP-4KD": the first code further on is the one.
+  const below = BELOW_START.test(lower.slice(hit.end, hit.end + BELOW_WORDS))
+    ? scan.tokensAfter(hit.end, BELOW_AFTER)[0]
+    : undefined;
+  if (below !== undefined && below.start - hit.end > HANDED_OVER_AFTER)
+    candidates.push({ token: below, tight: true });
   for (const token of scan.tokensAfter(hit.end, HANDED_OVER_AFTER)) {
     const gap = lower.slice(hit.end, token.start);
     const tight =
-      (gap.length <= TIGHT_AFTER && CONNECTOR_GAP.test(gap)) || handsOver(scan, rule, gap, hit.end);
+      (gap.length <= TIGHT_AFTER && CONNECTOR_GAP.test(gap)) ||
+      handsOver(scan, rule, gap, hit.end) ||
+      token === below;
     if (tight || gap.length <= CODE_AFTER) candidates.push({ token, tight });
   }
   // "372918 — Revolut 코드입니다", "382 947 があなたのInstagramコードです": the copula follows the noun.

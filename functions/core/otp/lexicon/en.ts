@@ -260,5 +260,6 @@ export const en: Lexicon = {
     'editor',
     'puk',
     'ending(?: in| with)?',
+    'practice',
   ],
 };

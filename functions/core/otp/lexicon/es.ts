@@ -108,6 +108,8 @@ export const es: Lexicon = {
     'aparcamiento',
     'estacionamiento',
     'parqueadero',
+    'n(?:ú|u)mero de tarjeta',
+    'v(?:á|a)lida hasta',
   ],
   harmlessKinds: [
     '(?:de )?(?:descuento|promoción|promocional|cupón|regalo|seguimiento|reserva|pedido|recogida|referido|referencia|barras|error|vestimenta|envío|conducta)',

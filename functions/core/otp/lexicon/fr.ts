@@ -100,6 +100,8 @@ export const fr: Lexicon = {
     'immeuble',
     'résidence',
     'portail',
+    'num(?:é|e)ro de carte',
+    "valable jusqu'au",
   ],
   harmlessKinds: [
     "(?:de |d')?(?:réduction|remise|suivi|réservation|commande|retrait|parrainage|promotion|erreur|couleur|porte|l'immeuble|accès à l'immeuble|confirmation de (?:commande|réservation)|la porte|conduite)",

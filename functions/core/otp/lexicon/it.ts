@@ -89,6 +89,7 @@ export const it: Lexicon = {
     'condominio',
     'cancello',
     'portone',
+    'numero (?:della |di )?carta',
   ],
   harmlessKinds: [
     '(?:di )?(?:sconto|promozionale|promozione|coupon|regalo|avviamento postale|tracciamento|prenotazione|ordine|ritiro|riferimento|errore|invito|abbigliamento|condotta)',

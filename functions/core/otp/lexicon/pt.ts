@@ -98,6 +98,7 @@ export const pt: Lexicon = {
     'receita (?:médica|sem papel)',
     'farmácia',
     'dispensa',
+    'n(?:ú|u)mero do cart(?:ã|a)o',
   ],
   harmlessKinds: [
     '(?:de )?(?:desconto|promoção|promocional|cupom|presente|rastreio|rastreamento|reserva|pedido|retirada|barras|erro|vestimenta|indicação|referência|boleto|conduta)',
