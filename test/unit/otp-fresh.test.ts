@@ -11,7 +11,8 @@ import { type OtpFreshRow, otpFreshRows } from '../support/otp-corpus.ts';
  * engine least expects, after the rules had learned from all three: 94.0 % and 5.4 %;
  * `held-out-4`, an ordinary inbox of the big senders' own templates: 96.2 % and 1.2 %;
  * `held-out-5`, forgotten sectors (e-ID portals, pharmacies, crypto, games, co-working) in
- * truncated, forwarded and bilingual mail: 97.4 % and 4.6 %). Unlike the
+ * truncated, forwarded and bilingual mail: 97.4 % and 4.6 %; `held-out-6`, whole mail bodies of
+ * 500–3,000 characters, security newsletters and notices among them: 97.9 % and 16.4 %). Unlike the
  * generated corpus they hold cases the rules still get wrong, so the bar is a rate, not
  * perfection: a change that loses what they catch fails here.
  */
@@ -39,12 +40,19 @@ describe('OTP detector on snippets nobody on the rules wrote', () => {
     }
   });
 
-  it.each(['fresh', 'held-out', 'held-out-2', 'held-out-3', 'held-out-4', 'held-out-5'] as const)(
-    '%s: recall ≥ 95 %, false positives ≤ 4 %',
-    (set) => {
-      const { recall, falsePositiveRate } = rates(rows.filter((row) => row.set === set));
-      expect(recall).toBeGreaterThanOrEqual(0.95);
-      expect(falsePositiveRate).toBeLessThanOrEqual(0.04);
-    },
-  );
+  // Whole mail bodies talk about codes at length (newsletters on scams, 2FA notices): their bar
+  // for false positives is looser, and says so.
+  it.each([
+    ['fresh', 0.04],
+    ['held-out', 0.04],
+    ['held-out-2', 0.04],
+    ['held-out-3', 0.04],
+    ['held-out-4', 0.04],
+    ['held-out-5', 0.04],
+    ['held-out-6', 0.1],
+  ] as const)('%s: recall ≥ 95 %, false positives ≤ %d', (set, maxFalsePositives) => {
+    const { recall, falsePositiveRate } = rates(rows.filter((row) => row.set === set));
+    expect(recall).toBeGreaterThanOrEqual(0.95);
+    expect(falsePositiveRate).toBeLessThanOrEqual(maxFalsePositives);
+  });
 });

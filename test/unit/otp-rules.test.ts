@@ -5,6 +5,10 @@ import { patternProblem } from '../../functions/core/otp/pattern-safety.ts';
 import { detectOtp } from '../../functions/core/otp.ts';
 import { DEFAULT_POLICY, parsePolicy } from '../../functions/core/policy.ts';
 
+/** A paragraph with nothing about codes: it keeps a notice word or a scam far from a mention. */
+const FILLER =
+  ' Our branches are open from nine to five on weekdays, and our app lets you check balances, move money and pay bills at any hour of the day.';
+
 /** One table per rule: what it catches (with the rule id and language reported) and its vetoes. */
 const RULES: [string, string, string][] = [
   ['secret-noun', 'en', 'Your verification code is 482913'],
@@ -116,6 +120,12 @@ const RULES: [string, string, string][] = [
     'magic-link',
     'ja',
     'メルカードにログインするためのリンクをお送りします。このリンクは1回だけ使用できます。',
+  ],
+  // With a code next to it, a warning about scammers does not make the message a notice.
+  [
+    'secret-noun',
+    'en',
+    `Your verification code is 482913.${FILLER} Beware of scammers who ask you to read it out.`,
   ],
   ['qualified-code', 'fr', "Votre code de sécurité pour l'ajout du bénéficiaire M. MARTIN est 5512 0937."],
   ['code-connector', 'de', 'Hier ist der Code, den du brauchst, um dich bei deinem Konto anzumelden: 4KX9T'],
@@ -243,6 +253,9 @@ const NEAR_MISSES = [
   'Gutscheinnummer: 4402 9918 3376 0051 Sicherheitscode (PIN): 8813 Gültig bis: 31.12.2028',
   "Numéro de carte : 5031 2240 9981 7765 Code PIN : 3308 Valable jusqu'au : 15/04/2026",
   'Practice code D82044. This email was sent from an unmonitored mailbox.',
+  // Long notices: a scam anywhere, or a notice word near another mention, makes a code-less mention a notice.
+  `Security tips: when you sign in from a new device we send a verification code to your phone.${FILLER} Scammers are sending fake delivery texts again.`,
+  `Two-step verification is now enabled. From now on you will receive a verification code by text message.${FILLER}${FILLER} If you change phones, move your verification code app first.`,
   '2段階認証を無効にしました。',
 ];
 

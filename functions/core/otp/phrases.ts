@@ -453,7 +453,7 @@ export const NOTICE_WORDS = [
   'deaktiviert',
   'registriert',
   // "… wird Sie niemals per E-Mail oder Telefon nach Ihrem Anmeldecode fragen".
-  String.raw`(?:niemals|nie) (?:[^ .!?]{1,20} ){1,12}(?:fragen|auffordern|bitten)`,
+  '(?:niemals|nie) (?:[^ .!?]{1,20} ){1,12}(?:fragen|auffordern|bitten)',
   'freigeschaltet',
   String.raw`betrug\p{L}{0,4}`,
   String.raw`(?:ne )?vous demander\p{L}{0,3} jamais`,
@@ -534,6 +534,10 @@ export const NOTICE_WORDS = [
   'never (?:call|text|email|be requested)',
   'jamais (?:solicita|pede|pedirá|demande)',
   String.raw`non ti chieder\p{L}{0,3} mai`,
+  String.raw`chieder\p{L}{0,3} mai`,
+  'nunca (?:solicita|pide|pedirá)',
+  'nie poprosi',
+  'hi(?:ç|c)bir (?:ko(?:ş|s)ulda|zaman)',
   '不[会會][^，。,]{0,16}(?:要求|索要|索取|[询詢][问問])',
   // Talk about codes: developers' mail, support tickets, a code that did not arrive.
   'pull request',
@@ -618,6 +622,33 @@ export const NOTICE_WORDS = [
   '[故][障]',
   String.raw`рассылк\p{L}{0,2}`,
   String.raw`(?:включен|отключен)\p{L}{0,2}`,
+];
+/** Scams and the criminals behind them: a text about them that mentions a code without one warns. */
+export const SCAM_WORDS = [
+  String.raw`scam\p{L}{0,4}`,
+  String.raw`fraud\p{L}{0,7}`,
+  String.raw`phish\p{L}{0,4}`,
+  String.raw`criminal\p{L}{0,2}`,
+  String.raw`betr(?:u|ü)g\p{L}{0,4}`,
+  String.raw`kriminell\p{L}{0,2}`,
+  String.raw`arnaque\p{L}{0,2}`,
+  String.raw`escroc\p{L}{0,5}`,
+  String.raw`fraude\p{L}{0,2}`,
+  String.raw`estafa\p{L}{0,3}`,
+  String.raw`golpe\p{L}{0,3}`,
+  String.raw`golpista\p{L}{0,1}`,
+  String.raw`truffa\p{L}{0,2}`,
+  String.raw`truffator\p{L}{0,2}`,
+  String.raw`oplicht\p{L}{0,4}`,
+  String.raw`crimine\p{L}{0,3}`,
+  String.raw`oszu\p{L}{0,5}`,
+  String.raw`dolandırıc\p{L}{0,6}`,
+  String.raw`мошенни\p{L}{0,4}`,
+  String.raw`злоумышленни\p{L}{0,4}`,
+  '[诈詐][骗騙]',
+  '詐欺',
+  '보이스피싱',
+  '피싱',
 ];
 /** Links and buttons, in every language. */
 export const LINK_WORDS = [

@@ -36,6 +36,7 @@ import {
   ONE_TIME_SIGNALS,
   PURPOSE_START,
   RESET_WORDS,
+  SCAM_WORDS,
   SIGN_IN,
 } from './phrases.ts';
 import type { Candidates } from './prefix-index.ts';
@@ -109,7 +110,8 @@ const SIGN_IN_VERB = plainMatcher(SIGN_IN);
 const BY_COLON = plainMatcher([...SIGN_IN, ...CODE_BY_COLON]);
 const ONE_TIME = plainMatcher(ONE_TIME_SIGNALS);
 const RESET = plainMatcher(RESET_WORDS);
-const NOTICE = plainMatcher(NOTICE_WORDS);
+const NOTICE = plainMatcher([...NOTICE_WORDS, ...SCAM_WORDS]);
+const SCAM = plainMatcher(SCAM_WORDS);
 
 /** One window's lazily computed facts: each list is built at most once, and only if a rule asks. */
 class Scan {
@@ -238,11 +240,23 @@ class Scan {
   }
 
   /**
-   * Whether a code-less mention is a notice about codes: a notice word near it ("has expired",
-   * "we will never ask") and no code next to it. With a code next to it the message carries one.
+   * Whether a code-less mention is a notice about codes: a notice word near it or near another
+   * mention ("has expired", "we will never ask"), or a scam anywhere in the text (a newsletter's
+   * warning), and no code next to it. With a code next to it the message carries one.
    */
   isNotice(hit: Hit): boolean {
-    if (!anyWithin(this.hits('notice', NOTICE), hit.start - CONTEXT, hit.end + CONTEXT)) return false;
+    const notices = this.hits('notice', NOTICE);
+    // Scam words are notice words too: a text without any notice word is settled at once.
+    if (notices.length === 0) return false;
+    const nearNotice = (mention: Hit) => anyWithin(notices, mention.start - CONTEXT, mention.end + CONTEXT);
+    // A long notice names the code more than once, far apart: one mention near its notice word
+    // makes the others notices too.
+    if (
+      !nearNotice(hit) &&
+      this.first('scam', SCAM) === undefined &&
+      !this.hits('secret-noun', SECRET).some(nearNotice)
+    )
+      return false;
     const { lower } = this.text;
     // A ticket's key ("AUTH-412") is shaped like a code, but a notice names tickets; and the
     // number of a hotline or a door next to it ("客服热线:95338") is that thing's.
@@ -294,6 +308,7 @@ const BUILT_IN = new MatcherGroup([
   ONE_TIME,
   RESET,
   NOTICE,
+  SCAM,
   CODELESS_TRIGGERS,
 ]);
 const LOWERCASE_LETTER = /\p{Ll}/u;
