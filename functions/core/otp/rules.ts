@@ -14,8 +14,9 @@
  *
  * Vetoes: a harmless kind attached to the noun ("promo code", "code postal", "クーポンコード") or
  * to a number only near it ("… Case 448201"), an order / parcel / booking / meeting nearer than any
- * account word, a promo-shaped token after a bare "code" ("use code BDAY20"), a shouted word taken
- * for a capital-letter code ("YOUR CODE EXPIRED"), the policy's negatives.
+ * account word, a promo-shaped token after a bare "code" ("use code BDAY20"), a code a harmless
+ * kind's noun gives ("招待コード：FURI8K2Q"), a code-less mention in a notice or a scam warning, a
+ * shouted word taken for a capital-letter code ("YOUR CODE EXPIRED"), the policy's negatives.
  */
 import { type CodeToken, findCapitalTokens, findCodeTokens } from './code-shapes.ts';
 import { guessLanguage } from './language.ts';
