@@ -24,7 +24,15 @@ export function otpCorpusTexts(): string[] {
 
 /** One line of test/fixtures/otp-fresh.jsonl: a snippet written by a tester who had not seen the rules. */
 export interface OtpFreshRow {
-  set: 'fresh' | 'held-out' | 'held-out-2' | 'held-out-3' | 'held-out-4' | 'held-out-5' | 'held-out-6';
+  set:
+    | 'fresh'
+    | 'held-out'
+    | 'held-out-2'
+    | 'held-out-3'
+    | 'held-out-4'
+    | 'held-out-5'
+    | 'held-out-6'
+    | 'held-out-7';
   language: string;
   otp: boolean;
   text: string;

@@ -12,7 +12,10 @@ import { type OtpFreshRow, otpFreshRows } from '../support/otp-corpus.ts';
  * `held-out-4`, an ordinary inbox of the big senders' own templates: 96.2 % and 1.2 %;
  * `held-out-5`, forgotten sectors (e-ID portals, pharmacies, crypto, games, co-working) in
  * truncated, forwarded and bilingual mail: 97.4 % and 4.6 %; `held-out-6`, whole mail bodies of
- * 500–3,000 characters, security newsletters and notices among them: 97.9 % and 16.4 %). Unlike the
+ * 500–3,000 characters, security newsletters and notices among them: 97.9 % and 16.4 %;
+ * `held-out-7`, formatting a machine sees differently from a person (look-alike letters, invisible
+ * marks, inline tags, digits split by dots, bars or emoji, words spelled letter by letter): 74.6 %
+ * and 1.5 %). Unlike the
  * generated corpus they hold cases the rules still get wrong, so the bar is a rate, not
  * perfection: a change that loses what they catch fails here.
  */
@@ -50,6 +53,7 @@ describe('OTP detector on snippets nobody on the rules wrote', () => {
     ['held-out-4', 0.04],
     ['held-out-5', 0.04],
     ['held-out-6', 0.1],
+    ['held-out-7', 0.04],
   ] as const)('%s: recall ≥ 95 %, false positives ≤ %d', (set, maxFalsePositives) => {
     const { recall, falsePositiveRate } = rates(rows.filter((row) => row.set === set));
     expect(recall).toBeGreaterThanOrEqual(0.95);

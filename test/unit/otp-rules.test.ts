@@ -121,6 +121,21 @@ const RULES: [string, string, string][] = [
     'ja',
     'メルカードにログインするためのリンクをお送りします。このリンクは1回だけ使用できます。',
   ],
+  // Formatting a machine sees differently from a person: bidirectional marks, inline tags, digit
+  // gaps, look-alike letters of another script, words spelled out letter by letter.
+  [
+    'code-connector',
+    'en',
+    'First National Bank: use code \u200F8\u200E0\u200E4\u200E5\u200E1\u200E7\u200F to approve the new payee.',
+  ],
+  ['qualified-code', 'fr', 'Votre co<b>de</b> de sécurité : 712609'],
+  ['qualified-code', 'en', 'Your security code is 6|2|9|0|3|1. Type it without the bars.'],
+  ['qualified-code', 'en', 'Security code 4·8·2·9·1·3'],
+  ['qualified-code', 'pt', 'Código de segurança: 8_3_5_0_2_6'],
+  ['secret-noun', 'en', 'Y\u03BFur \u03BFne-time c\u03BFde is 650 219.'],
+  ['secret-noun', 'ru', 'Ваш к\u006Fд подтверждения: 718305. Никому его не сообщайте.'],
+  ['code-connector', 'ru', 'Подтвердите вх\u03BFд к\u03BFдом 390 654.'],
+  ['secret-noun', 'fr', 'C O D E   D E   V É R I F I C A T I O N :  8 0 3 3 1 5'],
   // With a code next to it, a warning about scammers does not make the message a notice.
   [
     'secret-noun',
@@ -253,6 +268,11 @@ const NEAR_MISSES = [
   'Gutscheinnummer: 4402 9918 3376 0051 Sicherheitscode (PIN): 8813 Gültig bis: 31.12.2028',
   "Numéro de carte : 5031 2240 9981 7765 Code PIN : 3308 Valable jusqu'au : 15/04/2026",
   'Practice code D82044. This email was sent from an unmonitored mailbox.',
+  'Kod do szlabanu parkingu | 7|7|4|1 | ważny do niedzieli.',
+  'Otopark giriş kodu | 8|0|6|6 | sadece hafta sonu geçerli.',
+  'LET OP: WIJ VRAGEN NOOIT OM UW VERIFICATIECODE.',
+  'Order <b>#</b>4|8|2|9|1|3 has shipped.',
+  'Lunch is at 1 2 3 Main Street, see y o u there',
   // Long notices: a scam anywhere, or a notice word near another mention, makes a code-less mention a notice.
   `Security tips: when you sign in from a new device we send a verification code to your phone.${FILLER} Scammers are sending fake delivery texts again.`,
   `Two-step verification is now enabled. From now on you will receive a verification code by text message.${FILLER}${FILLER} If you change phones, move your verification code app first.`,

@@ -19,7 +19,7 @@ import { otpCorpusTexts } from '../support/otp-corpus.ts';
 const corpus = otpCorpusTexts();
 
 const CHARACTERS = [
-  ...'abcxyzKQ0123456789 -_./@#$%+,:*',
+  ...'abcxyzKQ0123456789 -_./@#$%+,:*|·・✨',
   ...'€£¥²½٣٤١٢①Ⅻ〇٠',
   '𝟏',
   '𝟗',
@@ -54,7 +54,14 @@ describe('OTP scanning shortcuts', () => {
   });
 
   it('decides runs of digits without the regex exactly as the regex does', () => {
-    const around = fc.constantFrom(...'0123456789', ...' -./,:_@%$#+*aAzé€٣١①年일\n', '🙂', '𝟏', '\uD83D');
+    const around = fc.constantFrom(
+      ...'0123456789',
+      ...' -./,:_@%$#+*|·・✨aAzé€٣١①年일\n',
+      '🙂',
+      '⭐️',
+      '𝟏',
+      '\uD83D',
+    );
     const runs = fc.array(fc.oneof(around, fc.stringMatching(/^\d{1,12}$/)), { maxLength: 12 });
     fc.assert(
       fc.property(runs, (parts) => {

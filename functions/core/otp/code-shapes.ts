@@ -26,8 +26,10 @@ const CJK_DATE_UNITS = '年月日時时分秒년월일';
  */
 const ENDS_NO_CODE = String.raw`\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_@%€$£¥${CJK_DATE_UNITS}`;
 const AFTER = String.raw`(?![${ENDS_NO_CODE}]|[./:]\p{N}|-\*| [${CJK_DATE_UNITS}])`;
+/** What may stand between the digits of a code spaced out one by one: "5 5 2", "7·4·1", "4|4|8", "7✨0✨2". */
+const DIGIT_GAP = String.raw`(?: |[·・|_]|\p{Extended_Pictographic}\uFE0F?)`;
 const CODE = new RegExp(
-  String.raw`(?=[a-z0-9\p{N}])${BEFORE}(?:\p{N}{2,5}(?:[ -]\p{N}{2,5}){1,3}|\p{N}(?: \p{N}){3,7}|(?=[a-z0-9-]{0,16}\d)[a-z0-9]{3,5}(?:-[a-z0-9]{3,5}){1,2}|(?=[a-z]{0,9}\d)[a-z0-9]{4,10})${AFTER}`,
+  String.raw`(?=[a-z0-9\p{N}])${BEFORE}(?:\p{N}{2,5}(?:[ -]\p{N}{2,5}){1,3}|\p{N}(?:${DIGIT_GAP}\p{N}){3,7}|(?=[a-z0-9-]{0,16}\d)[a-z0-9]{3,5}(?:-[a-z0-9]{3,5}){1,2}|(?=[a-z]{0,9}\d)[a-z0-9]{4,10})${AFTER}`,
   'gu',
 );
 const CAPITALS = new RegExp(`${BEFORE}[A-Z]{4,10}${AFTER}`, 'gu');
@@ -133,6 +135,8 @@ function plainDigitsAt(text: string, position: number): number {
   if (end < text.length) {
     const after = text.charCodeAt(end);
     const next = end + 1 < text.length ? text.charCodeAt(end + 1) : -1;
+    // A lone digit may begin a code spaced out by some other gap ("7·4·1", "8_3_5"): the regex decides.
+    if (length === 1 && (after >= 0x80 || after === 0x7c || after === 0x5f)) return UNDECIDED;
     // A number of another script, or half of an astral character, next: the regex decides.
     if (isSurrogate(after) || isSurrogate(next) || (after >= 0x80 && IS_NUMBER.has(after))) return UNDECIDED;
     const nextIsNumber = next >= 0x80 ? IS_NUMBER.has(next) : isDigit(next);
@@ -214,7 +218,8 @@ export function findCapitalTokens(cased: string, from: number, to: number): Code
   return tokens;
 }
 
-const SEPARATOR = /[ -]/g;
+/** Everything in a code that is neither letter nor digit: group and digit gaps. */
+const SEPARATOR = /[^\p{L}\p{N}]/gu;
 const ALL_NUMBERS = /^\p{N}+$/u;
 
 /**

@@ -6,6 +6,8 @@
  * is the same text lowercased, position for position.
  */
 import { namedEntity } from './html-entities.ts';
+import { foldLookalikes } from './lookalikes.ts';
+import { joinSpacedLetters } from './spaced-letters.ts';
 
 export interface NormalizedText {
   cased: string;
@@ -15,7 +17,8 @@ export interface NormalizedText {
 const HTML_TAG = /<[^<>]{0,400}>/g;
 const HTML_ENTITY = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z][a-z0-9]{1,7}));/gi;
 // With the emoji variation selectors and the keycap mark: "4️⃣8️⃣2️⃣" reads 482.
-const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]|\uFE0E|\uFE0F|\u20E3/g;
+// Bidirectional marks and isolates too: "‏8‎0‎4‎5‎1‎7‏" reads 804517.
+const INVISIBLE = /[\u00AD\u061C\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]|\uFE0E|\uFE0F|\u20E3/g;
 const INVISIBLE_ONE = new RegExp(INVISIBLE.source);
 const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
 const QUOTES = /[\u2018\u2019\u201B\u2032\u02BC]/g;
@@ -73,19 +76,21 @@ for (let code = 0xc0; code <= 0x24f; code++) {
 
 export function normalizeText(raw: string): NormalizedText {
   // Entities are decoded after tags are stripped and before the fold: the stepwise path keeps that order.
-  const cased = raw.includes('&') ? undefined : normalizeInOnePass(raw);
-  if (cased === undefined) return normalizeTextStepwise(raw);
-  const lower = cased.toLowerCase();
-  return { cased: lower.length === cased.length ? cased : lower, lower };
+  const folded = raw.includes('&') ? undefined : normalizeInOnePass(joinSpacedLetters(raw));
+  if (folded === undefined) return normalizeTextStepwise(raw);
+  return withLowercase(foldLookalikes(folded));
 }
 
 /** normalizeText one step after another: the reference the one-pass normalization is tested against. */
 export function normalizeTextStepwise(raw: string): NormalizedText {
-  let text = raw;
+  let text = joinSpacedLetters(raw);
   if (text.includes('<')) text = stripTags(text);
   if (text.includes('&')) text = text.replace(HTML_ENTITY, decodeEntity);
   if (NON_ASCII.test(text)) text = foldForMatching(text);
-  const cased = collapseWhitespace(text);
+  return withLowercase(foldLookalikes(collapseWhitespace(text)));
+}
+
+function withLowercase(cased: string): NormalizedText {
   const lower = cased.toLowerCase();
   // Lowercasing may lengthen a few characters; then positions would not line up, and case is
   // only a hint (all-capital codes), so the lowercase text stands for both.
@@ -109,11 +114,12 @@ function normalizeInOnePass(raw: string): string | undefined {
       if (code === 0x3c) {
         const close = tagEnd(raw, index);
         if (close !== -1) {
-          // A tag is a space to the collapse: one space, or none after a space.
-          out += afterSpace ? raw.slice(copiedTo, index) : `${raw.slice(copiedTo, index)} `;
+          // A tag is a space to the collapse (one space, or none after a space), or nothing at all.
+          const space = tagText(raw, index) === ' ';
+          out += space && !afterSpace ? `${raw.slice(copiedTo, index)} ` : raw.slice(copiedTo, index);
           copiedTo = close + 1;
           index = close;
-          afterSpace = true;
+          if (space) afterSpace = true;
           continue;
         }
       }
@@ -233,12 +239,8 @@ export function foldForMatchingFully(text: string): string {
 }
 
 /**
- * Every run of whitespace becomes one space, as `text.replace(/\s+/g, ' ')` does: one pass that
- * copies the text between the runs it replaces (a lone space stays as it is).
- */
-/**
- * `text.replace(HTML_TAG, ' ')` by indexOf: a tag is a "<" whose next "<" or ">" is a ">" at most
- * 400 characters on; the class excludes both, so the regex can match no other way.
+ * stripTagsFully by indexOf: a tag is a "<" whose next "<" or ">" is a ">" at most 400 characters
+ * on; the class excludes both, so the regex can match no other way.
  */
 export function stripTags(text: string): string {
   let stripped = '';
@@ -247,7 +249,7 @@ export function stripTags(text: string): string {
   while (open !== -1) {
     const close = tagEnd(text, open);
     if (close !== -1) {
-      stripped += `${text.slice(copiedTo, open)} `;
+      stripped += text.slice(copiedTo, open) + tagText(text, open);
       copiedTo = close + 1;
       open = text.indexOf('<', copiedTo);
     } else open = text.indexOf('<', open + 1);
@@ -266,11 +268,29 @@ function tagEnd(text: string, open: number): number {
   return -1;
 }
 
-/** stripTags by the regex: the reference it is tested against. */
+/**
+ * Tags gone as a browser renders them: an inline element's tags leave nothing ("co<b>de</b>",
+ * "48<span>29</span>13"), any other tag a space. The reference stripTags is tested against.
+ */
 export function stripTagsFully(text: string): string {
-  return text.replace(HTML_TAG, ' ');
+  return text.replace(HTML_TAG, (tag) => (INLINE_TAG.test(tag) ? '' : ' '));
 }
 
+/** Tags of the elements a browser lays out inline, which add no space to the text. */
+const INLINE_TAG =
+  /^<\/?(?:a|abbr|b|bdi|bdo|big|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|strike|strong|sub|sup|time|tt|u|var|wbr)(?=[\s/>])/i;
+
+/** What the tag opened at `open` leaves in the text: nothing for an inline element's, else a space. */
+function tagText(text: string, open: number): string {
+  INLINE_TAG_AT.lastIndex = open;
+  return INLINE_TAG_AT.test(text) ? '' : ' ';
+}
+const INLINE_TAG_AT = new RegExp(INLINE_TAG.source.slice(1), 'iy');
+
+/**
+ * Every run of whitespace becomes one space, as `text.replace(/\s+/g, ' ')` does: one pass that
+ * copies the text between the runs it replaces (a lone space stays as it is).
+ */
 export function collapseWhitespace(text: string): string {
   let collapsed = '';
   let copiedTo = 0;

@@ -21,6 +21,7 @@ const written: Lexicon = {
     'code (?:zur|für die|zum) (?:anmeldung|verifizierung|authentifizierung|einloggen|login)',
     'code (?:zum|für das) (?:verknüpfen|koppeln|hinzufügen|freischalten) (?:des |ihres |deines )?(?:neuen )?geräts',
     '(?:ihre|deine) tan(?![ -]?(?:app|verfahren|liste|generator))',
+    '(?:erst|initial|start)-?passwort',
   ],
   contextualSecretNouns: ['passcodes?'],
   qualifiedNouns: [

@@ -8,6 +8,7 @@ export const it: Lexicon = {
     'password (?:monouso|temporanea|usa e getta|provvisoria|una tantum|otp)',
     '(?:pin|password|codice|chiave) (?:temporane[oa]|provvisori[oa]|dinamic[oa])',
     'codic[ei] per (?:associare|autorizzare|collegare) (?:il |un )?(?:tuo )?(?:nuovo )?dispositivo',
+    'pin monouso',
   ],
   contextualSecretNouns: [],
   qualifiedNouns: [
@@ -16,6 +17,7 @@ export const it: Lexicon = {
     'codice pin',
     'tuo codice',
     'codic[ei] di abbinamento',
+    'codic[ei] di associazione',
   ],
   codeNouns: ['codic[ei]', 'pin', 'password', 'verifica(?= ?:)', 'token'],
   imperatives: [

@@ -87,6 +87,7 @@ export const ja: Lexicon = {
     'ギフトカード',
     'ご?購入',
     '引き?換え',
+    '駐車場',
   ],
   harmlessKinds: [
     'クーポン',

@@ -65,6 +65,7 @@ export const ko: Lexicon = {
     '할부',
     '공동현관',
     '와이파이',
+    '주차장',
   ],
   harmlessKinds: [
     '쿠폰',

@@ -80,6 +80,8 @@ export const pl: Lexicon = {
     String.raw`furtk\p{L}{0,2}`,
     String.raw`wspólnot\p{L}{0,2}`,
     'potwierdzenie płatności',
+    String.raw`parking\p{L}{0,2}`,
+    String.raw`szlaban\p{L}{0,2}`,
   ],
   harmlessKinds: [
     String.raw`rabatow\p{L}{0,2}`,

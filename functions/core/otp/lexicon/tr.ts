@@ -9,7 +9,7 @@ export const tr: Lexicon = {
   language: 'tr',
   secretNouns: [
     `doğrulama ${KOD}`,
-    String.raw`${ONCE} (?:${SIFRE}|${KOD}|parola\p{L}{0,6})`,
+    String.raw`${ONCE} (?:${SIFRE}|${KOD}|parola\p{L}{0,6}|pin)`,
     `giriş ${KOD}`,
     `otp (?:${SIFRE}|${KOD})`,
     String.raw`geçici (?:${SIFRE}|parola\p{L}{0,6})`,
@@ -79,6 +79,7 @@ export const tr: Lexicon = {
     String.raw`etkinli\p{L}{0,6}`,
     String.raw`sepet\p{L}{0,6}`,
     String.raw`teslim al\p{L}{0,6}`,
+    String.raw`otopark\p{L}{0,4}`,
   ],
   harmlessKinds: [
     'indirim',
@@ -107,5 +108,6 @@ export const tr: Lexicon = {
     'ürün',
     'stok',
     'ile biten',
+    String.raw`otopark\p{L}{0,4}(?: giriş\p{L}{0,3})?`,
   ],
 };
