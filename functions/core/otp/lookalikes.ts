@@ -8,7 +8,7 @@
 /** Letters of two of the scripts side by side: only then does any word mix them. */
 const MIXED_PAIR =
   /\p{Script=Latin}[\p{Script=Cyrillic}\p{Script=Greek}]|\p{Script=Cyrillic}[\p{Script=Latin}\p{Script=Greek}]|\p{Script=Greek}[\p{Script=Latin}\p{Script=Cyrillic}]/u;
-const WORD = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]+/gu;
+const WORD = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]{1,64}/gu;
 const CYRILLIC = /\p{Script=Cyrillic}/u;
 
 const pairs = (from: string, to: string) =>

@@ -6,7 +6,7 @@
  */
 const LETTER = String.raw`[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]`;
 const SPACED_WORD = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])${LETTER}(?: ${LETTER}){2,}(?![\p{L}\p{N}])|(?<=^|\s\s)${LETTER} ${LETTER}(?=\s\s|$)`,
+  String.raw`(?<![\p{L}\p{N}])${LETTER}(?: ${LETTER}){2,64}(?![\p{L}\p{N}])|(?<=^|\s\s)${LETTER} ${LETTER}(?=\s\s|$)`,
   'gu',
 );
 const SPACE = / /g;
