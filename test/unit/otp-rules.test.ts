@@ -136,6 +136,16 @@ const RULES: [string, string, string][] = [
   ['secret-noun', 'ru', 'Ваш к\u006Fд подтверждения: 718305. Никому его не сообщайте.'],
   ['code-connector', 'ru', 'Подтвердите вх\u03BFд к\u03BFдом 390 654.'],
   ['secret-noun', 'fr', 'C O D E   D E   V É R I F I C A T I O N :  8 0 3 3 1 5'],
+  // The copula and its article, one-time PINs, registration codes, a device to pair.
+  [
+    'qualified-code',
+    'fr',
+    'BNP Paribas : votre code de sécurité pour valider le nouveau bénéficiaire est le 296171.',
+  ],
+  ['secret-noun', 'es', 'Clínica Dental: tu PIN de un solo uso para ver tu presupuesto: 6357'],
+  ['qualified-code', 'de', 'Dein Signal-Registrierungscode: 585-707'],
+  ['imperative', 'en', 'To pair your new watch, enter 4917 on your phone when prompted.'],
+  ['qualified-code', 'tr', 'Riot Games: Oturum açma kodunuz 749281.'],
   // With a code next to it, a warning about scammers does not make the message a notice.
   [
     'secret-noun',
@@ -273,6 +283,10 @@ const NEAR_MISSES = [
   'LET OP: WIJ VRAGEN NOOIT OM UW VERIFICATIECODE.',
   'Order <b>#</b>4|8|2|9|1|3 has shipped.',
   'Lunch is at 1 2 3 Main Street, see y o u there',
+  'O código do portão é 9396 e a chave está no cofre.',
+  'B blok giriş kapısının yeni şifresi 2580.',
+  '[주차] 출차 정산 완료. 출차 코드 4417, 23:00까지 유효',
+  'Ab dem 1. April ändern sich unsere Geschäftsbedingungen: Statt der SMS-TAN nutzen Sie dann die pushTAN-App.',
   // Long notices: a scam anywhere, or a notice word near another mention, makes a code-less mention a notice.
   `Security tips: when you sign in from a new device we send a verification code to your phone.${FILLER} Scammers are sending fake delivery texts again.`,
   `Two-step verification is now enabled. From now on you will receive a verification code by text message.${FILLER}${FILLER} If you change phones, move your verification code app first.`,

@@ -5,9 +5,13 @@
  * stay put). Words of one script are left alone: Russian stays Russian.
  */
 
-/** Letters of two of the scripts side by side: only then does any word mix them. */
+/**
+ * Letters of two of the scripts side by side: only then does any word mix them. Code ranges, not
+ * Unicode script classes, so the check costs little on every text (the fold has made the Latin
+ * letters it cares about ASCII or Latin-1/Extended).
+ */
 const MIXED_PAIR =
-  /\p{Script=Latin}[\p{Script=Cyrillic}\p{Script=Greek}]|\p{Script=Cyrillic}[\p{Script=Latin}\p{Script=Greek}]|\p{Script=Greek}[\p{Script=Latin}\p{Script=Cyrillic}]/u;
+  /[A-Za-z\u00C0-\u024F][\u0370-\u04FF]|[\u0400-\u04FF][A-Za-z\u00C0-\u024F\u0370-\u03FF]|[\u0370-\u03FF][A-Za-z\u00C0-\u024F\u0400-\u04FF]/;
 const WORD = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]{1,64}/gu;
 const CYRILLIC = /\p{Script=Cyrillic}/u;
 
@@ -20,8 +24,11 @@ const AS_LATIN = pairs(
 );
 const AS_CYRILLIC = pairs('aeopcyxkABEKMHOPCTXYοαρχΟΑΡΧΕΚΜΗΤ', 'аеорсухкАВЕКМНОРСТХУоархОАРХЕКМНТ');
 
+/** Any Greek or Cyrillic letter at all: most texts have none, and this scan is the cheapest. */
+const GREEK_OR_CYRILLIC = /[\u0370-\u04FF]/;
+
 export function foldLookalikes(text: string): string {
-  if (!MIXED_PAIR.test(text)) return text;
+  if (!GREEK_OR_CYRILLIC.test(text) || !MIXED_PAIR.test(text)) return text;
   return text.replace(WORD, (word) => {
     if (!MIXED_PAIR.test(word)) return word;
     let cyrillic = 0;

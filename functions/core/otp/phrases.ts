@@ -208,6 +208,11 @@ export const CONNECTOR_GAP = new RegExp(
 );
 /** The words that hand a code over at the end of a longer phrase, and the colon. */
 const HANDOVERS = fold([
+  // "… est le 296171", "… es el 552019": the copula and the article.
+  'est le',
+  'es el',
+  'é o',
+  'è il',
   'is',
   'are',
   'was',
@@ -529,7 +534,16 @@ export const NOTICE_WORDS = [
   '실패',
   '만료',
   '설정되었습니다',
-  '설정이 완료',
+  // Terms and conditions that change how codes are sent.
+  'terms (?:of (?:service|use)|and conditions)',
+  'geschäftsbedingungen',
+  'conditions générales',
+  'términos y condiciones',
+  String.raw`sözleşme\p{L}{0,4}`,
+  '規定',
+  '約款',
+  '[条條]款',
+  '약관',
   '활성화되었',
   '비활성화',
   '보이스피싱',

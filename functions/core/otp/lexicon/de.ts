@@ -34,6 +34,7 @@ const written: Lexicon = {
     '(?:verifizierung|bestätigung) (?:ihrer|deiner|der) (?:handynummer|mobilnummer|telefonnummer|e-mail-adresse|e-mail|nummer|identität|anmeldung)',
     'abruf-?code',
     'kopplungs-?code',
+    'registrierungs-?code',
   ],
   codeNouns: ['codes?', 'pin', 'passwort', 'kennwort', 'verifizierung(?= ?:)', 'tan'],
   imperatives: [

@@ -82,6 +82,7 @@ export const en: Lexicon = {
     'to continue',
     'payee',
     'beneficiary',
+    'pair (?:your|a|the|this|it)',
   ],
   commerceContext: [
     'orders?',

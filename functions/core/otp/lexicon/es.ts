@@ -11,6 +11,7 @@ export const es: Lexicon = {
     'claves? de firma',
     'códigos? de firma',
     'códigos? para (?:vincular|autorizar|asociar) (?:el |tu |un )?(?:nuevo )?dispositivo',
+    'pin (?:de un solo uso|de uso único|temporal)',
   ],
   contextualSecretNouns: [],
   qualifiedNouns: [

@@ -12,6 +12,7 @@ export const pt: Lexicon = {
     'palavras?-passe (?:temporária|provisória|de uso único|única)',
     'códigos? para (?:vincular|autorizar|associar) (?:o |seu |um )?(?:novo )?dispositivo',
     'chave (?:de segurança |de acesso )?temporária',
+    'pin (?:de uso único|temporário|descartável)',
   ],
   contextualSecretNouns: [],
   qualifiedNouns: [
@@ -111,5 +112,8 @@ export const pt: Lexicon = {
     'de instalação',
     'do cliente',
     'terminad[oa] em',
+    'do portão',
+    'da porta',
+    'do cofre',
   ],
 };

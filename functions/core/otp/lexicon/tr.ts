@@ -80,6 +80,8 @@ export const tr: Lexicon = {
     String.raw`sepet\p{L}{0,6}`,
     String.raw`teslim al\p{L}{0,6}`,
     String.raw`otopark\p{L}{0,4}`,
+    String.raw`emanet dolab\p{L}{0,3}`,
+    String.raw`kap(?:ı|i)\p{L}{0,5}`,
   ],
   harmlessKinds: [
     'indirim',
@@ -109,5 +111,7 @@ export const tr: Lexicon = {
     'stok',
     'ile biten',
     String.raw`otopark\p{L}{0,4}(?: giriş\p{L}{0,3})?`,
+    'kap(?:ı|i)s(?:ı|i)n(?:ı|i)n',
+    String.raw`kap(?:ı|i)\p{L}{0,4}`,
   ],
 };
