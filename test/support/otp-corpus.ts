@@ -11,10 +11,7 @@ export interface OtpCorpusRow {
 
 /** The committed OTP corpus, read once per test file. */
 export function otpCorpusRows(): OtpCorpusRow[] {
-  return readFileSync(new URL('../fixtures/otp-corpus.jsonl', import.meta.url), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as OtpCorpusRow);
+  return jsonLines<OtpCorpusRow>('otp-corpus.jsonl');
 }
 
 /** Just the snippets. */
@@ -32,7 +29,8 @@ export interface OtpFreshRow {
     | 'held-out-4'
     | 'held-out-5'
     | 'held-out-6'
-    | 'held-out-7';
+    | 'held-out-7'
+    | 'held-out-8';
   language: string;
   otp: boolean;
   text: string;
@@ -40,8 +38,13 @@ export interface OtpFreshRow {
 
 /** The testers' snippets, read once per test file. */
 export function otpFreshRows(): OtpFreshRow[] {
-  return readFileSync(new URL('../fixtures/otp-fresh.jsonl', import.meta.url), 'utf8')
+  return jsonLines<OtpFreshRow>('otp-fresh.jsonl');
+}
+
+/** The rows of a JSON-lines fixture in test/fixtures. */
+function jsonLines<Row>(name: string): Row[] {
+  return readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as OtpFreshRow);
+    .map((line) => JSON.parse(line) as Row);
 }
