@@ -146,6 +146,9 @@ const RULES: [string, string, string][] = [
   ['qualified-code', 'de', 'Dein Signal-Registrierungscode: 585-707'],
   ['imperative', 'en', 'To pair your new watch, enter 4917 on your phone when prompted.'],
   ['qualified-code', 'tr', 'Riot Games: Oturum açma kodunuz 749281.'],
+  // A preview cut off right before a qualified noun's code.
+  ['qualified-code', 'es', 'Tu código de acceso a Glovo es'],
+  ['qualified-code', 'en', 'Your access code is'],
   // With a code next to it, a warning about scammers does not make the message a notice.
   [
     'secret-noun',
@@ -284,6 +287,8 @@ const NEAR_MISSES = [
   'Order <b>#</b>4|8|2|9|1|3 has shipped.',
   'Lunch is at 1 2 3 Main Street, see y o u there',
   'O código do portão é 9396 e a chave está no cofre.',
+  'Your booking confirmation code is',
+  'Your door access code is:',
   'B blok giriş kapısının yeni şifresi 2580.',
   '[주차] 출차 정산 완료. 출차 코드 4417, 23:00까지 유효',
   'Ab dem 1. April ändern sich unsere Geschäftsbedingungen: Statt der SMS-TAN nutzen Sie dann die pushTAN-App.',

@@ -246,6 +246,8 @@ export const HANDED_OVER_GAP = new RegExp(
   String.raw`^${IN_ONE_SENTENCE}(?:[ ,](?:${HANDOVERS})|:)[^\p{L}\p{N}]{0,4}$`,
   'u',
 );
+/** A text that ends by handing a code over ("… code is", "… lautet:"): a preview cut before the code. */
+export const ENDS_HANDING_OVER = new RegExp(String.raw`(?:[ ,](?:${HANDOVERS})|:)[^\p{L}\p{N}]{0,4}$`, 'u');
 /** HANDED_OVER_GAP ending in a word, not a colon: "… lautet 337820", not "Code client : 00281934". */
 export const HANDED_OVER_BY_WORD_GAP = new RegExp(
   String.raw`^${IN_ONE_SENTENCE}[ ,](?:${HANDOVERS})[^\p{L}\p{N}]{0,4}$`,

@@ -29,6 +29,7 @@ import {
   CODE_BY_COLON,
   CONNECTOR_GAP,
   COPULA_GAP,
+  ENDS_HANDING_OVER,
   FILLER_GAP,
   HANDED_OVER_BY_WORD_GAP,
   HANDED_OVER_GAP,
@@ -344,8 +345,14 @@ export function evaluateWindow(
   // Most snippets: no code-shaped token (nor capitals that could be one), so only the code-less
   // rules remain, and usually none of their words occurs either.
   if (!codes && !FOUR_CAPITALS.test(text.cased)) {
-    if (scan.first('codeless', CODELESS_TRIGGERS) === undefined) return undefined;
-    return contextualSecret(scan) ?? signInLink(scan);
+    // Without a code, a qualified noun fires only in a preview cut before its code.
+    const cut = ENDS_HANDING_OVER.test(text.lower);
+    if (!cut && scan.first('codeless', CODELESS_TRIGGERS) === undefined) return undefined;
+    return (
+      (cut ? nounWithCode(scan, 'qualified-code', QUALIFIED) : undefined) ??
+      contextualSecret(scan) ??
+      signInLink(scan)
+    );
   }
   return (
     nounWithCode(scan, 'qualified-code', QUALIFIED) ??
@@ -440,6 +447,8 @@ function nounWithCode(
     // its bare "código" must not win on those same words ("acceso") what the whole noun lost.
     if (rule === 'code-connector' && insideAny(scan.hits('qualified-code', QUALIFIED), hit)) continue;
     const candidates = codesNear(scan, rule, hit);
+    if (candidates.length === 0 && rule === 'qualified-code' && cutBeforeItsCode(scan, hit))
+      return match(rule, hit, matcher, hit.start, lower.length);
     // Checked after the candidates (all side-effect free): no code near the noun spares the scan.
     if (candidates.length === 0 || scan.touchesHarmless(hit.start, hit.end)) continue;
     for (const { token, tight } of candidates) {
@@ -463,6 +472,16 @@ function nounWithCode(
     }
   }
   return undefined;
+}
+
+/**
+ * A preview cut off right where the qualified noun's code would follow ("Tu código de acceso a
+ * Glovo es"): the text ends by handing a code over, no harmless kind is attached, no shop is nearer.
+ */
+function cutBeforeItsCode(scan: Scan, hit: Hit): boolean {
+  const { lower } = scan.text;
+  if (lower.length - hit.end > HANDED_OVER_AFTER || !HANDED_OVER_GAP.test(lower.slice(hit.end))) return false;
+  return !scan.touchesHarmless(hit.start, hit.end) && scan.topic(hit.start, lower.length, hit) !== 'commerce';
 }
 
 interface CodeCandidate {
