@@ -246,8 +246,17 @@ export const HANDED_OVER_GAP = new RegExp(
   String.raw`^${IN_ONE_SENTENCE}(?:[ ,](?:${HANDOVERS})|:)[^\p{L}\p{N}]{0,4}$`,
   'u',
 );
-/** A text that ends by handing a code over ("… code is", "… lautet:"): a preview cut before the code. */
-export const ENDS_HANDING_OVER = new RegExp(String.raw`(?:[ ,](?:${HANDOVERS})|:)[^\p{L}\p{N}]{0,4}$`, 'u');
+const ENDS_HANDING_OVER = new RegExp(String.raw`(?:[ ,](?:${HANDOVERS})|:)[^\p{L}\p{N}]{0,4}$`, 'u');
+/** The longest text ENDS_HANDING_OVER can match: a separator, the longest word, four marks. */
+const HANDING_OVER_TAIL = 1 + Math.max(...HANDOVERS.split('|').map((word) => word.length)) + 4;
+
+/**
+ * Whether a text ends by handing a code over ("… code is", "… lautet:"): a preview cut before the
+ * code. Only its tail is searched: the match is anchored at the end and no longer than that.
+ */
+export function endsHandingOver(text: string): boolean {
+  return ENDS_HANDING_OVER.test(text.slice(-HANDING_OVER_TAIL));
+}
 /** HANDED_OVER_GAP ending in a word, not a colon: "… lautet 337820", not "Code client : 00281934". */
 export const HANDED_OVER_BY_WORD_GAP = new RegExp(
   String.raw`^${IN_ONE_SENTENCE}[ ,](?:${HANDOVERS})[^\p{L}\p{N}]{0,4}$`,

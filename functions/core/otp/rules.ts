@@ -29,7 +29,7 @@ import {
   CODE_BY_COLON,
   CONNECTOR_GAP,
   COPULA_GAP,
-  ENDS_HANDING_OVER,
+  endsHandingOver,
   FILLER_GAP,
   HANDED_OVER_BY_WORD_GAP,
   HANDED_OVER_GAP,
@@ -346,7 +346,7 @@ export function evaluateWindow(
   // rules remain, and usually none of their words occurs either.
   if (!codes && !FOUR_CAPITALS.test(text.cased)) {
     // Without a code, a qualified noun fires only in a preview cut before its code.
-    const cut = ENDS_HANDING_OVER.test(text.lower);
+    const cut = endsHandingOver(text.lower);
     if (!cut && scan.first('codeless', CODELESS_TRIGGERS) === undefined) return undefined;
     return (
       (cut ? nounWithCode(scan, 'qualified-code', QUALIFIED) : undefined) ??
