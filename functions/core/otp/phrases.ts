@@ -242,11 +242,10 @@ const IN_ONE_SENTENCE = String.raw`(?:(?!(?:[!?;。！？]|(?<!(?:^|[^\p{L}])\p{
  * "code" ⟶ "337820" after a longer phrase that ends in handing it over: "Ihr Code für die Zahlung
  * an MediaMarkt über 649,00 EUR lautet 337820", "Kod do potwierdzenia adresu e-mail: HZ74QP".
  */
-export const HANDED_OVER_GAP = new RegExp(
-  String.raw`^${IN_ONE_SENTENCE}(?:[ ,](?:${HANDOVERS})|:)[^\p{L}\p{N}]{0,4}$`,
-  'u',
-);
-const ENDS_HANDING_OVER = new RegExp(String.raw`(?:[ ,](?:${HANDOVERS})|:)[^\p{L}\p{N}]{0,4}$`, 'u');
+/** The end of a phrase that hands a code over: a hand-over word or a colon, then a few marks. */
+const HANDS_OVER_AT_END = String.raw`(?:[ ,](?:${HANDOVERS})|:)[^\p{L}\p{N}]{0,4}$`;
+export const HANDED_OVER_GAP = new RegExp(String.raw`^${IN_ONE_SENTENCE}${HANDS_OVER_AT_END}`, 'u');
+const ENDS_HANDING_OVER = new RegExp(HANDS_OVER_AT_END, 'u');
 /** The longest text ENDS_HANDING_OVER can match: a separator, the longest word, four marks. */
 const HANDING_OVER_TAIL = 1 + Math.max(...HANDOVERS.split('|').map((word) => word.length)) + 4;
 
@@ -455,9 +454,6 @@ export const NOTICE_WORDS = [
   'disabled',
   'deactivated',
   'was used',
-  'scam',
-  String.raw`fraud\p{L}{0,7}`,
-  'phishing',
   'pull request',
   'code review',
   'merged',
@@ -472,14 +468,11 @@ export const NOTICE_WORDS = [
   // "… wird Sie niemals per E-Mail oder Telefon nach Ihrem Anmeldecode fragen".
   '(?:niemals|nie) (?:[^ .!?]{1,20} ){1,12}(?:fragen|auffordern|bitten)',
   'freigeschaltet',
-  String.raw`betrug\p{L}{0,4}`,
   String.raw`(?:ne )?vous demander\p{L}{0,3} jamais`,
   // Folded, "expiré" is "expire" (it expires): only the perfect counts.
   '(?:a|est) expiré',
   'échoué',
   '(?:a été|est) (?:dés)?activée?',
-  'fraude',
-  'arnaque',
   'nunca (?:te |le |lhe |vamos )?(?:pediremos|pedirá|pedimos|pedir|solicitamos|solicitaremos)',
   'caducado',
   'expirado',
@@ -489,20 +482,16 @@ export const NOTICE_WORDS = [
   'incorreto',
   '(?:des)?activad[oa]',
   '(?:des)?ativad[oa]',
-  'estafa',
-  'golpe',
   'non ti chiederemo mai',
   'scaduto',
   'non valido',
   '(?:dis)?attivat[oa]',
-  'truffa',
   '(?:zullen|vragen) (?:je|u|jou) nooit',
   'vraagt (?:je|u|jou) nooit',
   'vragen nooit',
   'verlopen',
   'ingeschakeld',
   'uitgeschakeld',
-  'oplichting',
   'nigdy nie (?:poprosimy|prosimy|zapytamy)',
   'nigdy nie (?:poprosi|prosi|zapyta)',
   String.raw`wygasł\p{L}{0,2}`,
@@ -512,7 +501,6 @@ export const NOTICE_WORDS = [
   'asla (?:istemeyiz|sormayız|istemez|sormaz)',
   'süresi doldu',
   'etkinleştirildi',
-  String.raw`dolandırıc\p{L}{0,6}`,
   String.raw`никогда не (?:запрашива|спрашива|попрос)\p{L}{0,4}`,
   'ист[её]к',
   'ことは(?:絶対に|決して)?ありません',
@@ -527,7 +515,6 @@ export const NOTICE_WORDS = [
   '停止しました',
   'ロックしました',
   '再送',
-  '詐欺',
   '不[会會](?:向[您你])?(?:索要|索取|[询詢][问問]|要求)',
   '索要',
   '[错錯][误誤]',
@@ -535,7 +522,6 @@ export const NOTICE_WORDS = [
   '已失效',
   '已?[开開]启|已?[开開]啟|已?启用|已?啟用',
   '已?[关關]闭|已?[关關]閉',
-  '[诈詐][骗騙]',
   '[发發]送成功',
   '[图圖]片中',
   '[挂掛]失',
@@ -557,7 +543,6 @@ export const NOTICE_WORDS = [
   '약관',
   '활성화되었',
   '비활성화',
-  '보이스피싱',
   'never (?:call|text|email|be requested)',
   'jamais (?:solicita|pede|pedirá|demande)',
   String.raw`non ti chieder\p{L}{0,3} mai`,
@@ -641,7 +626,6 @@ export const NOTICE_WORDS = [
   String.raw`fałszyw\p{L}{0,3}`,
   '偽(?:の|sms)',
   'フィッシング',
-  '피싱',
   '사기',
   // Incident reports about the code service.
   '障害',
