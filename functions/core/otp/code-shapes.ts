@@ -18,7 +18,8 @@ export interface CodeToken {
  * Not inside a longer word or number, a decimal, a date, a time, a path, an amount, an e-mail
  * address, or a masked number's group ("010-****-8823"; "**MJ4K8P**" is bold, not masked).
  */
-const BEFORE = String.raw`(?<![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_./@#$€£¥+,]|\p{N}-|\*-)`;
+const STARTS_NO_CODE = String.raw`\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_./@#$€£¥+,`;
+const BEFORE = String.raw`(?<![${STARTS_NO_CODE}]|\p{N}-|\*-)`;
 const CJK_DATE_UNITS = '年月日時时分秒년월일';
 /**
  * What no code ends before: a letter, a number, an amount's sign, or the CJK unit of a date or a
@@ -177,9 +178,7 @@ class CharacterClass {
 const IS_NUMBER = new CharacterClass(/^\p{N}$/u);
 const IS_CJK_DATE_UNIT = new CharacterClass(new RegExp(`^[${CJK_DATE_UNITS}]$`));
 /** The class of CODE's lookbehind and of its lookahead (AFTER). */
-const BLOCKS_START = new CharacterClass(
-  /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}_./@#$€£¥+,]$/u,
-);
+const BLOCKS_START = new CharacterClass(new RegExp(`^[${STARTS_NO_CODE}]$`, 'u'));
 const BLOCKS_END = new CharacterClass(new RegExp(`^[${ENDS_NO_CODE}]$`, 'u'));
 
 /** ASCII characters before which no code ends (CODE's lookahead, AFTER). */
