@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { foldLookalikes } from '../../functions/core/otp/lookalikes.ts';
-import { joinSpacedLetters } from '../../functions/core/otp/spaced-letters.ts';
+import { joinSpacedLetters, joinSpacedLettersFully } from '../../functions/core/otp/spaced-letters.ts';
 
 describe('look-alike letters of another script', () => {
   it.each([
@@ -41,5 +41,18 @@ describe('words spelled out letter by letter', () => {
     ['Vitamin C is good', 'Vitamin C is good'],
   ])('%j reads %j', (text, joined) => {
     expect(joinSpacedLetters(text)).toBe(joined);
+  });
+});
+
+describe('the spaced-letter shortcut', () => {
+  it('changes exactly what the regex changes', () => {
+    const piece = fc.constantFrom(...'abCDéжΩ1_(:', ' ', ' ', '  ', '\t', '\u00A0', '\u2003', 'code', 'a b');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), (pieces) => {
+        const text = pieces.join('');
+        expect(joinSpacedLetters(text)).toBe(joinSpacedLettersFully(text));
+      }),
+      { numRuns: 20000 },
+    );
   });
 });

@@ -8,6 +8,9 @@
 import { namedEntity } from './html-entities.ts';
 import { foldLookalikes } from './lookalikes.ts';
 import { joinSpacedLetters } from './spaced-letters.ts';
+import { isWhitespace } from './whitespace.ts';
+
+export { isWhitespace } from './whitespace.ts';
 
 export interface NormalizedText {
   cased: string;
@@ -306,22 +309,6 @@ export function collapseWhitespace(text: string): string {
     index = end - 1;
   }
   return copiedTo === 0 ? text : collapsed + text.slice(copiedTo);
-}
-
-/** `\s` of a regex, code unit by code unit (test/unit/otp-scan-shortcuts.property.test.ts checks every one). */
-export function isWhitespace(code: number): boolean {
-  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
-  return (
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
 }
 
 function decodeEntity(entity: string, decimal?: string, hex?: string, name?: string): string {
