@@ -1,8 +1,9 @@
 /**
  * Letters of one script that look like another's, inside a word that mixes the two: "cοde" with a
  * Greek omicron, "Bеstätigungscоdе" with Cyrillic e and o, "кoд" with a Latin o. Such a word is
- * written in Cyrillic when most of its letters are, else in Latin, letter for letter (every pair is one code unit, so positions
- * stay put). Words of one script are left alone: Russian stays Russian.
+ * written in Cyrillic when most of its letters are, else in Latin, letter for letter (every pair
+ * is one code unit, so positions stay put). Words of one script are left alone: Russian stays
+ * Russian.
  */
 
 /**
@@ -37,8 +38,7 @@ export function foldLookalikes(text: string): string {
       if (CYRILLIC.test(letter)) cyrillic += 1;
       else other += 1;
     }
-    const toCyrillic = cyrillic > other;
-    const map = toCyrillic ? AS_CYRILLIC : AS_LATIN;
+    const map = cyrillic > other ? AS_CYRILLIC : AS_LATIN;
     let folded = '';
     for (const letter of word) folded += map.get(letter) ?? letter;
     return folded;
